@@ -1,0 +1,47 @@
+//! The command-line interface over the library (native only).
+
+mod info;
+mod run;
+mod train;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Result;
+
+#[derive(Debug, Parser)]
+#[command(name = "circuitscope", version, about = "Transformer circuits, found by ACDC, on your CPU")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a model's config, parameter count and tokenizer size as JSON.
+    Info {
+        /// A model folder: config.json, model.safetensors, tokenizer.json (optional).
+        #[arg(long)]
+        model: PathBuf,
+    },
+    /// Print the most likely next tokens after a prompt.
+    Run(run::RunArgs),
+    /// Train a shipped model from scratch (minutes on a CPU; never part of CI).
+    Train(train::TrainArgs),
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Info { model } => info::info(&model),
+        Command::Run(args) => run::run(&args),
+        Command::Train(args) => train::train(&args),
+    }
+}
+
+/// Parses "1,2,3" into token ids.
+pub fn parse_ids(text: &str) -> Result<Vec<u32>> {
+    text.split(',')
+        .map(|s| s.trim().parse::<u32>().map_err(|_| crate::Error::Input(format!("{s:?} is not a token id"))))
+        .collect()
+}

@@ -1,0 +1,38 @@
+//! `circuitscope train MODEL --out DIR`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::error::{Error, Result};
+use crate::train::induction;
+
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Which model: induction-2l.
+    pub model: String,
+    /// Output folder (e.g. models/induction-2l).
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Optimiser steps (default: the shipped model's).
+    #[arg(long)]
+    pub steps: Option<usize>,
+}
+
+pub fn train(args: &TrainArgs) -> Result<()> {
+    match args.model.as_str() {
+        "induction-2l" => {
+            let mut settings = induction::Settings { seed: args.seed, ..Default::default() };
+            if let Some(steps) = args.steps {
+                settings.steps = steps;
+            }
+            let curve = induction::train(&args.out, &settings)?;
+            let last = curve.last().map(|c| c.1).unwrap_or(f32::NAN);
+            eprintln!("wrote {} (final loss {last:.4})", args.out.display());
+            Ok(())
+        }
+        other => Err(Error::Invalid(format!("unknown model {other:?}: known are induction-2l"))),
+    }
+}

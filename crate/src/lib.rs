@@ -1,0 +1,23 @@
+//! Circuitscope: a transformer with TransformerLens semantics on burn (CPU natively and in wasm,
+//! WebGPU in the browser), the ACDC computational graph, patching and discovery.
+//!
+//! Data flows one way: `model` (weights, forward pass, hooks) → `predict` and the algorithms →
+//! the CLI (`bin/`) and the wasm API (`web/`, wasm32 only).
+
+pub mod device;
+pub mod error;
+pub mod model;
+pub mod predict;
+pub mod rng;
+pub mod tasks;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod train;
+
+#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
+pub mod cli;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+pub use error::{Error, Result};

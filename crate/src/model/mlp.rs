@@ -1,0 +1,74 @@
+//! The MLP: `act(x W_in + b_in) W_out + b_out`, with TransformerLens's activations.
+
+use burn::module::Param;
+use burn::prelude::*;
+use burn::tensor::activation::{gelu, relu};
+
+use super::config::{ActFn, ModelConfig};
+use super::tensor_from_raw;
+use super::weights::WeightMap;
+use crate::error::{Error, Result};
+
+/// What an MLP computes, named by its hooks.
+#[derive(Debug, Clone)]
+pub struct MlpOutput {
+    pub pre: Tensor<3>,
+    pub post: Tensor<3>,
+    /// `hook_mlp_out`
+    pub out: Tensor<3>,
+}
+
+#[derive(Module, Debug)]
+pub struct Mlp {
+    /// `[d_model, d_mlp]`
+    pub w_in: Param<Tensor<2>>,
+    pub b_in: Param<Tensor<1>>,
+    /// `[d_mlp, d_model]`
+    pub w_out: Param<Tensor<2>>,
+    pub b_out: Param<Tensor<1>>,
+    /// 0 gelu_new, 1 gelu, 2 relu (an enum cannot be a module field).
+    pub act: u8,
+}
+
+impl Mlp {
+    pub fn load(map: &mut WeightMap, prefix: &str, config: &ModelConfig, device: &Device) -> Result<Self> {
+        let (d, m) = (config.d_model, config.d_mlp());
+        let mut t2 = |name: &str, shape: [usize; 2]| -> Result<Param<Tensor<2>>> {
+            Ok(Param::from_tensor(tensor_from_raw(map.take(&format!("{prefix}.{name}"), &shape)?, device)))
+        };
+        let (w_in, w_out) = (t2("W_in", [d, m])?, t2("W_out", [m, d])?);
+        let mut t1 = |name: &str, n: usize| -> Result<Param<Tensor<1>>> {
+            Ok(Param::from_tensor(tensor_from_raw(map.take(&format!("{prefix}.{name}"), &[n])?, device)))
+        };
+        let (b_in, b_out) = (t1("b_in", m)?, t1("b_out", d)?);
+        let act = match config.act_fn.ok_or_else(|| Error::Config("act_fn is required".into()))? {
+            ActFn::GeluNew => 0,
+            ActFn::Gelu => 1,
+            ActFn::Relu => 2,
+        };
+        Ok(Self { w_in, b_in, w_out, b_out, act })
+    }
+
+    /// `x`: normalised MLP input `[batch, pos, d_model]` → `hook_mlp_out`.
+    pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
+        self.forward_hooked(x).out
+    }
+
+    /// The MLP with its inner activations (`mlp.hook_pre`, `mlp.hook_post`, `[batch, pos, d_mlp]`).
+    pub fn forward_hooked(&self, x: Tensor<3>) -> MlpOutput {
+        let pre = x.matmul(self.w_in.val().unsqueeze::<3>()) + self.b_in.val().unsqueeze::<3>();
+        let post = match self.act {
+            0 => gelu_new(pre.clone()),
+            1 => gelu(pre.clone()),
+            _ => relu(pre.clone()),
+        };
+        let out = post.clone().matmul(self.w_out.val().unsqueeze::<3>()) + self.b_out.val().unsqueeze::<3>();
+        MlpOutput { pre, post, out }
+    }
+}
+
+/// GPT-2's GELU: `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`.
+pub fn gelu_new<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    let inner = (x.clone() + x.clone().powf_scalar(3.0) * 0.044715) * (2.0 / std::f64::consts::PI).sqrt();
+    x * (inner.tanh() + 1.0) * 0.5
+}

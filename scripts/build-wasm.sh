@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the wasm module for the page into www/src/pkg and prints the transfer sizes (gzip) of
+# the wasm and of the default model.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+step "building the wasm module (burn: slow the first time)"
+cargo build -p circuitscope --lib --target wasm32-unknown-unknown --profile wasm --no-default-features
+wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/circuitscope.wasm"
+out=www/src/pkg
+mkdir -p "$out"
+wasm-bindgen --target web --remove-name-section --out-dir "$out" "$wasm"
+step "wasm-opt -Oz (binaryen from npm; Debian's breaks wasm-bindgen output)"
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out/circuitscope_bg.wasm" -o "$out/circuitscope_bg.opt.wasm"
+mv "$out/circuitscope_bg.opt.wasm" "$out/circuitscope_bg.wasm"
+
+size() { printf '%8.2f MB raw %8.2f MB gzip  %s\n' "$(($(stat -c%s "$1")))e-6" "$(($(gzip -9c "$1" | wc -c)))e-6" "$1"; }
+step "transfer sizes"
+size "$out/circuitscope_bg.wasm"
+default_model=$(node -e 'console.log(require("./package.json").circuitscope.defaultModel)')
+for f in models/"$default_model"/*; do size "$f"; done

@@ -1,0 +1,148 @@
+// A Vite plugin that puts the repository's `models/` folder at `<base>models/`:
+// served from disk by `vite` (dev) and `vite preview`, copied into the build
+// output by `vite build`, and indexed as `models/index.json` (see ModelEntry in
+// src/models.ts) from every `models/<id>/config.json`.
+
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import type { Plugin } from 'vite';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.safetensors': 'application/octet-stream',
+};
+
+/** One entry of `models/index.json`; mirrored by ModelEntry in src/models.ts. */
+interface IndexEntry {
+  id: string;
+  name: string;
+  config: unknown;
+  hasTokenizer: boolean;
+  card: string;
+  weightsBytes: number | null;
+}
+
+/** @param modelsDir absolute path of the folder holding `<id>/config.json`. */
+export function modelsPlugin(modelsDir: string): Plugin {
+  let base = '/';
+  const middleware = () => serveModels(modelsDir, () => `${base}models/`);
+  return {
+    name: 'circuitscope-models',
+    configResolved(config) {
+      base = config.base;
+    },
+    configureServer(server) {
+      server.middlewares.use(middleware());
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(middleware());
+    },
+    // Build only (dev and preview serve the folder as it is on disk).
+    async writeBundle(options) {
+      if (!options.dir) return;
+      const target = join(options.dir, 'models');
+      await mkdir(target, { recursive: true });
+      for (const entry of modelIndex(modelsDir)) {
+        await cp(join(modelsDir, entry.id), join(target, entry.id), {
+          recursive: true,
+          filter: (source) => !source.split(sep).pop()?.startsWith('.'),
+        });
+      }
+      await writeFile(join(target, 'index.json'), JSON.stringify(modelIndex(modelsDir), null, 2));
+    },
+  };
+}
+
+/** Every `<id>/config.json` under `modelsDir`, sorted by id. */
+export function modelIndex(modelsDir: string): IndexEntry[] {
+  if (!existsSync(modelsDir)) return [];
+  return readdirSync(modelsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && existsSync(join(modelsDir, d.name, 'config.json')))
+    .map((d) => indexEntry(join(modelsDir, d.name), d.name))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function indexEntry(dir: string, id: string): IndexEntry {
+  const config: unknown = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
+  const cardPath = join(dir, 'card.md');
+  const cardText = existsSync(cardPath) ? readFileSync(cardPath, 'utf8') : '';
+  const weightsPath = join(dir, 'model.safetensors');
+  const modelName =
+    typeof config === 'object' && config !== null && 'model_name' in config && typeof config.model_name === 'string'
+      ? config.model_name
+      : undefined;
+  return {
+    id,
+    name: modelName ?? cardTitle(cardText) ?? id,
+    config,
+    hasTokenizer: existsSync(join(dir, 'tokenizer.json')),
+    card: firstParagraph(cardText),
+    weightsBytes: existsSync(weightsPath) ? statSync(weightsPath).size : null,
+  };
+}
+
+function cardTitle(markdown: string): string | undefined {
+  return /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim();
+}
+
+/** The first block of text that is not a heading, joined into one line. */
+export function firstParagraph(markdown: string): string {
+  const blocks = markdown.split(/\r?\n\s*\r?\n/);
+  for (const block of blocks) {
+    const lines = block
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#') && !line.startsWith('<!--'));
+    if (lines.length > 0) return lines.join(' ');
+  }
+  return '';
+}
+
+/** Connect middleware: `<prefix>index.json` and the files under `modelsDir`. */
+function serveModels(modelsDir: string, prefix: () => string) {
+  const root = resolve(modelsDir);
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (!path.startsWith(prefix()) || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    let relative: string;
+    try {
+      relative = decodeURIComponent(path.slice(prefix().length));
+    } catch {
+      return send(res, 400, 'bad path');
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    if (relative === 'index.json') {
+      return send(res, 200, JSON.stringify(modelIndex(modelsDir), null, 2), CONTENT_TYPES['.json'], req.method);
+    }
+    const file = resolve(root, relative);
+    const hidden = relative.split('/').some((part) => part.startsWith('.'));
+    if (!file.startsWith(root + sep) || hidden || !existsSync(file) || !statSync(file).isFile()) {
+      // Answer here: the dev server's HTML fallback would turn a missing
+      // tokenizer.json into a 200 page.
+      return send(res, 404, `not found: ${path}`);
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
+    res.setHeader('Content-Length', statSync(file).size);
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file)
+      .on('error', (error) => next(error))
+      .pipe(res);
+  };
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+  method = 'GET',
+): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', type);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,69 @@
+// The shipped models as the page sees them: `/models/index.json`, written by
+// the models plugin (www/models-plugin.ts) from every `models/<id>/config.json`.
+
+/** One entry of `/models/index.json`. */
+export interface ModelEntry {
+  /** The folder name under `models/`; what a `load` request names. */
+  id: string;
+  /** `config.model_name`, else the card's title, else the id. */
+  name: string;
+  /** The parsed config.json (TransformerLens field names + `tasks`). */
+  config: Record<string, unknown>;
+  hasTokenizer: boolean;
+  /** The first paragraph of card.md ("" when there is no card). */
+  card: string;
+  /** Size of model.safetensors in bytes, null when it is missing. */
+  weightsBytes: number | null;
+}
+
+/** The model a page opens with when the URL names none (package.json's `circuitscope.defaultModel`). */
+export const DEFAULT_MODEL: string = __DEFAULT_MODEL__;
+
+/** The URL of a file of the models folder, e.g. `modelUrl('index.json')`. */
+export function modelUrl(path: string): URL {
+  return new URL(`${import.meta.env.BASE_URL}models/${path}`, document.baseURI);
+}
+
+export async function fetchModelIndex(): Promise<ModelEntry[]> {
+  const url = modelUrl('index.json');
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url.pathname}: ${response.status} ${response.statusText}`.trim());
+  const index: unknown = await response.json();
+  if (!Array.isArray(index)) throw new Error(`${url.pathname} is not a JSON array`);
+  return index.filter(isModelEntry);
+}
+
+/** The model to open: the URL's if listed, else the default if listed, else the first. */
+export function pickModel(index: ModelEntry[], wanted: string | null): ModelEntry | undefined {
+  return (
+    index.find((m) => m.id === wanted) ?? index.find((m) => m.id === DEFAULT_MODEL) ?? index[0]
+  );
+}
+
+/** Fetches a model's config.json and (if it has one) tokenizer.json as text. */
+export async function fetchModelTexts(
+  entry: ModelEntry,
+): Promise<{ config: string; tokenizer: string | undefined }> {
+  const text = async (file: string): Promise<string> => {
+    const url = modelUrl(`${entry.id}/${file}`);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`GET ${url.pathname}: ${response.status} ${response.statusText}`.trim());
+    return response.text();
+  };
+  const [config, tokenizer] = await Promise.all([
+    text('config.json'),
+    entry.hasTokenizer ? text('tokenizer.json') : Promise.resolve(undefined),
+  ]);
+  return { config, tokenizer };
+}
+
+function isModelEntry(value: unknown): value is ModelEntry {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'id' in value &&
+    typeof value.id === 'string' &&
+    'config' in value &&
+    typeof value.config === 'object'
+  );
+}

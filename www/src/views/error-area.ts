@@ -1,0 +1,46 @@
+// The one place errors are shown: the message as the worker said it, and a
+// hint of what to do next. Showing an error never disables the page.
+
+import { el } from '../dom';
+import type { ErrorCode } from '../protocol';
+
+const HINTS: Record<ErrorCode, string> = {
+  backend: 'The model could not start on this device. Reload with ?backend=cpu to use the CPU.',
+  fetch: 'Check that the server is running and that models/<id>/ holds config.json and model.safetensors.',
+  load: 'Pick a model.safetensors that matches this model’s config.json. The previously loaded model is still in use.',
+  predict: 'Check the prompt: every token must be in the model’s vocabulary and it must fit in n_ctx.',
+  not_ready: 'Wait for the backend to start, then try again.',
+  bad_request: 'This is a bug in the page; reloading it should help.',
+  worker_crashed: 'The model’s worker crashed and was restarted; try again (reload the page if it keeps happening).',
+};
+
+export class ErrorArea {
+  private readonly message = el('p', { class: 'error-message' });
+  private readonly hint = el('p', { class: 'error-hint' });
+  private readonly dismiss = el('button', { type: 'button', class: 'error-dismiss', 'aria-label': 'Dismiss' }, '×');
+  readonly element = el(
+    'div',
+    { class: 'error', role: 'alert', 'data-testid': 'error', hidden: true },
+    this.message,
+    this.hint,
+    this.dismiss,
+  );
+
+  constructor() {
+    this.dismiss.addEventListener('click', () => this.clear());
+  }
+
+  show(code: ErrorCode, message: string, hint: string = HINTS[code]): void {
+    this.element.dataset.code = code;
+    this.message.textContent = message;
+    this.hint.textContent = hint;
+    this.element.hidden = false;
+  }
+
+  clear(): void {
+    this.element.hidden = true;
+    delete this.element.dataset.code;
+    this.message.textContent = '';
+    this.hint.textContent = '';
+  }
+}

@@ -1,0 +1,69 @@
+// Which model is loaded: a select over /models/index.json, the first
+// paragraph of its card, and its size once the worker has loaded it.
+
+import { el } from '../dom';
+import type { ModelEntry } from '../models';
+import type { SessionInfo } from '../protocol';
+
+/** The config fields shown under the card, in this order. */
+const FACTS = ['n_layers', 'n_heads', 'd_model', 'd_head', 'd_mlp', 'n_ctx', 'd_vocab', 'attn_only'] as const;
+
+export class ModelPicker {
+  private readonly select = el('select', { id: 'model-select', 'data-testid': 'model-select' });
+  private readonly card = el('p', { class: 'model-card', 'data-testid': 'model-card' });
+  private readonly facts = el('p', { class: 'model-facts', 'data-testid': 'model-facts' });
+  readonly element = el(
+    'section',
+    { class: 'model', 'aria-label': 'Model' },
+    el('label', { for: 'model-select' }, 'Model'),
+    this.select,
+    this.card,
+    this.facts,
+  );
+  private entries: ModelEntry[] = [];
+
+  /** @param onPick called with the entry the user picked. */
+  constructor(onPick: (entry: ModelEntry) => void) {
+    this.select.addEventListener('change', () => {
+      const entry = this.entry(this.select.value);
+      if (entry) onPick(entry);
+    });
+  }
+
+  setModels(entries: ModelEntry[]): void {
+    this.entries = entries;
+    this.select.replaceChildren(
+      ...entries.map((m) => el('option', { value: m.id }, m.name === m.id ? m.id : `${m.name} (${m.id})`)),
+    );
+    this.select.disabled = entries.length === 0;
+  }
+
+  /** The id the select shows (which may not be loaded yet). */
+  get selectedId(): string {
+    return this.select.value;
+  }
+
+  entry(id: string): ModelEntry | undefined {
+    return this.entries.find((m) => m.id === id);
+  }
+
+  /** Shows `entry` as the current model (also used to revert after a failed load). */
+  show(entry: ModelEntry, source?: string): void {
+    this.select.value = entry.id;
+    this.card.textContent = entry.card;
+    this.facts.textContent = source ? `Weights from ${source}` : '';
+  }
+
+  /** Adds what only the loaded Session knows: parameter count and backend. */
+  showInfo(info: SessionInfo, source?: string): void {
+    const config = info.config;
+    const facts = FACTS.filter((key) => config[key] !== undefined).map((key) => `${key} ${String(config[key])}`);
+    this.facts.textContent = [
+      `${info.parameterCount.toLocaleString('en')} parameters`,
+      ...facts,
+      source ? `weights from ${source}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+  }
+}

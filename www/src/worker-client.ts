@@ -1,0 +1,162 @@
+// The page's side of the worker protocol: one method per request, each a
+// promise of its result. Ids are unique for the page's lifetime (never reused
+// across worker restarts), so a late message from a dead worker matches nothing.
+
+import type {
+  BackendPreference,
+  ErrorCode,
+  Prediction,
+  ReadyResponse,
+  RequestBody,
+  SessionInfo,
+  TerminalResponse,
+  WorkerRequest,
+  WorkerResponse,
+} from './protocol';
+
+/** A request that ended in an `error` message (or with the worker gone). */
+export class RequestError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+export type ProgressListener = (bytes: number, total: number | null) => void;
+
+interface Pending {
+  resolve: (message: TerminalResponse) => void;
+  reject: (error: RequestError) => void;
+  onProgress?: ProgressListener;
+}
+
+/** More crashes than this within CRASH_WINDOW_MS and the worker stays down. */
+const MAX_CRASHES = 3;
+const CRASH_WINDOW_MS = 30_000;
+
+export class WorkerClient {
+  private worker: Worker | null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private crashes: number[] = [];
+
+  /**
+   * @param onCrash called after the worker died and a fresh one was started;
+   *   the fresh worker has no backend and no model until the page sends
+   *   `init` and `load` again. After MAX_CRASHES in a row the worker is
+   *   not restarted (a module that cannot even start would loop) and every
+   *   request fails with `worker_crashed` until the page is reloaded.
+   */
+  constructor(private readonly onCrash: (message: string) => void) {
+    this.worker = this.spawn();
+  }
+
+  async init(prefer: BackendPreference): Promise<ReadyResponse> {
+    const message = await this.send({ type: 'init', prefer });
+    if (message.type !== 'ready') throw unexpected(message);
+    return message;
+  }
+
+  async load(model: string, onProgress?: ProgressListener): Promise<SessionInfo> {
+    const message = await this.send({ type: 'load', model }, [], onProgress);
+    if (message.type !== 'loaded') throw unexpected(message);
+    return message.info;
+  }
+
+  /** Loads user-picked files; `weights` is transferred (detached here). */
+  async loadFiles(config: string, weights: ArrayBuffer, tokenizer?: string): Promise<SessionInfo> {
+    const message = await this.send({ type: 'loadFiles', config, weights, tokenizer }, [weights]);
+    if (message.type !== 'loaded') throw unexpected(message);
+    return message.info;
+  }
+
+  async predict(prompt: string, k: number): Promise<Prediction> {
+    const message = await this.send({ type: 'predict', prompt, k });
+    if (message.type !== 'prediction') throw unexpected(message);
+    return message.prediction;
+  }
+
+  /** Stops the worker for good; pending requests fail. */
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
+    this.failAll('the page closed the worker');
+  }
+
+  private send(
+    body: RequestBody,
+    transfer: Transferable[] = [],
+    onProgress?: ProgressListener,
+  ): Promise<TerminalResponse> {
+    const request: WorkerRequest = { ...body, id: this.nextId++ };
+    const worker = this.worker;
+    if (worker === null) {
+      return Promise.reject(
+        new RequestError('worker_crashed', 'the worker crashed repeatedly and was not restarted; reload the page'),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.set(request.id, { resolve, reject, onProgress });
+      worker.postMessage(request, transfer);
+    });
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'circuitscope',
+    });
+    worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => this.receive(event.data));
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.restart(event.message || 'the worker failed to start or threw an uncaught error');
+    });
+    worker.addEventListener('messageerror', () => this.restart('a worker message could not be read'));
+    return worker;
+  }
+
+  private receive(message: WorkerResponse): void {
+    const pending = this.pending.get(message.id);
+    if (pending === undefined) return;
+    if (message.type === 'progress') {
+      pending.onProgress?.(message.bytes, message.total);
+      return;
+    }
+    this.pending.delete(message.id);
+    if (message.type === 'error') {
+      pending.reject(new RequestError(message.code, message.message));
+      // The worker closes itself after a wasm trap; replace it.
+      if (message.code === 'worker_crashed') this.restart(message.message);
+    } else {
+      pending.resolve(message);
+    }
+  }
+
+  private restart(message: string): void {
+    this.worker?.terminate();
+    this.failAll(message);
+    const now = performance.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
+    this.worker = this.crashes.length <= MAX_CRASHES ? this.spawn() : null;
+    this.onCrash(message);
+  }
+
+  /** False once the worker crashed too often to be restarted. */
+  get alive(): boolean {
+    return this.worker !== null;
+  }
+
+  private failAll(message: string): void {
+    for (const pending of this.pending.values()) {
+      pending.reject(new RequestError('worker_crashed', message));
+    }
+    this.pending.clear();
+  }
+}
+
+function unexpected(message: TerminalResponse): RequestError {
+  return new RequestError('bad_request', `the worker answered with an unexpected "${message.type}" message`);
+}

@@ -1,0 +1,222 @@
+/// <reference lib="webworker" />
+// The module Web Worker that owns the wasm module and the current model. The
+// page never blocks: it only sends requests (protocol.ts) and renders answers.
+//
+// Requests run one at a time, in arrival order, so a predict never sees a
+// half-loaded model. A failed load leaves the previous Session in place.
+
+import init, { initBackend, Session } from './pkg/circuitscope.js';
+import type {
+  Backend,
+  BackendPreference,
+  ErrorCode,
+  LoadFilesRequest,
+  LoadRequest,
+  Prediction,
+  PredictRequest,
+  ReadyResponse,
+  WorkerRequest,
+  WorkerResponse,
+  SessionInfo,
+} from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** An error that already knows which protocol code it reports as. */
+class WorkerError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let backend: Promise<ReadyResponse> | null = null;
+let session: Session | null = null;
+let queue: Promise<void> = Promise.resolve();
+
+self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  queue = queue.then(() => handle(request));
+});
+
+function post(message: WorkerResponse, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+async function handle(request: WorkerRequest): Promise<void> {
+  try {
+    switch (request.type) {
+      case 'init':
+        post({ ...(await chooseBackend(request.prefer)), id: request.id });
+        return;
+      case 'load':
+        post({ type: 'loaded', id: request.id, info: await loadFromServer(request) });
+        return;
+      case 'loadFiles':
+        post({ type: 'loaded', id: request.id, info: await loadFromFiles(request) });
+        return;
+      case 'predict':
+        post({ type: 'prediction', id: request.id, prediction: await predict(request) });
+        return;
+    }
+  } catch (error) {
+    const crashed = error instanceof WebAssembly.RuntimeError;
+    post({
+      type: 'error',
+      id: request.id,
+      code: crashed ? 'worker_crashed' : error instanceof WorkerError ? error.code : codeFor(request),
+      message: messageOf(error),
+    });
+    // A wasm trap (a Rust panic) leaves the module's memory in an unknown state:
+    // stop here and let the page start a fresh worker.
+    if (crashed) self.close();
+  }
+}
+
+/** The stage a plain `Error` from the wasm API reports as. */
+function codeFor(request: WorkerRequest): ErrorCode {
+  switch (request.type) {
+    case 'init':
+      return 'backend';
+    case 'load':
+    case 'loadFiles':
+      return 'load';
+    case 'predict':
+      return 'predict';
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/**
+ * Instantiates the wasm module and picks the burn device, once per worker: a
+ * later init answers with the first choice, whatever it prefers.
+ */
+function chooseBackend(prefer: BackendPreference): Promise<ReadyResponse> {
+  backend ??= (async () => {
+    try {
+      await init();
+    } catch (error) {
+      throw new WorkerError('backend', `could not start the wasm module: ${messageOf(error)}`);
+    }
+    const chosen = await initBackend(prefer);
+    const name: Backend = chosen.backend === 'webgpu' ? 'webgpu' : 'cpu';
+    return { type: 'ready', id: 0, backend: name, reason: String(chosen.reason ?? '') };
+  })();
+  // A failed start may be retried by the next init request.
+  backend.catch(() => (backend = null));
+  return backend;
+}
+
+async function requireBackend(): Promise<void> {
+  if (backend === null) throw new WorkerError('not_ready', 'the backend is not initialised yet (send init first)');
+  await backend;
+}
+
+async function loadFromServer(request: LoadRequest): Promise<SessionInfo> {
+  await requireBackend();
+  if (!/^[\w.-]+$/.test(request.model)) {
+    throw new WorkerError('bad_request', `not a model id: ${JSON.stringify(request.model)}`);
+  }
+  const base = new URL(`${import.meta.env.BASE_URL}models/${request.model}/`, self.location.href);
+  const config = await fetchText(new URL('config.json', base), true);
+  const tokenizer = await fetchText(new URL('tokenizer.json', base), false);
+  const weights = await fetchBytes(new URL('model.safetensors', base), (bytes, total) =>
+    post({ type: 'progress', id: request.id, bytes, total }),
+  );
+  return swapSession(config ?? '', weights, tokenizer);
+}
+
+async function loadFromFiles(request: LoadFilesRequest): Promise<SessionInfo> {
+  await requireBackend();
+  return swapSession(request.config, new Uint8Array(request.weights), request.tokenizer ?? null);
+}
+
+/** Loads a new Session; only once it loaded is the old one freed. */
+function swapSession(config: string, weights: Uint8Array, tokenizer: string | null): SessionInfo {
+  const next = Session.load(config, weights, tokenizer);
+  const info: SessionInfo = next.info();
+  session?.free();
+  session = next;
+  return info;
+}
+
+async function predict(request: PredictRequest): Promise<Prediction> {
+  await requireBackend();
+  if (session === null) throw new WorkerError('predict', 'no model is loaded');
+  const prediction: unknown = await session.predict(request.prompt, request.k);
+  if (!isPrediction(prediction)) {
+    throw new WorkerError('predict', 'the wasm module returned a prediction of an unexpected shape');
+  }
+  return prediction;
+}
+
+function isPrediction(value: unknown): value is Prediction {
+  if (typeof value !== 'object' || value === null) return false;
+  if (!('tokens' in value) || !('top' in value)) return false;
+  return Array.isArray(value.tokens) && Array.isArray(value.top);
+}
+
+/** GETs a text file; a 404 of an optional file is `null`. */
+async function fetchText(url: URL, required: boolean): Promise<string | null> {
+  const response = await get(url);
+  if (response.status === 404 && !required) return null;
+  if (!response.ok) throw fetchError(url, response);
+  return response.text();
+}
+
+/** GETs a binary file, reporting `(bytes, total)` as it streams in. */
+async function fetchBytes(
+  url: URL,
+  onProgress: (bytes: number, total: number | null) => void,
+): Promise<Uint8Array> {
+  const response = await get(url);
+  if (!response.ok) throw fetchError(url, response);
+  const length = Number(response.headers.get('content-length'));
+  // A compressed body's length is not the length we will count.
+  const total = length > 0 && !response.headers.get('content-encoding') ? length : null;
+  if (response.body === null) return new Uint8Array(await response.arrayBuffer());
+
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let reported = 0;
+  onProgress(0, total);
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    bytes += value.byteLength;
+    // Every 1% (or 256 KiB when the total is unknown) is plenty for a progress bar.
+    if (bytes - reported >= (total ? total / 100 : 1 << 18)) {
+      onProgress(bytes, total);
+      reported = bytes;
+    }
+  }
+  onProgress(bytes, total);
+
+  const weights = new Uint8Array(bytes);
+  let offset = 0;
+  for (const chunk of chunks) {
+    weights.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return weights;
+}
+
+async function get(url: URL): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch (error) {
+    throw new WorkerError('fetch', `GET ${url.pathname}: ${messageOf(error)}`);
+  }
+}
+
+function fetchError(url: URL, response: Response): WorkerError {
+  return new WorkerError('fetch', `GET ${url.pathname}: ${response.status} ${response.statusText}`.trim());
+}

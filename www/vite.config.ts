@@ -1,0 +1,49 @@
+// Vite for Circuitscope's page: root www/, output www/dist/, the worker as an
+// ES module (it imports the wasm-bindgen glue in src/pkg/), and the repository's
+// models/ folder served and shipped at /models/ (models-plugin.ts).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import { modelsPlugin } from './models-plugin.ts';
+
+const www = fileURLToPath(new URL('.', import.meta.url));
+const repo = fileURLToPath(new URL('..', import.meta.url));
+/** CIRCUITSCOPE_MODELS_DIR points the page at another models folder (tests, experiments). */
+const modelsDir = process.env.CIRCUITSCOPE_MODELS_DIR ?? `${repo}models`;
+/** The model a page opens with when its URL names none: package.json's `circuitscope.defaultModel`. */
+const defaultModel: string =
+  JSON.parse(readFileSync(`${repo}package.json`, 'utf8')).circuitscope?.defaultModel ?? 'induction-2l';
+
+export default defineConfig({
+  root: www,
+  publicDir: false,
+  plugins: [requireWasm(`${www}src/pkg/circuitscope.js`), modelsPlugin(modelsDir)],
+  define: { __DEFAULT_MODEL__: JSON.stringify(defaultModel) },
+  worker: { format: 'es' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+  },
+  server: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1' },
+});
+
+/** Says plainly that the wasm module must be built first (a build fails; dev warns). */
+function requireWasm(glue: string): Plugin {
+  const message = `${glue} is missing: build the wasm module first (./scripts/build-wasm.sh)`;
+  let building = false;
+  return {
+    name: 'circuitscope-require-wasm',
+    configResolved(config) {
+      building = config.command === 'build';
+    },
+    buildStart() {
+      if (building && !existsSync(glue)) this.error(message);
+    },
+    configureServer(server) {
+      if (!existsSync(glue)) server.config.logger.warn(message);
+    },
+  };
+}

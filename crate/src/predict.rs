@@ -39,7 +39,7 @@ fn last_logits(model: &LoadedModel, ids: &[u32]) -> Result<Tensor<1>> {
 
 /// Predicts with a blocking read-back (native, and the CPU backend in wasm).
 pub fn predict(model: &LoadedModel, ids: &[u32], k: usize) -> Result<Prediction> {
-    let logits = last_logits(model, ids)?.into_data().to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
+    let logits = last_logits(model, ids)?.into_data().try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
     Ok(rank(model, ids, &logits, k))
 }
 
@@ -49,7 +49,7 @@ pub async fn predict_async(model: &LoadedModel, ids: &[u32], k: usize) -> Result
         .into_data_async()
         .await
         .map_err(|e| Error::Device(format!("reading logits back failed: {e:?}")))?;
-    let logits = data.to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
+    let logits = data.try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
     Ok(rank(model, ids, &logits, k))
 }
 

@@ -83,7 +83,8 @@ impl Attention {
         // [b, h, q, dh] @ [b, h, dh, k] -> [b, h, q, k]
         let scores = q.clone().swap_dims(1, 2).matmul(k.clone().permute([0, 2, 3, 1])) / self.scale;
         let scores = if self.causal {
-            let future = Tensor::<2, Bool>::triu_mask([pos, pos], 1, &scores.device());
+            // tril_mask is true outside the lower triangle (diagonal included): the future keys.
+            let future = Tensor::<2, Bool>::tril_mask([pos, pos], 0, &scores.device());
             // TransformerLens sets masked scores to IGNORE = -1e5 (not -inf); we do the same.
             scores.mask_fill(future.unsqueeze::<4>(), -1e5)
         } else {

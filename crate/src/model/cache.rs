@@ -24,8 +24,8 @@ impl Activation {
     /// Reads the values back to the host (blocking: native and wasm CPU only).
     pub fn to_vec(&self) -> Vec<f32> {
         match self {
-            Self::Rank3(t) => t.to_data().to_vec().expect("f32 activations"),
-            Self::Rank4(t) => t.to_data().to_vec().expect("f32 activations"),
+            Self::Rank3(t) => t.to_data().try_to_vec::<f32>().expect("f32 activations"),
+            Self::Rank4(t) => t.to_data().try_to_vec::<f32>().expect("f32 activations"),
         }
     }
 
@@ -36,7 +36,7 @@ impl Activation {
             Self::Rank4(t) => t.to_data_async().await,
         }
         .map_err(|e| crate::error::Error::Device(format!("{e:?}")))?;
-        data.to_vec().map_err(|e| crate::error::Error::Device(format!("{e:?}")))
+        data.try_to_vec::<f32>().map_err(|e| crate::error::Error::Device(format!("{e:?}")))
     }
 }
 

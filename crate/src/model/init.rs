@@ -34,7 +34,7 @@ pub fn random_weights(config: &ModelConfig, seed: u64) -> WeightMap {
 
 fn raw<const D: usize>(t: Tensor<D>) -> Result<RawTensor> {
     let shape = t.dims().to_vec();
-    let data = t.into_data().convert::<f32>().to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
+    let data = t.into_data().convert::<f32>().try_to_vec::<f32>().map_err(|e| Error::Device(format!("{e:?}")))?;
     Ok(RawTensor::new(shape, data))
 }
 

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use burn::optim::{AdamConfig, GradientsParams};
-use burn::prelude::*;
 
 use super::next_token_loss;
 use crate::error::{Error, Result};

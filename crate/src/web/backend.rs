@@ -46,7 +46,7 @@ async fn try_webgpu() -> Result<Device, String> {
         .into_data_async()
         .await
         .map_err(|e| format!("WebGPU read-back failed: {e:?}"))?
-        .to_vec::<f32>()
+        .try_to_vec::<f32>()
         .map_err(|e| format!("WebGPU read-back failed: {e:?}"))?;
     if value.first() != Some(&3.0) {
         return Err(format!("WebGPU computed 1 + 2 = {value:?}"));

@@ -4,8 +4,10 @@
 //! Data flows one way: `model` (weights, forward pass, hooks) → `predict` and the algorithms →
 //! the CLI (`bin/`) and the wasm API (`web/`, wasm32 only).
 
+pub mod analysis;
 pub mod device;
 pub mod error;
+pub mod graph;
 pub mod model;
 pub mod predict;
 pub mod rng;

@@ -94,5 +94,9 @@ pub fn train(out: &Path, s: &Settings) -> Result<Vec<(usize, f32)>> {
         .chain(curve.iter().map(|(s, l)| format!("{s},{l}\n")))
         .collect();
     write("loss.csv", csv.as_bytes())?;
+    write("loss.svg", super::card::loss_svg(&curve).as_bytes())?;
+    let trained = crate::model::LoadedModel::from_dir(out, &crate::device::cpu())?;
+    let final_loss = curve.last().map(|c| c.1).unwrap_or(f32::NAN);
+    write("card.md", super::card::induction_card(&trained, s.seed, s.steps, final_loss)?.as_bytes())?;
     Ok(curve)
 }

@@ -1,6 +1,7 @@
 //! Training the shipped models (native only, never in CI): burn autodiff on the CPU, Adam, a fixed
 //! seed, one command per model. Each run writes the model folder and its loss curve.
 
+pub mod card;
 pub mod induction;
 
 use burn::prelude::*;

@@ -17,7 +17,7 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-t
   "$out/circuitscope_bg.wasm" -o "$out/circuitscope_bg.opt.wasm"
 mv "$out/circuitscope_bg.opt.wasm" "$out/circuitscope_bg.wasm"
 
-size() { printf '%8.2f MB raw %8.2f MB gzip  %s\n' "$(($(stat -c%s "$1")))e-6" "$(($(gzip -9c "$1" | wc -c)))e-6" "$1"; }
+size() { printf '%10d bytes raw %10d bytes gzip  %s\n' "$(stat -c%s "$1")" "$(gzip -9c "$1" | wc -c)" "$1"; }
 step "transfer sizes"
 size "$out/circuitscope_bg.wasm"
 default_model=$(node -e 'console.log(require("./package.json").circuitscope.defaultModel)')

@@ -9,6 +9,7 @@ pub mod device;
 pub mod error;
 pub mod graph;
 pub mod model;
+pub mod patch;
 pub mod predict;
 pub mod rng;
 pub mod tasks;

@@ -35,6 +35,7 @@ pub fn induction_head_scores(model: &LoadedModel, batch: &InductionBatch) -> Res
                     prev += at(r, head, t, t - 1);
                     n_prev += 1;
                     if batch.repeated[r][t] {
+                        // The token that followed this token's previous occurrence.
                         ind += at(r, head, t, t - k + 1);
                         n_ind += 1;
                     }
@@ -51,13 +52,13 @@ pub fn induction_head_scores(model: &LoadedModel, batch: &InductionBatch) -> Res
     Ok(scores)
 }
 
-/// Top-1 accuracy of next-token predictions at the positions `batch.repeated` marks.
+/// Top-1 accuracy of next-token predictions at the positions `batch.predictable` marks.
 pub fn induction_accuracy(model: &LoadedModel, batch: &InductionBatch) -> Result<f64> {
     accuracy_against(model, &batch.tokens, batch)
 }
 
 /// Top-1 accuracy of the model run on `input` rows, judged against `truth`'s next tokens at
-/// `truth`'s repeated positions (for corrupted inputs, e.g. shuffled rows).
+/// `truth`'s predictable positions (for corrupted inputs, e.g. shuffled rows).
 pub fn accuracy_against(model: &LoadedModel, input: &[Vec<u32>], truth: &InductionBatch) -> Result<f64> {
     let logits = model.transformer.forward(model.tokens(input)?);
     let [rows, pos, vocab] = logits.dims();
@@ -65,7 +66,7 @@ pub fn accuracy_against(model: &LoadedModel, input: &[Vec<u32>], truth: &Inducti
     let (mut right, mut total) = (0usize, 0usize);
     for r in 0..rows {
         for t in 0..pos - 1 {
-            if !truth.repeated[r][t] {
+            if !truth.predictable[r][t] {
                 continue;
             }
             let row = &l[(r * pos + t) * vocab..(r * pos + t + 1) * vocab];

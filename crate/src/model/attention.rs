@@ -76,9 +76,21 @@ impl Attention {
     /// Runs the heads on already normalised inputs `[batch, pos, h, d_model]`, where `h` is
     /// `n_heads` (one input per head) or 1 (one input shared by all heads).
     pub fn forward(&self, q_in: Tensor<4>, k_in: Tensor<4>, v_in: Tensor<4>) -> AttentionOutput {
-        let q = project(q_in, self.w_q.val(), self.b_q.val());
-        let k = project(k_in, self.w_k.val(), self.b_k.val());
-        let v = project(v_in, self.w_v.val(), self.b_v.val());
+        let (q, k, v) = self.qkv(q_in, k_in, v_in);
+        self.attend(q, k, v)
+    }
+
+    /// `attn.hook_q`, `hook_k`, `hook_v` `[batch, pos, n_heads, d_head]` from normalised inputs.
+    pub fn qkv(&self, q_in: Tensor<4>, k_in: Tensor<4>, v_in: Tensor<4>) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
+        (
+            project(q_in, self.w_q.val(), self.b_q.val()),
+            project(k_in, self.w_k.val(), self.b_k.val()),
+            project(v_in, self.w_v.val(), self.b_v.val()),
+        )
+    }
+
+    /// Scores, pattern, z and each head's result from (possibly patched) q, k, v.
+    pub fn attend(&self, q: Tensor<4>, k: Tensor<4>, v: Tensor<4>) -> AttentionOutput {
         let [_, pos, _, _] = q.dims();
         // [b, h, q, dh] @ [b, h, dh, k] -> [b, h, q, k]
         let scores = q.clone().swap_dims(1, 2).matmul(k.clone().permute([0, 2, 3, 1])) / self.scale;

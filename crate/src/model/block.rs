@@ -36,7 +36,7 @@ impl TransformerBlock {
     }
 
     /// Runs the heads on (possibly per-head) residual inputs `[batch, pos, h, d_model]` (h = 1 or
-    /// n_heads): LayerNorm each input, add the shortformer position embedding to queries and keys.
+    /// n_heads).
     pub fn attention(
         &self,
         q_input: Tensor<4>,
@@ -44,13 +44,26 @@ impl TransformerBlock {
         v_input: Tensor<4>,
         shortformer_pos: Option<&Tensor<3>>,
     ) -> AttentionOutput {
+        let (q, k, v) = self.qkv(q_input, k_input, v_input, shortformer_pos);
+        self.attn.attend(q, k, v)
+    }
+
+    /// q, k, v from pre-LayerNorm inputs: LayerNorm each input, add the shortformer position
+    /// embedding to the queries' and keys' (TransformerLens adds it after ln1, never to values).
+    pub fn qkv(
+        &self,
+        q_input: Tensor<4>,
+        k_input: Tensor<4>,
+        v_input: Tensor<4>,
+        shortformer_pos: Option<&Tensor<3>>,
+    ) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
         let (mut q, mut k) = (self.ln1.forward(q_input), self.ln1.forward(k_input));
         if let Some(pos) = shortformer_pos {
             let pos = pos.clone().unsqueeze_dim::<4>(2);
             q = q + pos.clone();
             k = k + pos;
         }
-        self.attn.forward(q, k, self.ln1.forward(v_input))
+        self.attn.qkv(q, k, self.ln1.forward(v_input))
     }
 
     /// `hook_mlp_out` for the (pre-LayerNorm) `hook_mlp_in`; `None` for attention-only blocks.

@@ -1,6 +1,7 @@
-//! Induction: a random segment repeated until the row is full ("A B C D A B C D A B …"). Once a
-//! token has been seen, the next token is predictable only by finding its previous occurrence and
-//! copying what followed (previous-token head → induction head; Olsson et al. 2022).
+//! Induction: `<bos>`, a random segment of distinct words, the same segment again, then filler
+//! words seen nowhere else ("<bos> cat dog sun cat dog sun owl …"). In the second copy the next
+//! token is predictable only by finding the current token's previous occurrence and copying what
+//! followed it (previous-token head → induction head; Olsson et al. 2022).
 
 use crate::rng::Rng;
 
@@ -17,31 +18,40 @@ pub const BOS: u32 = 0;
 pub const UNK: u32 = 1;
 pub const FIRST_WORD: u32 = 2;
 
-/// A batch of rows and, per row, the positions whose next token repeats an earlier pattern.
+/// A batch of rows and, per row, the segment length and the positions that repeat.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InductionBatch {
-    /// `[batch][seq_len]` token ids, each row `<bos>` then the repeated segment.
+    /// `[batch][seq_len]` token ids.
     pub tokens: Vec<Vec<u32>>,
-    /// Period of each row's segment.
+    /// Length m of each row's segment: the copy of position t (for t in the second copy) is at
+    /// t − m, and the token that followed it at t − m + 1.
     pub periods: Vec<usize>,
-    /// `[batch][seq_len]`: whether the position's next token is predictable by induction.
+    /// `[batch][seq_len]`: the token at this position occurred earlier (the second copy).
     pub repeated: Vec<Vec<bool>>,
+    /// `[batch][seq_len]`: the next token is predictable by induction (the second copy but its end).
+    pub predictable: Vec<Vec<bool>>,
 }
 
-/// `batch` rows of `seq_len` tokens; each row repeats a segment of distinct words whose length is
-/// uniform in `min_period..=max_period`.
-pub fn sequences(rng: &mut Rng, batch: usize, seq_len: usize, min_period: usize, max_period: usize, d_vocab: usize) -> InductionBatch {
+/// `batch` rows of `seq_len` tokens, segments of length uniform in `min_len..=max_len`
+/// (`2·max_len + 1 ≤ seq_len`).
+pub fn sequences(rng: &mut Rng, batch: usize, seq_len: usize, min_len: usize, max_len: usize, d_vocab: usize) -> InductionBatch {
+    assert!(2 * max_len < seq_len, "two copies must fit in a row");
     let n_words = d_vocab - FIRST_WORD as usize;
-    let mut out = InductionBatch { tokens: vec![], periods: vec![], repeated: vec![] };
+    let mut out = InductionBatch { tokens: vec![], periods: vec![], repeated: vec![], predictable: vec![] };
     for _ in 0..batch {
-        let k = min_period + rng.below(max_period - min_period + 1);
-        let segment: Vec<u32> = rng.sample_distinct(n_words, k).into_iter().map(|w| w as u32 + FIRST_WORD).collect();
+        let m = min_len + rng.below(max_len - min_len + 1);
+        let filler = seq_len - 1 - 2 * m;
+        // Segment and filler are distinct words, so each segment word occurs exactly twice.
+        let words: Vec<u32> = rng.sample_distinct(n_words, m + filler).into_iter().map(|w| w as u32 + FIRST_WORD).collect();
+        let (segment, rest) = words.split_at(m);
         let mut row = vec![BOS];
-        row.extend((0..seq_len - 1).map(|i| segment[i % k]));
-        // Position t (token row[t] = segment[(t-1) % k]) has seen its token before iff t > k.
-        out.repeated.push((0..seq_len).map(|t| t > k).collect());
+        row.extend(segment);
+        row.extend(segment);
+        row.extend(rest);
+        out.repeated.push((0..seq_len).map(|t| t > m && t <= 2 * m).collect());
+        out.predictable.push((0..seq_len).map(|t| t > m && t < 2 * m).collect());
         out.tokens.push(row);
-        out.periods.push(k);
+        out.periods.push(m);
     }
     out
 }
@@ -51,20 +61,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_repeat_their_segment_and_mark_only_predictable_positions() {
-        let b = sequences(&mut Rng::new(0), 8, 20, 3, 7, 64);
-        for ((row, &k), rep) in b.tokens.iter().zip(&b.periods).zip(&b.repeated) {
+    fn the_second_copy_repeats_the_first_and_only_it_is_marked() {
+        let b = sequences(&mut Rng::new(0), 16, 24, 4, 11, 64);
+        for (((row, &m), rep), pred) in b.tokens.iter().zip(&b.periods).zip(&b.repeated).zip(&b.predictable) {
+            assert_eq!(row.len(), 24);
             assert_eq!(row[0], BOS);
             for t in 1..row.len() {
-                if t > k {
-                    assert_eq!(row[t], row[t - k]);
-                    assert!(rep[t]);
-                    // The token was seen at t - k; what followed it then is what follows now.
-                    if t + 1 < row.len() {
-                        assert_eq!(row[t + 1], row[t - k + 1]);
-                    }
-                } else {
-                    assert!(!rep[t]);
+                let seen_before = row[..t].contains(&row[t]);
+                assert_eq!(rep[t], seen_before, "t = {t}");
+                if pred[t] {
+                    assert_eq!(row[t], row[t - m]);
+                    assert_eq!(row[t + 1], row[t - m + 1]);
                 }
             }
         }

@@ -41,7 +41,7 @@ pub fn loss_svg(curve: &[(usize, f32)]) -> String {
 /// Evaluates the induction model on a fresh seeded batch and writes its card as Markdown.
 pub fn induction_card(model: &LoadedModel, seed: u64, steps: usize, final_loss: f32) -> Result<String> {
     let mut rng = Rng::new(seed ^ 0xC0FFEE);
-    let clean = induction::sequences(&mut rng, 200, 24, 3, 11, model.config.d_vocab);
+    let clean = induction::sequences(&mut rng, 200, 24, 4, 11, model.config.d_vocab);
     // Corrupted = rows shuffled (ACDC's induction corruption): score the clean targets.
     let mut order: Vec<usize> = (0..clean.tokens.len()).collect();
     rng.shuffle(&mut order);
@@ -54,20 +54,20 @@ pub fn induction_card(model: &LoadedModel, seed: u64, steps: usize, final_loss: 
     let _ = writeln!(
         md,
         "A 2-layer, 8-head, attention-only transformer with shortformer positions and LayerNorm — the shape of the \
-         ACDC paper's induction model (305 edges) — trained here on rows that repeat a random segment of words \
-         (\"<bos> cat dog sun cat dog sun …\"). It completes a repeated pattern by induction: a previous-token head \
+         ACDC paper's induction model (305 edges) — trained here on rows that repeat a random segment of words once \
+         (\"<bos> cat dog sun cat dog sun owl …\"). It completes a repeated pattern by induction: a previous-token head \
          in layer 0 feeds induction heads in layer 1.\n"
     );
     let _ = writeln!(md, "## Training\n");
     let _ = writeln!(
         md,
         "- Command: `cargo run -p circuitscope --release -- train induction-2l --out models/induction-2l --seed {seed}`\n\
-         - Seed {seed}, {steps} Adam steps, batch 32, rows of 24 tokens, periods 3–11, loss on repeated positions only.\n\
+         - Seed {seed}, {steps} Adam steps, batch 32, rows of 24 tokens, segments of 4–11 words, loss on the predictable positions of the second copy only.\n\
          - Final training loss: {final_loss:.4}. Curve: [loss.svg](loss.svg) (values in `loss.csv`).\n\
          - Vocabulary: `<bos>`, `[UNK]` and 62 common English nouns (`tokenizer.json`, word level).\n"
     );
     let _ = writeln!(md, "## Held-out accuracy (200 fresh rows, seed {})\n", seed ^ 0xC0FFEE);
-    let _ = writeln!(md, "| data | top-1 accuracy on repeated positions |\n|---|---|");
+    let _ = writeln!(md, "| data | top-1 accuracy on predictable positions |\n|---|---|");
     let _ = writeln!(md, "| clean | {:.1}% |", 100.0 * acc_clean);
     let _ = writeln!(md, "| corrupted (rows shuffled) | {:.1}% |\n", 100.0 * acc_corrupt);
     let _ = writeln!(md, "## Heads\n");

@@ -70,11 +70,11 @@ pub fn train(out: &Path, s: &Settings) -> Result<Vec<(usize, f32)>> {
     let mut optim = AdamConfig::new().init();
     let mut rng = Rng::new(s.seed.wrapping_add(1));
     let mut curve = Vec::new();
-    let max_period = (s.seq_len - 1) / 2;
+    let max_len = (s.seq_len - 2) / 2;
     for step in 0..s.steps {
-        let batch = induction::sequences(&mut rng, s.batch, s.seq_len, 3, max_period, config.d_vocab);
+        let batch = induction::sequences(&mut rng, s.batch, s.seq_len, 4, max_len, config.d_vocab);
         let tokens = crate::model::transformer::tokens_tensor(&batch.tokens, &config, &device)?;
-        let loss = next_token_loss(model.forward(tokens), &batch.tokens, &batch.repeated);
+        let loss = next_token_loss(model.forward(tokens), &batch.tokens, &batch.predictable);
         if step % 50 == 0 || step + 1 == s.steps {
             let value: f32 = loss.clone().into_scalar();
             eprintln!("step {step:>5}  loss {value:.4}");

@@ -16,3 +16,15 @@ pub struct BackendChoice {
 pub fn cpu() -> Device {
     Device::flex()
 }
+
+/// Drives a future whose device work completes without waiting on the browser (the CPU backend,
+/// natively or in wasm): the CLI and native tests run the async algorithms with it.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}

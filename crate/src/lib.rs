@@ -5,9 +5,12 @@
 //! the CLI (`bin/`) and the wasm API (`web/`, wasm32 only).
 
 pub mod analysis;
+pub mod data;
 pub mod device;
+pub mod discover;
 pub mod error;
 pub mod graph;
+pub mod metric;
 pub mod model;
 pub mod patch;
 pub mod predict;

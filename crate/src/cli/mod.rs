@@ -1,5 +1,7 @@
 //! The command-line interface over the library (native only).
 
+mod acdc;
+mod graph;
 mod info;
 mod run;
 mod train;
@@ -27,6 +29,16 @@ pub enum Command {
     },
     /// Print the most likely next tokens after a prompt.
     Run(run::RunArgs),
+    /// Print the ACDC graph's edge counts for a config as JSON.
+    Graph {
+        #[arg(long)]
+        config: PathBuf,
+        /// Separate token and position embedding input nodes.
+        #[arg(long)]
+        use_pos_embed: bool,
+    },
+    /// Run ACDC and write circuit.json.
+    Acdc(acdc::AcdcArgs),
     /// Train a shipped model from scratch (minutes on a CPU; never part of CI).
     Train(train::TrainArgs),
 }
@@ -36,6 +48,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Info { model } => info::info(&model),
         Command::Run(args) => run::run(&args),
         Command::Train(args) => train::train(&args),
+        Command::Graph { config, use_pos_embed } => graph::graph(&config, use_pos_embed),
+        Command::Acdc(args) => acdc::acdc(&args),
     }
 }
 

@@ -1,0 +1,8 @@
+//! Circuit discovery. ACDC (Conmy et al. 2023) as a resumable state machine that yields one event
+//! per tested edge, and the `circuit.json` it produces.
+
+pub mod acdc;
+pub mod circuit;
+
+pub use acdc::{Acdc, AcdcEvent, AcdcSettings, Mode};
+pub use circuit::Circuit;

@@ -27,7 +27,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { seed: 0, steps: 2000, batch: 32, lr: 2e-3, seq_len: 24 }
+        Self { seed: 0, steps: 6000, batch: 32, lr: 2e-3, seq_len: 24 }
     }
 }
 

@@ -1,6 +1,7 @@
 // Vite for Circuitscope's page: root www/, output www/dist/, the worker as an
 // ES module (it imports the wasm-bindgen glue in src/pkg/), and the repository's
-// models/ folder served and shipped at /models/ (models-plugin.ts).
+// models/ folder served and shipped at /models/ (models-plugin.ts). Two pages:
+// the app (index.html) and an article that embeds it (embed-example.html).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,9 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
+    rolldownOptions: {
+      input: { index: `${www}index.html`, embed: `${www}embed-example.html` },
+    },
   },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },

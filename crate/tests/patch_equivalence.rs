@@ -71,7 +71,20 @@ fn the_optimised_engine_equals_brute_force_for_random_masks() {
                 // From nothing removed to most edges removed.
                 let p = trial as f64 / 6.0;
                 let removed: Vec<bool> = (0..graph.edges.len()).map(|_| rng.uniform() < p).collect();
-                let fast = engine.final_resid(&PatchMask::from_removed(&graph, &removed));
+                let mask = PatchMask::from_removed(&graph, &removed);
+                let fast = engine.final_resid(&mask);
+                // The metric's path: only scored rows through the last MLP.
+                let rows: Vec<i64> = vec![3, 5, 11, 23];
+                let rows = burn::tensor::Tensor::<1, burn::tensor::Int>::from_data(burn::tensor::TensorData::new(rows, [4]), &device);
+                let picked = fast.clone().reshape([24, config.d_model]).select(0, rows.clone()).reshape([1, 4, config.d_model]);
+                let picked: Vec<f32> = picked.into_data().try_to_vec().unwrap();
+                // Batched with two other candidates, in the middle of the batch.
+                let other = PatchMask::from_removed(&graph, &vec![trial % 2 == 0; graph.edges.len()]);
+                let full = PatchMask::full(circuitscope::patch::mask::Layout::of(&graph));
+                let scored = engine.scored_resid(&[&other, &mask, &full], &rows);
+                let scored: Vec<f32> = scored.into_data().try_to_vec().unwrap();
+                let d = max_diff(scored[4 * config.d_model..8 * config.d_model].to_vec(), picked);
+                assert!(d < 1e-5 * 50.0, "case {case} {ablation:?} trial {trial}: scored rows differ by {d}");
                 let slow = final_resid_naive(&engine, &graph, &removed);
                 let (fast, slow): (Vec<f32>, Vec<f32>) = (fast.into_data().try_to_vec().unwrap(), slow.into_data().try_to_vec().unwrap());
                 let scale = slow.iter().fold(0f32, |m, x| m.max(x.abs()));

@@ -20,3 +20,17 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   element.append(...children.filter((c): c is Node | string => typeof c === 'string' || c instanceof Node));
   return element;
 }
+
+/** The same for SVG: `svgEl('path', {d: 'M0 0'})`. */
+export function svgEl(
+  tag: string,
+  attributes: Record<string, string | number | null | undefined> = {},
+  ...children: (Node | string)[]
+): SVGElement {
+  const element = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value !== null && value !== undefined) element.setAttribute(name, String(value));
+  }
+  element.append(...children);
+  return element;
+}

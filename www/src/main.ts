@@ -1,6 +1,7 @@
-// The page's entry: styles, and the one custom element that is the app.
+// The entry of the page and of any page that embeds the playground: it
+// registers the one custom element that is the app (its styles live in its
+// shadow root, so this is all an embedding page needs).
 
-import './styles.css';
 import { CircuitPlayground } from './playground';
 
 if (!customElements.get('circuit-playground')) {

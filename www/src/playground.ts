@@ -1,26 +1,33 @@
 // <circuit-playground>: the whole app as one custom element, so the full page,
-// an iframe and a blog post's <script type=module> run the same code. For now
-// it holds the foundation: backend, model, prompt → next-token prediction.
+// an iframe (`?embed=1`) and a blog post's <script type=module> run the same
+// code. Each element has its own shadow root (styles and ids stay inside) and
+// its own worker, and starts work only once it is scrolled into view.
 //
-// It owns the page state (which model is loaded, what is in flight) and wires
-// the views to the worker client; the views only render.
+// It owns the page state — the Settings, which model is loaded, what is in
+// flight — and wires the views to the worker client; the views only render.
+// Attributes: model, task, tau, metric, ablation, seed, indices, names,
+// backend, speed, autorun, prompt; `url-state` makes the URL the settings'
+// projection (the app page), and compact (chrome-less) is the default
+// elsewhere.
 
+import { AcdcStage } from './acdc-stage';
 import { el } from './dom';
-import { fetchModelIndex, fetchModelTexts, pickModel, type ModelEntry } from './models';
-import type { BackendPreference, ErrorCode, SessionInfo } from './protocol';
-import { readUrlState, writeModelToUrl } from './url-state';
+import { DEFAULT_MODEL, fetchModelIndex, fetchModelTexts, pickModel, type ModelEntry } from './models';
+import type { BackendPreference, ErrorCode, SessionInfo, Speed } from './protocol';
+import { completeSettings, parseSettings, pickTask, type Settings } from './settings';
+import { linkTo, parseBackend, parseFlag, parseSpeed, readPageOptions, readUrlSettings, writeSettingsToUrl } from './url-state';
+import css from './styles.css?inline';
+import type { TaskData, TaskInfo } from './wasm-types';
 import { BackendBadge } from './views/backend-badge';
 import { ErrorArea } from './views/error-area';
 import { ModelPicker } from './views/model-picker';
-import { PromptForm } from './views/prompt-form';
+import { PromptPanel } from './views/prompt-panel';
+import type { RunPhase } from './views/run-buttons';
+import { SettingsForm } from './views/settings-form';
 import { StatusLine } from './views/status-line';
-import { TokensView } from './views/tokens-view';
-import { TopTable } from './views/top-table';
+import { TaskPanel } from './views/task-panel';
 import { WeightsInput, type PickedFiles } from './views/weights-input';
 import { RequestError, WorkerClient } from './worker-client';
-
-/** How many next-token candidates the table shows. */
-const TOP_K = 10;
 
 /** The model the worker holds, and where its weights came from. */
 interface Loaded {
@@ -30,7 +37,19 @@ interface Loaded {
   source?: string;
 }
 
+/** How an element runs, from its attributes (and, with `url-state`, the URL). */
+interface Options {
+  urlState: boolean;
+  compact: boolean;
+  backend: BackendPreference;
+  speed: Speed;
+  autorun: boolean;
+}
+
+let sheet: CSSStyleSheet | null = null;
+
 export class CircuitPlayground extends HTMLElement {
+  private readonly root = this.attachShadow({ mode: 'open' });
   private readonly badge = new BackendBadge();
   private readonly status = new StatusLine();
   private readonly errors = new ErrorArea();
@@ -42,39 +61,101 @@ export class CircuitPlayground extends HTMLElement {
     (files) => void this.loadFiles(files),
     (names) => this.showError('load', `no weights file among ${names.join(', ')}; pick a .safetensors file`),
   );
-  private readonly prompt = new PromptForm((text) => void this.predict(text));
-  private readonly tokens = new TokensView();
-  private readonly top = new TopTable();
+  private readonly form = new SettingsForm((patch) => this.changeSettings(patch));
+  private readonly taskPanel = new TaskPanel();
+  private readonly prompt = new PromptPanel({
+    client: () => this.worker(),
+    status: this.status,
+    error: (code, message) => this.showError(code, message),
+    settled: () => this.updateControls(),
+  });
+  private stage: AcdcStage | null = null;
 
   private client: WorkerClient | null = null;
-  private prefer: BackendPreference = 'auto';
+  private options: Options | null = null;
+  private observer: IntersectionObserver | null = null;
+  private started = false;
+  /** Paused by scrolling out of view (resumed by scrolling back). */
+  private autoPaused = false;
+  private autorunPending = false;
+
   private loaded: Loaded | null = null;
-  /** Requests in flight that change the model; Predict waits for them. */
+  private tasks: TaskInfo[] = [];
+  /** What the attributes or URL asked for, until the first model makes it whole. */
+  private wanted: Partial<Settings> = {};
+  private settings: Settings | null = null;
+  private data: TaskData | null = null;
+  private hasGraph = false;
+  /** Requests in flight that change the model or its data. */
   private loads = 0;
-  private predicting = false;
 
   connectedCallback(): void {
     if (this.client !== null) return;
-    this.replaceChildren(this.render());
-    this.client = new WorkerClient((message) => this.onCrash(message));
+    this.options = this.readOptions();
+    this.wanted = this.options.urlState ? readUrlSettings() : parseSettings((name) => this.getAttribute(name));
+    this.autorunPending = this.options.autorun;
+    this.stage = new AcdcStage(this.stageHost(), this.options.speed);
+    this.root.adoptedStyleSheets = [styleSheet()];
+    this.root.replaceChildren(this.render(this.options.compact));
     this.prompt.value = this.getAttribute('prompt') ?? '';
+    this.client = new WorkerClient((message) => this.onCrash(message));
     this.updateControls();
-    void this.start();
+    this.status.set('starting', 'Waiting to be scrolled into view…');
+    this.observer = new IntersectionObserver((entries) => this.onVisibility(entries.some((e) => e.isIntersecting)));
+    this.observer.observe(this);
   }
 
   disconnectedCallback(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+    this.stage?.dispose();
     this.client?.dispose();
     this.client = null;
+    this.started = false;
+    this.loaded = null;
   }
 
-  private render(): DocumentFragment {
-    const fragment = document.createDocumentFragment();
-    fragment.append(
+  private readOptions(): Options {
+    const urlState = this.hasAttribute('url-state');
+    const page = readPageOptions();
+    const attr = (name: string) => this.getAttribute(name);
+    return {
+      urlState,
+      compact: !urlState || page.embed,
+      // An embedded element follows the page's ?backend= unless it says otherwise.
+      backend: attr('backend') !== null ? parseBackend(attr('backend')) : page.backend,
+      speed: parseSpeed(attr('speed')) ?? page.speed ?? 1,
+      autorun: this.hasAttribute('autorun') ? parseFlag(attr('autorun') || 'true') : urlState && page.autorun,
+    };
+  }
+
+  private render(compact: boolean): HTMLElement {
+    const stage = this.stage?.element ?? el('div');
+    const settings = el(
+      'div',
+      { class: 'panel settings-panel' },
+      this.form.element,
+      this.taskPanel.element,
+    );
+    const model = el('div', { class: 'panel' }, this.picker.element, this.weights.element);
+    if (compact) {
+      return el(
+        'div',
+        { class: 'app compact' },
+        el('div', { class: 'compact-bar' }, el('strong', {}, 'Circuitscope'), this.badge.element, this.status.element),
+        this.errors.element,
+        stage,
+        el('details', { class: 'compact-settings' }, el('summary', {}, 'Model and settings'), model, settings),
+      );
+    }
+    return el(
+      'div',
+      { class: 'app' },
       el(
         'header',
         { class: 'app-header' },
         el('h1', {}, 'Circuitscope'),
-        el('p', { class: 'tagline' }, 'A small transformer, running in your browser.'),
+        el('p', { class: 'tagline' }, 'Watch ACDC find the circuit of a small transformer, in your browser.'),
         this.badge.element,
       ),
       el(
@@ -82,17 +163,28 @@ export class CircuitPlayground extends HTMLElement {
         { class: 'app-main' },
         this.status.element,
         this.errors.element,
-        el('div', { class: 'panel' }, this.picker.element, this.weights.element),
-        el('div', { class: 'panel' }, this.prompt.element, this.tokens.element, this.top.element),
+        el('div', { class: 'workbench' }, el('aside', { class: 'sidebar' }, model, settings), stage),
+        this.prompt.element,
       ),
     );
-    return fragment;
   }
 
-  /** Chooses the backend and reads the model index together, then loads a model. */
+  private onVisibility(visible: boolean): void {
+    if (visible && !this.started) {
+      this.started = true;
+      void this.start();
+    }
+    if (!visible && this.stage && (this.stage.phase === 'running' || this.stage.phase === 'starting')) {
+      this.stage.pause();
+      this.autoPaused = true;
+    } else if (visible && this.autoPaused) {
+      this.autoPaused = false;
+      this.stage?.resume();
+    }
+  }
+
+  /** Chooses the backend and reads the model index and tasks, then loads a model. */
   private async start(): Promise<void> {
-    const url = readUrlState();
-    this.prefer = url.backend;
     this.status.set('starting', 'Starting the model worker…');
     const [ready, index] = await Promise.allSettled([this.initBackend(), fetchModelIndex()]);
     if (index.status === 'rejected') {
@@ -100,7 +192,8 @@ export class CircuitPlayground extends HTMLElement {
       return;
     }
     this.picker.setModels(index.value);
-    const entry = pickModel(index.value, url.model);
+    const wantedModel = this.wanted.model ?? null;
+    const entry = pickModel(index.value, wantedModel);
     if (entry === undefined) {
       this.showError(
         'fetch',
@@ -110,18 +203,38 @@ export class CircuitPlayground extends HTMLElement {
       return;
     }
     this.picker.show(entry);
-    if (ready.status === 'fulfilled' && ready.value) await this.loadModel(entry);
+    if (!(ready.status === 'fulfilled' && ready.value)) return;
+    if (!(await this.loadTasks())) return;
+    await this.loadModel(entry);
+    if (wantedModel !== null && wantedModel !== entry.id) {
+      this.showError(
+        'fetch',
+        `unknown model "${wantedModel}"`,
+        `It is not among the shipped models (${index.value.map((m) => m.id).join(', ')}); showing ${entry.id} (the default is ${DEFAULT_MODEL}). Pick another model, or load your own weights.`,
+      );
+    }
   }
 
   /** Returns false (after showing why) when no backend could be started. */
   private async initBackend(): Promise<boolean> {
     try {
-      const ready = await this.worker().init(this.prefer);
+      const ready = await this.worker().init(this.options?.backend ?? 'auto');
       this.badge.show(ready.backend, ready.reason);
       return true;
     } catch (error) {
       this.badge.showFailed(messageOf(error));
       this.showError(codeOf(error, 'backend'), messageOf(error));
+      return false;
+    }
+  }
+
+  private async loadTasks(): Promise<boolean> {
+    try {
+      this.tasks = await this.worker().tasks();
+      this.form.setTasks(this.tasks);
+      return true;
+    } catch (error) {
+      this.showError(codeOf(error, 'task'), `could not list the tasks: ${messageOf(error)}`);
       return false;
     }
   }
@@ -159,12 +272,12 @@ export class CircuitPlayground extends HTMLElement {
     this.updateControls();
     this.status.set('loading', label);
     try {
-      this.loaded = await load();
-      this.picker.show(this.loaded.entry);
-      this.picker.showInfo(this.loaded.info, this.loaded.source);
-      writeModelToUrl(this.loaded.entry.id);
-      this.tokens.clear();
-      this.top.clear();
+      const loaded = await load();
+      this.loaded = loaded;
+      this.picker.show(loaded.entry);
+      this.picker.showInfo(loaded.info, loaded.source);
+      this.prompt.clear();
+      await this.showModel(loaded.entry);
     } catch (error) {
       this.showError(codeOf(error, 'load'), messageOf(error));
       if (this.loaded) {
@@ -176,37 +289,102 @@ export class CircuitPlayground extends HTMLElement {
       this.updateControls();
       this.settleStatus();
     }
+    if (this.autorunPending && this.ready()) {
+      this.autorunPending = false;
+      this.stage?.start(false);
+    }
   }
 
-  private async predict(text: string): Promise<void> {
-    this.errors.clear();
-    if (this.loaded === null) {
-      this.showError('predict', 'no model is loaded yet');
-      return;
+  /** The loaded model's graph, the settings made whole for it, and its task data. */
+  private async showModel(entry: ModelEntry): Promise<void> {
+    this.hasGraph = false;
+    this.stage?.setGraph(null);
+    const graph = await this.worker().graph();
+    this.stage?.setGraph(graph);
+    this.hasGraph = true;
+    const base: Partial<Settings> = this.settings ?? this.wanted;
+    const task = pickTask(this.tasks, base.task, entry.config.tasks);
+    if (base.task !== undefined && task?.name !== base.task) {
+      this.showError('task', `unknown task "${base.task}"; showing ${task?.name ?? 'none'} instead`);
     }
-    this.predicting = true;
-    this.updateControls();
-    this.status.set('busy', 'Predicting…');
-    this.tokens.clear();
-    this.top.clear();
-    const started = performance.now();
+    this.settings = completeSettings(base, entry.id, task);
+    this.showSettings();
+    await this.loadTaskData();
+  }
+
+  private async loadTaskData(): Promise<void> {
+    const settings = this.settings;
+    this.data = null;
+    this.taskPanel.showData(null);
+    this.stage?.setData(null);
+    if (settings === null) return;
     try {
-      const prediction = await this.worker().predict(text, TOP_K);
-      this.tokens.show(prediction.tokens);
-      this.top.show(prediction.top);
-      this.status.set('ready', `Predicted in ${Math.round(performance.now() - started)} ms`);
+      const data = await this.worker().taskData(settings.task, settings.seed);
+      if (settings !== this.settings) return;
+      this.data = data;
+      this.taskPanel.showData(data);
+      this.stage?.setData(data);
     } catch (error) {
-      this.predicting = false;
-      this.showError(codeOf(error, 'predict'), messageOf(error));
+      this.showError(codeOf(error, 'task'), messageOf(error));
     } finally {
-      this.predicting = false;
-      this.updateControls();
+      this.stage?.refresh();
     }
+  }
+
+  /** A change in the form: a new task brings its default metric and τ. */
+  private changeSettings(patch: Partial<Settings>): void {
+    const current = this.settings;
+    if (current === null) return;
+    const next: Settings = { ...current, ...patch };
+    const task = this.tasks.find((t) => t.name === next.task);
+    if (patch.task !== undefined && patch.task !== current.task && task) {
+      next.metric = task.defaultMetric;
+      next.tau = task.defaultTau;
+    }
+    this.settings = next;
+    this.showSettings();
+    if (this.stage?.phase === 'done' || this.stage?.phase === 'failed') this.stage.reset();
+    if (next.task !== current.task || next.seed !== current.seed) void this.loadTaskData();
+  }
+
+  private showSettings(): void {
+    const settings = this.settings;
+    if (settings === null) return;
+    this.form.show(settings);
+    this.taskPanel.showTask(this.tasks.find((t) => t.name === settings.task));
+    if (this.options?.urlState) writeSettingsToUrl(settings);
+  }
+
+  private ready(): boolean {
+    return this.loaded !== null && this.hasGraph && this.data !== null && this.loads === 0;
+  }
+
+  private stageHost() {
+    return {
+      client: () => this.worker(),
+      settings: (): Settings => {
+        if (this.settings === null) throw new RequestError('not_ready', 'no settings yet');
+        return this.settings;
+      },
+      ready: () => this.ready(),
+      link: () => this.link(),
+      phase: (phase: RunPhase) => this.form.setEnabled(!(phase === 'starting' || phase === 'running' || phase === 'paused')),
+      error: (stage: 'run' | 'attention' | 'export', error: unknown) =>
+        this.showError(codeOf(error, stage === 'export' ? 'bad_request' : stage), messageOf(error)),
+    };
+  }
+
+  /** The app page with these settings: this page for the app, the site's index for an embed. */
+  private link(): string {
+    const base = this.options?.urlState
+      ? `${location.origin}${location.pathname}`
+      : new URL(import.meta.env.BASE_URL, location.href).href;
+    return this.settings ? linkTo(this.settings, base, this.options?.backend ?? 'auto') : base;
   }
 
   /**
    * The worker died and the client started a fresh one (or gave up): say so,
-   * then bring the fresh worker back to where the page was.
+   * then bring the fresh worker back to where the page was, settings intact.
    */
   private onCrash(message: string): void {
     this.showError('worker_crashed', message);
@@ -224,16 +402,17 @@ export class CircuitPlayground extends HTMLElement {
       this.settleStatus();
       return;
     }
-    if ((await this.initBackend()) && lost) await this.loadModel(lost.entry);
+    if ((await this.initBackend()) && (await this.loadTasks()) && lost) await this.loadModel(lost.entry);
   }
 
   private updateControls(): void {
-    this.prompt.setEnabled(this.loaded !== null && this.loads === 0 && !this.predicting);
+    this.prompt.setEnabled(this.loaded !== null && this.loads === 0);
+    this.stage?.refresh();
   }
 
   /** After an action ends: ready if a model is usable, failed otherwise. */
   private settleStatus(): void {
-    if (this.loads > 0 || this.predicting) return;
+    if (this.loads > 0 || this.prompt.busy) return;
     if (this.loaded) this.status.set('ready', `Ready: ${this.loaded.entry.id}${this.loaded.source ? ` (${this.loaded.source})` : ''}`);
     else this.status.set('failed', 'No model loaded');
   }
@@ -247,6 +426,14 @@ export class CircuitPlayground extends HTMLElement {
     if (this.client === null) throw new RequestError('not_ready', 'the playground is not attached to a page');
     return this.client;
   }
+}
+
+function styleSheet(): CSSStyleSheet {
+  if (sheet === null) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+  }
+  return sheet;
 }
 
 function messageOf(error: unknown): string {

@@ -2,7 +2,19 @@
 // protocol"). Every request carries an `id`; the worker answers it with zero or
 // more `progress` messages and then exactly one terminal message — its result
 // or an `error` — carrying the same `id` (web-llm's `web_worker.ts` discipline).
-// Both sides narrow on `type`; nothing here is cast.
+// Both sides narrow on `type`; nothing here is cast. A `run` is the one long
+// request: `started`, then `events` batches, then `done`, `cancelled` or
+// `error`; `control` requests steer it by its id and are answered at once.
+
+import type {
+  AcdcEvent,
+  AcdcSettings,
+  AcdcStatus,
+  AttentionPattern,
+  GraphInfo,
+  TaskData,
+  TaskInfo,
+} from './wasm-types';
 
 /** The burn device the wasm module runs on. */
 export type Backend = 'webgpu' | 'cpu';
@@ -71,7 +83,73 @@ export interface PredictRequest {
   k: number;
 }
 
-export type WorkerRequest = InitRequest | LoadRequest | LoadFilesRequest | PredictRequest;
+/** `listTasks()`. */
+export interface TasksRequest {
+  type: 'tasks';
+  id: number;
+}
+
+/** The loaded model's ACDC graph. */
+export interface GraphRequest {
+  type: 'graph';
+  id: number;
+}
+
+/** A task's data for the loaded model (fails when the task does not fit it). */
+export interface TaskDataRequest {
+  type: 'taskData';
+  id: number;
+  task: string;
+  rows?: number;
+  seed: number;
+}
+
+/** One head's attention pattern on a row of token ids. */
+export interface AttentionRequest {
+  type: 'attention';
+  id: number;
+  ids: number[];
+  layer: number;
+  head: number;
+}
+
+/** Edges per batch; 'max' = as many as keep a batch near one frame's work. */
+export type Speed = 1 | 5 | 20 | 'max';
+export const SPEEDS: readonly Speed[] = [1, 5, 20, 'max'];
+
+/** Starts ACDC on the loaded model (a later run cancels an earlier one). */
+export interface RunRequest {
+  type: 'run';
+  id: number;
+  settings: AcdcSettings;
+  speed: Speed;
+  /** Start paused: nothing is tested until `resume` or `step`. */
+  paused?: boolean;
+}
+
+/**
+ * Steers the run whose request id is `runId`: `step` tests exactly one more
+ * edge (and pauses a running run); `speed` changes the batch size.
+ */
+export interface ControlRequest {
+  type: 'control';
+  id: number;
+  runId: number;
+  action: 'pause' | 'resume' | 'step' | 'cancel' | 'speed';
+  speed?: Speed;
+}
+
+export type WorkerRequest =
+  | InitRequest
+  | LoadRequest
+  | LoadFilesRequest
+  | PredictRequest
+  | TasksRequest
+  | GraphRequest
+  | TaskDataRequest
+  | AttentionRequest
+  | RunRequest
+  | ControlRequest;
 
 // ---- responses: worker → page ------------------------------------------------
 
@@ -103,6 +181,66 @@ export interface PredictionResponse {
   prediction: Prediction;
 }
 
+export interface TasksResponse {
+  type: 'tasks';
+  id: number;
+  tasks: TaskInfo[];
+}
+
+export interface GraphInfoResponse {
+  type: 'graphInfo';
+  id: number;
+  graph: GraphInfo;
+}
+
+export interface TaskDataResponse {
+  type: 'taskData';
+  id: number;
+  data: TaskData;
+}
+
+export interface AttentionResponse extends AttentionPattern {
+  type: 'attention';
+  id: number;
+}
+
+/** The run measured the full model and is about to test edges. */
+export interface StartedResponse {
+  type: 'started';
+  id: number;
+  graph: GraphInfo;
+  data: TaskData;
+  status: AcdcStatus;
+}
+
+/** A batch of events and the status after them. */
+export interface EventsResponse {
+  type: 'events';
+  id: number;
+  events: AcdcEvent[];
+  status: AcdcStatus;
+}
+
+/** The run finished: `circuit` is circuit.json, as the CLI writes it. */
+export interface RunDoneResponse {
+  type: 'done';
+  id: number;
+  circuit: unknown;
+  status: AcdcStatus;
+  /** Seconds spent computing (pauses excluded). */
+  wallTime: number;
+}
+
+export interface CancelledResponse {
+  type: 'cancelled';
+  id: number;
+}
+
+export interface AckResponse {
+  type: 'ack';
+  id: number;
+}
+
 /**
  * What went wrong, by stage. `worker_crashed` means the worker is gone (an
  * uncaught error or a wasm trap); the page restarts it.
@@ -112,6 +250,10 @@ export type ErrorCode =
   | 'fetch'
   | 'load'
   | 'predict'
+  | 'task'
+  | 'graph'
+  | 'run'
+  | 'attention'
   | 'not_ready'
   | 'bad_request'
   | 'worker_crashed';
@@ -128,10 +270,22 @@ export type WorkerResponse =
   | ProgressResponse
   | LoadedResponse
   | PredictionResponse
+  | TasksResponse
+  | GraphInfoResponse
+  | TaskDataResponse
+  | AttentionResponse
+  | StartedResponse
+  | EventsResponse
+  | RunDoneResponse
+  | CancelledResponse
+  | AckResponse
   | ErrorResponse;
 
+/** Messages that report on a request without ending it. */
+export type InterimResponse = ProgressResponse | StartedResponse | EventsResponse;
+
 /** Messages that end a request. */
-export type TerminalResponse = Exclude<WorkerResponse, ProgressResponse>;
+export type TerminalResponse = Exclude<WorkerResponse, InterimResponse>;
 
 /** A request as the page writes it; the client adds the `id`. */
 export type RequestBody = WithoutId<WorkerRequest>;

@@ -1,27 +1,64 @@
 // The page's inputs as the URL holds them, so a link reproduces a view
 // (STYLE.md, "The page"). Only inputs live here, never results or hover.
+// Only the page's own element (`<circuit-playground url-state>`) reads and
+// writes the URL; embedded ones read their attributes.
 
-import type { BackendPreference } from './protocol';
+import type { BackendPreference, Speed } from './protocol';
+import { parseSettings, settingsQuery, type Settings } from './settings';
 
-export interface UrlState {
+/** How the page runs, beside the settings: not part of a copied link except `backend`. */
+export interface PageOptions {
   /** `?backend=cpu|webgpu|auto`; anything else means auto. */
   backend: BackendPreference;
-  /** `?model=<id>`; null when absent. */
-  model: string | null;
+  /** `?embed=1`: the chrome-less view for iframes. */
+  embed: boolean;
+  /** `?autorun=1`: start the run once the model is loaded. */
+  autorun: boolean;
+  /** `?speed=1|5|20|max`. */
+  speed: Speed | null;
 }
 
-export function readUrlState(location: Location = window.location): UrlState {
+export function parseBackend(value: string | null): BackendPreference {
+  return value === 'cpu' || value === 'webgpu' ? value : 'auto';
+}
+
+export function parseSpeed(value: string | null): Speed | null {
+  if (value === 'max') return 'max';
+  const n = Number(value);
+  return n === 1 || n === 5 || n === 20 ? n : null;
+}
+
+/** A boolean flag: present and not "0"/"false". */
+export function parseFlag(value: string | null): boolean {
+  return value !== null && value !== '0' && value !== 'false';
+}
+
+export function readPageOptions(location: Location = window.location): PageOptions {
   const params = new URLSearchParams(location.search);
-  const backend = params.get('backend');
   return {
-    backend: backend === 'cpu' || backend === 'webgpu' ? backend : 'auto',
-    model: params.get('model'),
+    backend: parseBackend(params.get('backend')),
+    embed: parseFlag(params.get('embed')),
+    autorun: parseFlag(params.get('autorun')),
+    speed: parseSpeed(params.get('speed')),
   };
 }
 
-/** Records the chosen model in the URL without adding a history entry. */
-export function writeModelToUrl(model: string): void {
+export function readUrlSettings(location: Location = window.location): Partial<Settings> {
+  const params = new URLSearchParams(location.search);
+  return parseSettings((name) => params.get(name));
+}
+
+/** Records the settings in the URL, keeping its other parameters, without a history entry. */
+export function writeSettingsToUrl(settings: Settings): void {
   const url = new URL(window.location.href);
-  url.searchParams.set('model', model);
+  for (const [name, value] of settingsQuery(settings)) url.searchParams.set(name, value);
   window.history.replaceState(window.history.state, '', url);
+}
+
+/** A link to the app (`base`: its index page) that opens with these settings. */
+export function linkTo(settings: Settings, base: string, backend: BackendPreference): string {
+  const url = new URL(base);
+  url.search = settingsQuery(settings).toString();
+  if (backend !== 'auto') url.searchParams.set('backend', backend);
+  return url.href;
 }

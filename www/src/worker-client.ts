@@ -4,15 +4,23 @@
 
 import type {
   BackendPreference,
+  CancelledResponse,
+  ControlRequest,
   ErrorCode,
+  EventsResponse,
+  InterimResponse,
   Prediction,
   ReadyResponse,
   RequestBody,
+  RunDoneResponse,
   SessionInfo,
+  Speed,
+  StartedResponse,
   TerminalResponse,
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
+import type { AcdcSettings, AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
 
 /** A request that ended in an `error` message (or with the worker gone). */
 export class RequestError extends Error {
@@ -30,7 +38,19 @@ export type ProgressListener = (bytes: number, total: number | null) => void;
 interface Pending {
   resolve: (message: TerminalResponse) => void;
   reject: (error: RequestError) => void;
-  onProgress?: ProgressListener;
+  onInterim?: (message: InterimResponse) => void;
+}
+
+/** What a run reports before it ends. */
+export interface RunListener {
+  started(message: StartedResponse): void;
+  events(message: EventsResponse): void;
+}
+
+/** A run in flight: its id (for `control`) and how it ends. */
+export interface RunHandle {
+  id: number;
+  end: Promise<RunDoneResponse | CancelledResponse>;
 }
 
 /** More crashes than this within CRASH_WINDOW_MS and the worker stays down. */
@@ -61,7 +81,9 @@ export class WorkerClient {
   }
 
   async load(model: string, onProgress?: ProgressListener): Promise<SessionInfo> {
-    const message = await this.send({ type: 'load', model }, [], onProgress);
+    const message = await this.send({ type: 'load', model }, [], (m) => {
+      if (m.type === 'progress') onProgress?.(m.bytes, m.total);
+    });
     if (message.type !== 'loaded') throw unexpected(message);
     return message.info;
   }
@@ -79,6 +101,48 @@ export class WorkerClient {
     return message.prediction;
   }
 
+  async tasks(): Promise<TaskInfo[]> {
+    const message = await this.send({ type: 'tasks' });
+    if (message.type !== 'tasks') throw unexpected(message);
+    return message.tasks;
+  }
+
+  async graph(): Promise<GraphInfo> {
+    const message = await this.send({ type: 'graph' });
+    if (message.type !== 'graphInfo') throw unexpected(message);
+    return message.graph;
+  }
+
+  async taskData(task: string, seed: number, rows?: number): Promise<TaskData> {
+    const message = await this.send({ type: 'taskData', task, seed, rows });
+    if (message.type !== 'taskData') throw unexpected(message);
+    return message.data;
+  }
+
+  async attention(ids: number[], layer: number, head: number): Promise<AttentionPattern> {
+    const message = await this.send({ type: 'attention', ids, layer, head });
+    if (message.type !== 'attention') throw unexpected(message);
+    return { tokens: message.tokens, pattern: message.pattern };
+  }
+
+  /** Starts ACDC; `listener` hears `started` and each batch of events. */
+  run(settings: AcdcSettings, speed: Speed, paused: boolean, listener: RunListener): RunHandle {
+    const id = this.nextId;
+    const end = this.send({ type: 'run', settings, speed, paused }, [], (m) => {
+      if (m.type === 'started') listener.started(m);
+      else if (m.type === 'events') listener.events(m);
+    }).then((message) => {
+      if (message.type !== 'done' && message.type !== 'cancelled') throw unexpected(message);
+      return message;
+    });
+    return { id, end };
+  }
+
+  async control(runId: number, action: ControlRequest['action'], speed?: Speed): Promise<void> {
+    const message = await this.send({ type: 'control', runId, action, speed });
+    if (message.type !== 'ack') throw unexpected(message);
+  }
+
   /** Stops the worker for good; pending requests fail. */
   dispose(): void {
     this.worker?.terminate();
@@ -89,7 +153,7 @@ export class WorkerClient {
   private send(
     body: RequestBody,
     transfer: Transferable[] = [],
-    onProgress?: ProgressListener,
+    onInterim?: (message: InterimResponse) => void,
   ): Promise<TerminalResponse> {
     const request: WorkerRequest = { ...body, id: this.nextId++ };
     const worker = this.worker;
@@ -99,7 +163,7 @@ export class WorkerClient {
       );
     }
     return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject, onProgress });
+      this.pending.set(request.id, { resolve, reject, onInterim });
       worker.postMessage(request, transfer);
     });
   }
@@ -121,8 +185,8 @@ export class WorkerClient {
   private receive(message: WorkerResponse): void {
     const pending = this.pending.get(message.id);
     if (pending === undefined) return;
-    if (message.type === 'progress') {
-      pending.onProgress?.(message.bytes, message.total);
+    if (message.type === 'progress' || message.type === 'started' || message.type === 'events') {
+      pending.onInterim?.(message);
       return;
     }
     this.pending.delete(message.id);

@@ -2,23 +2,31 @@
 // The module Web Worker that owns the wasm module and the current model. The
 // page never blocks: it only sends requests (protocol.ts) and renders answers.
 //
-// Requests run one at a time, in arrival order, so a predict never sees a
-// half-loaded model. A failed load leaves the previous Session in place.
+// Wasm calls run one at a time, in arrival order (`exclusive`), so a predict
+// never sees a half-loaded model. A failed load leaves the previous Session in
+// place. An ACDC run (worker-run.ts) takes the lock once per batch, so other
+// requests (an attention pattern, a prediction) are served between batches;
+// `control` requests never wait for the lock. A new model cancels the run.
 
-import init, { initBackend, Session } from './pkg/circuitscope.js';
+import init, { initBackend, listTasks, Session } from './pkg/circuitscope.js';
 import type {
+  AttentionRequest,
   Backend,
   BackendPreference,
+  ControlRequest,
   ErrorCode,
   LoadFilesRequest,
   LoadRequest,
   Prediction,
   PredictRequest,
   ReadyResponse,
+  RunRequest,
   WorkerRequest,
   WorkerResponse,
   SessionInfo,
 } from './protocol';
+import type { AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
+import { RunLoop } from './worker-run';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -34,18 +42,40 @@ class WorkerError extends Error {
 
 let backend: Promise<ReadyResponse> | null = null;
 let session: Session | null = null;
-let queue: Promise<void> = Promise.resolve();
+let lock: Promise<unknown> = Promise.resolve();
+/** The ACDC run in progress, if any (one per worker). */
+let active: RunLoop | null = null;
+
+/** Runs `work` after every wasm call queued before it has settled. */
+function exclusive<T>(work: () => T | Promise<T>): Promise<T> {
+  const result = lock.then(work);
+  lock = result.catch(() => undefined);
+  return result;
+}
 
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
-  queue = queue.then(() => handle(request));
+  switch (request.type) {
+    case 'control':
+      control(request);
+      return;
+    case 'run':
+      void startRun(request);
+      return;
+    case 'load':
+    case 'loadFiles':
+      // The run belongs to the model being replaced.
+      active?.cancel();
+      break;
+  }
+  void exclusive(() => handle(request));
 });
 
 function post(message: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
 }
 
-async function handle(request: WorkerRequest): Promise<void> {
+async function handle(request: Exclude<WorkerRequest, RunRequest | ControlRequest>): Promise<void> {
   try {
     switch (request.type) {
       case 'init':
@@ -60,19 +90,64 @@ async function handle(request: WorkerRequest): Promise<void> {
       case 'predict':
         post({ type: 'prediction', id: request.id, prediction: await predict(request) });
         return;
+      case 'tasks':
+        post({ type: 'tasks', id: request.id, tasks: await tasks() });
+        return;
+      case 'graph': {
+        const graph: GraphInfo = (await requireSession('graph')).graph();
+        post({ type: 'graphInfo', id: request.id, graph });
+        return;
+      }
+      case 'taskData': {
+        const current = await requireSession('task');
+        const data: TaskData = current.taskData(request.task, request.rows, BigInt(request.seed));
+        post({ type: 'taskData', id: request.id, data });
+        return;
+      }
+      case 'attention':
+        post({ type: 'attention', id: request.id, ...(await attention(request)) });
+        return;
     }
   } catch (error) {
-    const crashed = error instanceof WebAssembly.RuntimeError;
-    post({
-      type: 'error',
-      id: request.id,
-      code: crashed ? 'worker_crashed' : error instanceof WorkerError ? error.code : codeFor(request),
-      message: messageOf(error),
-    });
-    // A wasm trap (a Rust panic) leaves the module's memory in an unknown state:
-    // stop here and let the page start a fresh worker.
-    if (crashed) self.close();
+    fail(request, error);
   }
+}
+
+/** Posts the request's one `error`; after a wasm trap, closes the worker. */
+function fail(request: WorkerRequest, error: unknown): void {
+  const crashed = error instanceof WebAssembly.RuntimeError;
+  post({
+    type: 'error',
+    id: request.id,
+    code: crashed ? 'worker_crashed' : error instanceof WorkerError ? error.code : codeFor(request),
+    message: messageOf(error),
+  });
+  // A wasm trap (a Rust panic) leaves the module's memory in an unknown state:
+  // stop here and let the page start a fresh worker.
+  if (crashed) self.close();
+}
+
+/** Starts a run, cancelling the one before; the loop posts everything but an error. */
+async function startRun(request: RunRequest): Promise<void> {
+  active?.cancel();
+  const loop = new RunLoop(request.id, request.settings, request.speed, request.paused ?? false, post, exclusive);
+  active = loop;
+  try {
+    const current = await exclusive(() => requireSession('run'));
+    await loop.run(current);
+  } catch (error) {
+    // A load that cancelled the run may also have freed its session under it.
+    if (loop.isCancelled && !(error instanceof WebAssembly.RuntimeError)) post({ type: 'cancelled', id: request.id });
+    else fail(request, error);
+  } finally {
+    if (active === loop) active = null;
+  }
+}
+
+/** Answered at once; a control for a run that has ended changes nothing. */
+function control(request: ControlRequest): void {
+  if (active?.id === request.runId) active.control(request.action, request.speed);
+  post({ type: 'ack', id: request.id });
 }
 
 /** The stage a plain `Error` from the wasm API reports as. */
@@ -85,6 +160,17 @@ function codeFor(request: WorkerRequest): ErrorCode {
       return 'load';
     case 'predict':
       return 'predict';
+    case 'tasks':
+    case 'taskData':
+      return 'task';
+    case 'graph':
+      return 'graph';
+    case 'attention':
+      return 'attention';
+    case 'run':
+      return 'run';
+    case 'control':
+      return 'bad_request';
   }
 }
 
@@ -146,9 +232,25 @@ function swapSession(config: string, weights: Uint8Array, tokenizer: string | nu
   return info;
 }
 
-async function predict(request: PredictRequest): Promise<Prediction> {
+/** The loaded Session; `code` is what a missing one reports as. */
+async function requireSession(code: ErrorCode): Promise<Session> {
   await requireBackend();
-  if (session === null) throw new WorkerError('predict', 'no model is loaded');
+  if (session === null) throw new WorkerError(code, 'no model is loaded');
+  return session;
+}
+
+async function tasks(): Promise<TaskInfo[]> {
+  await requireBackend();
+  return listTasks();
+}
+
+async function attention(request: AttentionRequest): Promise<AttentionPattern> {
+  const current = await requireSession('attention');
+  return current.attention(Uint32Array.from(request.ids), request.layer, request.head);
+}
+
+async function predict(request: PredictRequest): Promise<Prediction> {
+  const session = await requireSession('predict');
   const prediction: unknown = await session.predict(request.prompt, request.k);
   if (!isPrediction(prediction)) {
     throw new WorkerError('predict', 'the wasm module returned a prediction of an unexpected shape');

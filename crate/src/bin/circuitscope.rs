@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    keep_large_allocations();
     let cli = circuitscope::cli::Cli::parse();
     match circuitscope::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -12,5 +13,16 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Patched passes allocate and free the same large activation buffers thousands of times; glibc
+/// returns them to the kernel each time (mmap/munmap), and the page faults cost more than the
+/// arithmetic on small models. Keep them in the heap instead.
+fn keep_large_allocations() {
+    // SAFETY: mallopt only sets allocator tunables; called once before any threads start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 30);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
     }
 }

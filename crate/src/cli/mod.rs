@@ -1,6 +1,7 @@
 //! The command-line interface over the library (native only).
 
 mod acdc;
+mod bench;
 mod graph;
 mod info;
 mod run;
@@ -39,6 +40,8 @@ pub enum Command {
     },
     /// Run ACDC and write circuit.json.
     Acdc(acdc::AcdcArgs),
+    /// Measure ACDC's speed: optimised against naive, in one run.
+    Bench(bench::BenchArgs),
     /// Train a shipped model from scratch (minutes on a CPU; never part of CI).
     Train(train::TrainArgs),
 }
@@ -50,6 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Train(args) => train::train(&args),
         Command::Graph { config, use_pos_embed } => graph::graph(&config, use_pos_embed),
         Command::Acdc(args) => acdc::acdc(&args),
+        Command::Bench(args) => bench::bench(&args),
     }
 }
 

@@ -15,6 +15,24 @@ use crate::patch::mask::{Layout, PatchMask};
 use crate::patch::Ablation;
 use crate::rng::Rng;
 
+/// Candidates per batched pass. On the CPU the arithmetic dominates, so speculation only adds
+/// work (measured by `circuitscope bench`): one candidate per pass. WebGPU, where every pass pays a
+/// fixed latency, sets more with [`Acdc::set_batch`].
+fn default_batch(_data: &AcdcData) -> usize {
+    1
+}
+
+/// How each pass runs: the optimised engine, or one of the benchmark's baselines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassPath {
+    /// Start at the earliest touched layer; scored rows only through the last MLP and unembed.
+    Optimised,
+    /// A full pass from layer 0 with dense masks and full logits.
+    Dense,
+    /// A full pass assembling every receiver sender by sender (hook semantics), full logits.
+    Assembled,
+}
+
 /// Order of sender groups (`names_mode`) or of heads within a group (`indices_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +58,7 @@ impl std::str::FromStr for Mode {
 
 /// Everything that decides a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AcdcSettings {
     pub tau: f64,
     pub metric: MetricKind,
@@ -69,7 +88,7 @@ impl Default for AcdcSettings {
 
 /// One step of the algorithm, for the UI to animate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum AcdcEvent {
     /// An edge was tested: removed if `metric_after − metric_before < τ`.
     Tested { edge: usize, metric_before: f64, metric_after: f64, removed: bool },
@@ -77,6 +96,21 @@ pub enum AcdcEvent {
     Skipped { receiver: usize, edges_removed: Vec<usize>, metric_after: f64 },
     /// Every receiver was visited.
     Done { metric: f64 },
+}
+
+/// Where a run stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AcdcStatus {
+    pub tested: usize,
+    pub removed: usize,
+    pub kept: usize,
+    /// ADD and DC edges neither tested nor removed yet.
+    pub remaining: usize,
+    pub current_metric: f64,
+    pub initial_metric: f64,
+    pub passes: usize,
+    pub done: bool,
 }
 
 /// The resumable run.
@@ -98,6 +132,15 @@ pub struct Acdc {
     visit: usize,
     /// Edges of the current receiver still to test, in order.
     queue: std::collections::VecDeque<usize>,
+    /// Events decided ahead by a batched pass, not yet handed out.
+    pending: std::collections::VecDeque<AcdcEvent>,
+    /// Candidate masks per pass: the next edges of a receiver are evaluated together, each under
+    /// the assumption that the edges before it repeat the last decision; results whose
+    /// assumption failed are discarded. Exact; it changes speed, never the circuit.
+    batch: usize,
+    /// The last decision (the speculation's assumption).
+    last_removed: bool,
+    path: PassPath,
     rng: Rng,
     done: bool,
 }
@@ -124,6 +167,10 @@ impl Acdc {
             current_metric: 0.0,
             visit: 0,
             queue: Default::default(),
+            pending: Default::default(),
+            batch: 1,
+            last_removed: true,
+            path: PassPath::Optimised,
             rng: Rng::new(settings.seed),
             done: false,
             graph,
@@ -131,9 +178,33 @@ impl Acdc {
             engine,
             metric,
         };
+        run.batch = default_batch(&data);
         run.initial_metric = run.measure().await?;
         run.current_metric = run.initial_metric;
         Ok(run)
+    }
+
+    /// Chooses how passes run (benchmarks compare them; all give the same circuit).
+    pub fn set_path(&mut self, path: PassPath) {
+        self.path = path;
+        let naive = path != PassPath::Optimised;
+        self.engine.naive = naive;
+        self.metric.naive = naive;
+    }
+
+    /// The metric with each of `edges` removed from the current circuit on its own, the circuit
+    /// left as it was (what ACDC computes per tested edge; the benchmark's unit of work).
+    pub async fn probe(&mut self, edges: &[usize]) -> Result<Vec<f64>> {
+        let masks: Vec<PatchMask> = edges
+            .iter()
+            .map(|&e| {
+                let mut m = self.mask.clone();
+                m.set(self.layout.coord(&self.graph, e), true);
+                m
+            })
+            .collect();
+        let refs: Vec<&PatchMask> = masks.iter().collect();
+        self.measure_masks(&refs).await
     }
 
     /// Forward passes run so far.
@@ -145,13 +216,44 @@ impl Acdc {
         self.done
     }
 
+    /// Candidate masks per batched pass (1 = one pass per tested edge).
+    pub fn set_batch(&mut self, batch: usize) {
+        self.batch = batch.max(1);
+    }
+
     /// The metric under the current mask (one patched forward pass).
     async fn measure(&mut self) -> Result<f64> {
-        let resid = self.engine.final_resid(&self.mask);
-        let value = self.metric.evaluate(&self.engine.model, resid);
+        let mask = self.mask.clone();
+        Ok(self.measure_masks(&[&mask]).await?[0])
+    }
+
+    /// The metric under each mask, in one pass.
+    async fn measure_masks(&mut self, masks: &[&PatchMask]) -> Result<Vec<f64>> {
+        let value = if self.path == PassPath::Assembled {
+            let mut values = vec![];
+            for mask in masks {
+                let removed: Vec<bool> =
+                    (0..self.graph.edges.len()).map(|e| mask.is_removed(self.layout.coord(&self.graph, e))).collect();
+                let resid = crate::patch::naive::final_resid_naive(&self.engine, &self.graph, &removed);
+                self.engine.passes += 1;
+                values.push(self.metric.evaluate(&self.engine.model, resid));
+            }
+            burn::tensor::Tensor::cat(values, 0)
+        } else if self.engine.naive {
+            // The baseline: one full pass per mask, full logits.
+            let mut values = vec![];
+            for mask in masks {
+                let resid = self.engine.final_resid(mask);
+                values.push(self.metric.evaluate(&self.engine.model, resid));
+            }
+            burn::tensor::Tensor::cat(values, 0)
+        } else {
+            let resid = self.engine.scored_resid(masks, self.metric.rows());
+            self.metric.evaluate_scored(&self.engine.model, resid, masks.len())
+        };
         let data = value.into_data_async().await.map_err(|e| Error::Device(format!("reading the metric failed: {e:?}")))?;
         let v: Vec<f32> = data.try_to_vec().map_err(|e| Error::Device(format!("{e:?}")))?;
-        Ok(v[0] as f64)
+        Ok(v.into_iter().map(f64::from).collect())
     }
 
     fn set_removed(&mut self, e: usize, removed: bool) {
@@ -185,11 +287,15 @@ impl Acdc {
     /// Advances by one event: one tested edge, one skipped receiver, or the end.
     pub async fn step(&mut self) -> Result<AcdcEvent> {
         loop {
+            if let Some(event) = self.pending.pop_front() {
+                return Ok(event);
+            }
             if self.done {
                 return Ok(AcdcEvent::Done { metric: self.current_metric });
             }
-            if let Some(e) = self.queue.pop_front() {
-                return self.test(e).await;
+            if !self.queue.is_empty() {
+                self.test_batch().await?;
+                continue;
             }
             if self.visit >= self.graph.visit_order.len() {
                 self.done = true;
@@ -209,21 +315,45 @@ impl Acdc {
         }
     }
 
-    async fn test(&mut self, e: usize) -> Result<AcdcEvent> {
-        let before = self.current_metric;
-        self.set_removed(e, true);
-        let after = self.measure().await?;
-        let delta = if self.settings.abs_value_threshold { (after - before).abs() } else { after - before };
-        let removed = delta < self.settings.tau;
-        self.tested[e] = true;
-        if removed {
-            self.current_metric = after;
-        } else {
-            self.set_removed(e, false);
+    /// Tests the next edges of the current receiver in one batched pass (see `batch`).
+    async fn test_batch(&mut self) -> Result<()> {
+        let k = self.batch.min(self.queue.len());
+        let edges: Vec<usize> = self.queue.iter().take(k).copied().collect();
+        let assume_removed = self.last_removed;
+        // Candidate j: edges[..j] as assumed, edges[j] removed.
+        let mut masks = Vec::with_capacity(k);
+        let mut m = self.mask.clone();
+        for &e in &edges {
+            let coord = self.layout.coord(&self.graph, e);
+            let mut candidate = m.clone();
+            candidate.set(coord, true);
+            masks.push(candidate);
+            if assume_removed {
+                m.set(coord, true);
+            }
         }
-        let event = AcdcEvent::Tested { edge: e, metric_before: before, metric_after: after, removed };
-        self.events.push(event.clone());
-        Ok(event)
+        let refs: Vec<&PatchMask> = masks.iter().collect();
+        let values = self.measure_masks(&refs).await?;
+        for (&e, &after) in edges.iter().zip(&values) {
+            self.queue.pop_front();
+            let before = self.current_metric;
+            let delta = if self.settings.abs_value_threshold { (after - before).abs() } else { after - before };
+            let removed = delta < self.settings.tau;
+            self.tested[e] = true;
+            if removed {
+                self.set_removed(e, true);
+                self.current_metric = after;
+            }
+            self.last_removed = removed;
+            let event = AcdcEvent::Tested { edge: e, metric_before: before, metric_after: after, removed };
+            self.events.push(event.clone());
+            self.pending.push_back(event);
+            if removed != assume_removed {
+                // Later candidates assumed otherwise: their values do not describe this circuit.
+                break;
+            }
+        }
+        Ok(())
     }
 
     async fn skip(&mut self, receiver: usize) -> Result<AcdcEvent> {
@@ -254,6 +384,29 @@ impl Acdc {
     pub async fn run(&mut self) -> Result<()> {
         while !matches!(self.step().await?, AcdcEvent::Done { .. }) {}
         Ok(())
+    }
+
+    /// Counts for progress displays.
+    pub fn status(&self) -> AcdcStatus {
+        let counted = |e: &usize| self.graph.edges[*e].ty != EdgeType::Placeholder;
+        let all = (0..self.graph.edges.len()).filter(counted);
+        let (mut tested, mut removed, mut kept, mut remaining) = (0, 0, 0, 0);
+        for e in all {
+            tested += usize::from(self.tested[e]);
+            removed += usize::from(self.removed[e]);
+            kept += usize::from(self.tested[e] && !self.removed[e]);
+            remaining += usize::from(!self.tested[e] && !self.removed[e]);
+        }
+        AcdcStatus {
+            tested,
+            removed,
+            kept,
+            remaining,
+            current_metric: self.current_metric,
+            initial_metric: self.initial_metric,
+            passes: self.passes(),
+            done: self.done,
+        }
     }
 
     /// Edges kept in the circuit: tested and not removed.

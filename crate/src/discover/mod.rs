@@ -4,5 +4,5 @@
 pub mod acdc;
 pub mod circuit;
 
-pub use acdc::{Acdc, AcdcEvent, AcdcSettings, Mode};
+pub use acdc::{Acdc, AcdcEvent, AcdcSettings, AcdcStatus, Mode, PassPath};
 pub use circuit::Circuit;

@@ -3,6 +3,7 @@
 //! PLACEHOLDER edges, each receiver's senders in the reference's order, and the reverse
 //! topological order in which ACDC visits receivers.
 
+pub mod info;
 pub mod node;
 
 use serde::{Deserialize, Serialize};

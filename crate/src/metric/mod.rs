@@ -47,6 +47,9 @@ pub struct Metric {
     wrong: Option<Tensor<2, Int>>,
     /// Probability difference: +1 on correct answers, −1 on wrong ones `[n, vocab]`.
     signs: Option<Tensor<2>>,
+    /// Benchmark baseline: unembed every position, then pick the scored ones (as the reference
+    /// computes full logits).
+    pub naive: bool,
 }
 
 impl Metric {
@@ -80,7 +83,7 @@ impl Metric {
             let flat: Vec<i64> = rows.iter().flat_map(|r| (0..w).map(move |i| *r.get(i).unwrap_or(&r[0]) as i64)).collect();
             Tensor::from_data(TensorData::new(flat, [rows.len(), w]), &device)
         };
-        let mut metric = Self { kind, index, reference: None, correct: None, wrong: None, signs: None };
+        let mut metric = Self { kind, index, reference: None, correct: None, wrong: None, signs: None, naive: false };
         let clean_logits = metric.scored_logits(model, clean_resid);
         match kind {
             MetricKind::Kl => metric.reference = Some(log_softmax(clean_logits, 1)),
@@ -113,6 +116,11 @@ impl Metric {
     /// Logits at the scored pairs `[n, vocab]`: only those positions are unembedded.
     pub fn scored_logits(&self, model: &Transformer, resid: Tensor<3>) -> Tensor<2> {
         let [b, p, d] = resid.dims();
+        if self.naive {
+            let logits = model.unembed(resid);
+            let vocab = logits.dims()[2];
+            return logits.reshape([b * p, vocab]).select(0, self.index.clone());
+        }
         let picked = resid.reshape([b * p, d]).select(0, self.index.clone());
         let n = picked.dims()[0];
         let logits = model.unembed(picked.reshape([1, n, d]));
@@ -120,31 +128,56 @@ impl Metric {
         logits.reshape([n, vocab])
     }
 
-    /// The metric of a final residual, as a one-element tensor on the device.
+    /// The flat `row · pos + position` indices of the scored pairs.
+    pub fn rows(&self) -> &Tensor<1, Int> {
+        &self.index
+    }
+
+    /// The metric of a final residual `[batch, pos, d_model]`, as a one-element tensor.
     pub fn evaluate(&self, model: &Transformer, resid: Tensor<3>) -> Tensor<1> {
         let logits = self.scored_logits(model, resid);
+        self.of_logits(logits, 1)
+    }
+
+    /// The metric of `k` candidates' final residuals at the scored pairs, `[1, k·n, d_model]`
+    /// (candidate-major), as `[k]` values.
+    pub fn evaluate_scored(&self, model: &Transformer, resid: Tensor<3>, k: usize) -> Tensor<1> {
+        let [_, kn, _] = resid.dims();
+        let logits = model.unembed(resid);
+        let vocab = logits.dims()[2];
+        self.of_logits(logits.reshape([kn, vocab]), k)
+    }
+
+    /// `[k·n, vocab]` logits → `[k]` metric values, one mean per candidate over its pairs.
+    fn of_logits(&self, logits: Tensor<2>, k: usize) -> Tensor<1> {
+        let n = logits.dims()[0] / k;
+        let many = |t: Tensor<2>| if k == 1 { t } else { t.repeat_dim(0, k) };
+        let many_int = |t: Tensor<2, Int>| if k == 1 { t } else { t.repeat_dim(0, k) };
+        // Per-pair values [k·n, 1] → one mean per candidate.
+        let per_candidate = |v: Tensor<2>| v.reshape([k, n]).mean_dim(1).reshape([k]);
         match self.kind {
             MetricKind::Kl => {
-                let base = self.reference.clone().expect("KL has clean log-probs");
+                let base = many(self.reference.clone().expect("KL has clean log-probs"));
                 // Σ_v p_clean (log p_clean − log p_circuit), then one mean over all pairs.
-                (base.clone().exp() * (base - log_softmax(logits, 1))).sum_dim(1).mean()
+                per_candidate((base.clone().exp() * (base - log_softmax(logits, 1))).sum_dim(1))
             }
             MetricKind::L2 => {
-                let base = self.reference.clone().expect("L2 has clean logits");
-                (logits - base).powf_scalar(2.0).mean()
+                let diff = logits - many(self.reference.clone().expect("L2 has clean logits"));
+                let vocab = diff.dims()[1];
+                (diff.clone() * diff).reshape([k, n * vocab]).mean_dim(1).reshape([k])
             }
             MetricKind::LogitDiff => {
-                let correct = logits.clone().gather(1, self.correct.clone().expect("answers"));
-                let wrong = logits.gather(1, self.wrong.clone().expect("answers")).max_dim(1);
-                (correct - wrong).mean().neg()
+                let correct = logits.clone().gather(1, many_int(self.correct.clone().expect("answers")));
+                let wrong = logits.gather(1, many_int(self.wrong.clone().expect("answers"))).max_dim(1);
+                per_candidate(correct - wrong).neg()
             }
             MetricKind::ProbDiff => {
-                let signs = self.signs.clone().expect("answers");
-                (softmax(logits, 1) * signs).sum_dim(1).mean().neg()
+                let signs = many(self.signs.clone().expect("answers"));
+                per_candidate((softmax(logits, 1) * signs).sum_dim(1)).neg()
             }
             MetricKind::Nll => {
-                let correct = self.correct.clone().expect("answers");
-                log_softmax(logits, 1).gather(1, correct).mean().neg()
+                let correct = many_int(self.correct.clone().expect("answers"));
+                per_candidate(log_softmax(logits, 1).gather(1, correct)).neg()
             }
         }
     }

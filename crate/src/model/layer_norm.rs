@@ -47,7 +47,7 @@ impl LayerNorm {
             return x;
         }
         let x = x.clone() - x.mean_dim(D - 1);
-        let scale = (x.clone().powf_scalar(2.0).mean_dim(D - 1) + self.eps).sqrt();
+        let scale = (x.clone() * x.clone()).mean_dim(D - 1).add_scalar(self.eps).sqrt();
         let x = x / scale;
         match (&self.w, &self.b) {
             (Some(w), Some(b)) => x * w.val().unsqueeze::<D>() + b.val().unsqueeze::<D>(),

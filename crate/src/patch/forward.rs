@@ -2,7 +2,8 @@
 //! for its removed edges, `corrupt(s) − current(s)` (ACDC.md §2), one small matmul per receiver
 //! group: `removed[receivers, senders] @ delta[senders, batch·pos·d_model]`. Layers below the
 //! earliest receiver with a removed edge are identical to the clean run, so the pass starts there
-//! from cached residuals.
+//! from cached residuals. K candidate masks run as one pass of K·batch rows (candidate-major),
+//! each with its own masks and its own deltas: exact, and far fewer, larger kernels.
 
 use burn::prelude::*;
 
@@ -25,6 +26,8 @@ pub struct PatchEngine {
     clean_deltas: Vec<Tensor<2>>,
     /// Forward passes run so far (each call of [`Self::final_resid`]).
     pub passes: usize,
+    /// Benchmark baseline: every pass from layer 0, as a hook-based implementation runs it.
+    pub naive: bool,
 }
 
 /// Where a pass begins.
@@ -42,6 +45,13 @@ pub enum Start {
 fn flat(t: Tensor<4>) -> Tensor<2> {
     let [b, p, s, d] = t.dims();
     t.permute([2, 0, 1, 3]).reshape([s, b * p * d])
+}
+
+/// `[k·b, p, s, d]` → `[k, s, b·p·d]`: each candidate's senders, flattened.
+fn flat_k(t: Tensor<4>, k: usize) -> Tensor<3> {
+    let [kb, p, s, d] = t.dims();
+    let b = kb / k;
+    t.reshape([k, b, p, s, d]).permute([0, 3, 1, 2, 4]).reshape([k, s, b * p * d])
 }
 
 impl PatchEngine {
@@ -74,6 +84,7 @@ impl PatchEngine {
             shortformer_pos,
             clean_deltas,
             passes: 0,
+            naive: false,
         }
     }
 
@@ -81,22 +92,27 @@ impl PatchEngine {
         self.clean.resid_final.dims()
     }
 
-    /// `Σ_cols removed[rows, cols] · deltas[cols]` over the sender blocks, `[rows, N]`; `None`
-    /// when nothing is removed.
-    fn patch(&self, removed: &[f32], rows: usize, width: usize, blocks: &[Tensor<2>]) -> Option<Tensor<2>> {
+    /// `Σ_cols removed_k[rows, cols] · deltas[cols]` over the sender blocks, `[k, rows, N]`
+    /// (`N` = the blocks' width); `None` when no candidate removes anything here. Blocks are
+    /// `[1 or k, senders, N]`: shared (clean prefix) or one per candidate.
+    fn patch(&self, masks: &[&[f32]], rows: usize, width: usize, blocks: &[Tensor<3>]) -> Option<Tensor<3>> {
         let device = self.clean.resid_final.device();
-        let mut total: Option<Tensor<2>> = None;
+        let k = masks.len();
+        let mut total: Option<Tensor<3>> = None;
         let mut offset = 0;
         for block in blocks {
             if offset >= width {
                 break;
             }
-            let n = block.dims()[0].min(width - offset);
-            let sub: Vec<f32> =
-                (0..rows).flat_map(|r| removed[r * width + offset..r * width + offset + n].iter().copied()).collect();
+            let n = block.dims()[1].min(width - offset);
+            let sub: Vec<f32> = masks
+                .iter()
+                .flat_map(|m| (0..rows).flat_map(move |r| m[r * width + offset..r * width + offset + n].iter().copied()))
+                .collect();
             if sub.iter().any(|&x| x != 0.0) {
-                let m = Tensor::<2>::from_data(TensorData::new(sub, [rows, n]), &device);
-                let block = if n == block.dims()[0] { block.clone() } else { block.clone().slice([0..n]) };
+                let m = Tensor::<3>::from_data(TensorData::new(sub, [k, rows, n]), &device);
+                let [kb, s, w] = block.dims();
+                let block = if n == s { block.clone() } else { block.clone().slice([0..kb, 0..n, 0..w]) };
                 let term = m.matmul(block);
                 total = Some(match total {
                     Some(t) => t + term,
@@ -108,70 +124,140 @@ impl PatchEngine {
         total
     }
 
-    /// The final residual stream (`resid_post` of the last layer, patched) under `mask`.
+    /// The final residual stream (`resid_post` of the last layer, patched) under `mask`,
+    /// `[batch, pos, d_model]`.
     pub fn final_resid(&mut self, mask: &PatchMask) -> Tensor<3> {
+        self.pass(&[mask], None)
+    }
+
+    /// The final residual under each of `masks` at the flat `row · pos + position` indices a
+    /// metric reads: `[1, k·n, d_model]`, candidate-major. The last layer's MLP runs only there
+    /// (its keys and values need every position).
+    pub fn scored_resid(&mut self, masks: &[&PatchMask], rows: &Tensor<1, Int>) -> Tensor<3> {
+        self.pass(masks, Some(rows))
+    }
+
+    /// `[k, s, b·p·d]` → `[k, s, n·d]` at the flat row indices.
+    fn restrict(&self, t: Tensor<3>, rows: &Tensor<1, Int>) -> Tensor<3> {
+        let [b, p, d] = self.dims();
+        let [k, s, _] = t.dims();
+        let n = rows.dims()[0];
+        t.reshape([k, s, b * p, d]).select(2, rows.clone()).reshape([k, s, n * d])
+    }
+
+    /// Row indices of every candidate's scored rows in a `[k·b·p]` layout.
+    fn rows_k(&self, rows: &Tensor<1, Int>, k: usize) -> Tensor<1, Int> {
+        let [b, p, _] = self.dims();
+        let n = rows.dims()[0];
+        let offsets: Vec<i64> = (0..k).map(|c| (c * b * p) as i64).collect();
+        let offsets = Tensor::<1, Int>::from_data(TensorData::new(offsets, [k]), &rows.device());
+        (rows.clone().reshape([1, n]) + offsets.reshape([k, 1])).reshape([k * n])
+    }
+
+    fn pass(&mut self, masks: &[&PatchMask], rows: Option<&Tensor<1, Int>>) -> Tensor<3> {
         self.passes += 1;
+        let k = masks.len();
         let [b, p, d] = self.dims();
         let (h, n_layers) = (self.layout.n_heads, self.layout.n_layers);
         let device = self.clean.resid_final.device();
-        let start = earliest_start(mask);
+        let start = if self.naive { Start::Layer(0) } else { masks.iter().map(|m| earliest_start(m)).min().unwrap_or(Start::Final) };
         let first = match start {
             Start::Layer(l) | Start::Mlp(l) => l,
             Start::Final => n_layers,
         };
-        let mut deltas: Vec<Tensor<2>> = self.clean_deltas[..=first].to_vec();
-        let mut resid = if first < n_layers { self.clean.resid_pre[first].clone() } else { self.clean.resid_final.clone() };
+        let many = |t: Tensor<4>| if k == 1 { t } else { t.repeat_dim(0, k) };
+        let many3 = |t: Tensor<3>| if k == 1 { t } else { t.repeat_dim(0, k) };
+        let mut deltas: Vec<Tensor<3>> = self.clean_deltas[..=first].iter().map(|t| t.clone().unsqueeze::<3>()).collect();
+        let mut resid = many3(if first < n_layers { self.clean.resid_pre[first].clone() } else { self.clean.resid_final.clone() });
+        let pos = self.shortformer_pos.clone().map(many3);
         for l in first..n_layers {
             let block = &self.model.blocks[l];
             let (results, mid) = if start == Start::Mlp(l) {
-                (self.clean.senders[l].clone().slice([0..b, 0..p, 0..h]), self.clean.resid_mid[l].clone())
+                (many(self.clean.senders[l].clone().slice([0..b, 0..p, 0..h])), many3(self.clean.resid_mid[l].clone()))
             } else {
                 let width = self.layout.slots_before(l);
                 let input = |x: usize| -> Tensor<4> {
                     let base = resid.clone().unsqueeze_dim::<4>(2);
-                    match self.patch(&mask.qkv[l][x], h, width, &deltas) {
-                        Some(p_) => base + p_.reshape([h, b, p, d]).permute([1, 2, 0, 3]),
+                    let ms: Vec<&[f32]> = masks.iter().map(|m| m.qkv[l][x].as_slice()).collect();
+                    match self.patch(&ms, h, width, &deltas) {
+                        Some(p_) => base + p_.reshape([k, h, b, p, d]).permute([0, 2, 3, 1, 4]).reshape([k * b, p, h, d]),
                         None => base,
                     }
                 };
-                let (q, k, v) = block.qkv(input(0), input(1), input(2), self.shortformer_pos.as_ref());
+                let (q, k_, v) = block.qkv(input(0), input(1), input(2), pos.as_ref());
                 let corrupt = [&self.corrupt.q[l], &self.corrupt.k[l], &self.corrupt.v[l]];
-                let [q, k, v] = [q, k, v].into_iter().enumerate().map(|(x, t)| {
-                    let dc = &mask.dc[l][x];
-                    if !dc.iter().any(|&r| r) {
+                let [q, k_, v] = [q, k_, v].into_iter().enumerate().map(|(x, t)| {
+                    if !masks.iter().any(|m| m.dc[l][x].iter().any(|&r| r)) {
                         return t;
                     }
                     // A removed q_input → q edge gives that head the corrupted run's q.
-                    let sel: Vec<f32> = dc.iter().map(|&r| if r { 1.0 } else { 0.0 }).collect();
-                    let sel = Tensor::<4>::from_data(TensorData::new(sel, [1, 1, h, 1]), &device);
-                    t * (sel.clone().neg() + 1.0) + corrupt[x].clone() * sel
+                    let sel: Vec<f32> = masks
+                        .iter()
+                        .flat_map(|m| (0..b).flat_map(move |_| m.dc[l][x].iter().map(|&r| if r { 1.0 } else { 0.0 })))
+                        .collect();
+                    let sel = Tensor::<4>::from_data(TensorData::new(sel, [k * b, 1, h, 1]), &device);
+                    t * (sel.clone().neg() + 1.0) + many(corrupt[x].clone()) * sel
                 }).collect::<Vec<_>>().try_into().expect("three tensors");
-                let out = block.attn.attend(q, k, v);
+                let out = block.attn.attend(q, k_, v);
                 let mid = resid.clone() + block.attn.attn_out(out.result.clone());
                 (out.result, mid)
             };
-            let senders = match (&block.ln2, &block.mlp) {
-                (Some(_), Some(_)) => {
-                    let heads_corrupt = self.corrupt.senders[l].clone().slice([0..b, 0..p, 0..h]);
-                    let mut blocks = deltas.clone();
-                    blocks.push(flat(heads_corrupt - results.clone()));
-                    let mlp_in = match self.patch(&mask.mlp_in[l], 1, self.layout.mlp_width(l), &blocks) {
-                        Some(p_) => mid.clone() + p_.reshape([b, p, d]),
-                        None => mid.clone(),
-                    };
-                    let m = block.mlp_out(mlp_in).expect("an MLP block");
-                    resid = mid + m.clone();
-                    Tensor::cat(vec![results, m.unsqueeze_dim::<4>(2)], 2)
-                }
-                _ => {
-                    resid = mid;
-                    results
-                }
+            let Some(_) = &block.mlp else {
+                resid = mid;
+                deltas.push(flat_k(many(self.corrupt.senders[l].clone()) - results, k));
+                continue;
             };
-            deltas.push(flat(self.corrupt.senders[l].clone() - senders));
+            let heads_delta = flat_k(many(self.corrupt.senders[l].clone().slice([0..b, 0..p, 0..h])) - results.clone(), k);
+            let ms: Vec<&[f32]> = masks.iter().map(|m| m.mlp_in[l].as_slice()).collect();
+            let width = self.layout.mlp_width(l);
+            if let Some(rows) = rows.filter(|_| l + 1 == n_layers) {
+                // Only the scored rows of the last layer's MLP reach the metric.
+                let n = rows.dims()[0];
+                let rk = self.rows_k(rows, k);
+                deltas = deltas.into_iter().map(|t| self.restrict(t, rows)).collect();
+                let mut blocks = deltas.clone();
+                blocks.push(self.restrict(heads_delta, rows));
+                let mid = mid.reshape([k * b * p, d]).select(0, rk.clone()).reshape([1, k * n, d]);
+                let mlp_in = match self.patch(&ms, 1, width, &blocks) {
+                    Some(p_) => mid.clone() + p_.reshape([1, k * n, d]),
+                    None => mid.clone(),
+                };
+                let m = block.mlp_out(mlp_in).expect("an MLP block");
+                resid = mid + m.clone();
+                let results = results.reshape([k * b * p, h, d]).select(0, rk.clone()).reshape([k * n, 1, h, d]);
+                let senders = Tensor::cat(vec![results, m.reshape([k * n, 1, 1, d])], 2);
+                let corrupt = self.corrupt.senders[l].clone().reshape([b * p, h + 1, d]).select(0, rows.clone());
+                let corrupt = many(corrupt.reshape([n, 1, h + 1, d]));
+                deltas.push(flat_k(corrupt - senders, k));
+                continue;
+            }
+            let mut blocks = deltas.clone();
+            blocks.push(heads_delta);
+            let mlp_in = match self.patch(&ms, 1, width, &blocks) {
+                Some(p_) => mid.clone() + p_.reshape([k * b, p, d]),
+                None => mid.clone(),
+            };
+            let m = block.mlp_out(mlp_in).expect("an MLP block");
+            resid = mid + m.clone();
+            let senders = Tensor::cat(vec![results, m.unsqueeze_dim::<4>(2)], 2);
+            deltas.push(flat_k(many(self.corrupt.senders[l].clone()) - senders, k));
         }
-        match self.patch(&mask.post, 1, self.layout.total_slots(), &deltas) {
-            Some(p_) => resid + p_.reshape([b, p, d]),
+        let ms: Vec<&[f32]> = masks.iter().map(|m| m.post.as_slice()).collect();
+        let Some(rows) = rows else {
+            return match self.patch(&ms, 1, self.layout.total_slots(), &deltas) {
+                Some(p_) => resid + p_.reshape([k * b, p, d]),
+                None => resid,
+            };
+        };
+        let n = rows.dims()[0];
+        if resid.dims() != [1, k * n, d] {
+            // The last layer had no MLP to restrict (or was clean): restrict now.
+            let rk = self.rows_k(rows, k);
+            resid = resid.reshape([k * b * p, d]).select(0, rk).reshape([1, k * n, d]);
+            deltas = deltas.into_iter().map(|t| self.restrict(t, rows)).collect();
+        }
+        match self.patch(&ms, 1, self.layout.total_slots(), &deltas) {
+            Some(p_) => resid + p_.reshape([1, k * n, d]),
             None => resid,
         }
     }

@@ -131,6 +131,19 @@ impl PatchMask {
         mask
     }
 
+    /// Whether the edge at `coord` is removed (PLACEHOLDER edges: never).
+    pub fn is_removed(&self, coord: Coord) -> bool {
+        match coord {
+            Coord::Qkv { layer, letter, head, slot } => {
+                self.qkv[layer][letter][head * self.layout.slots_before(layer) + slot] != 0.0
+            }
+            Coord::MlpIn { layer, slot } => self.mlp_in[layer][slot] != 0.0,
+            Coord::Post { slot } => self.post[slot] != 0.0,
+            Coord::Dc { layer, letter, head } => self.dc[layer][letter][head],
+            Coord::None => false,
+        }
+    }
+
     /// Marks one edge removed (or present again).
     pub fn set(&mut self, coord: Coord, removed: bool) {
         let v = if removed { 1.0 } else { 0.0 };

@@ -2,6 +2,7 @@
 //! JavaScript; everything it calls is tested natively. Errors become real JS `Error`s whose
 //! message is the crate's own text; no path here panics on bad input.
 
+mod acdc;
 mod backend;
 
 use std::rc::Rc;
@@ -12,6 +13,7 @@ use wasm_bindgen::prelude::*;
 use crate::model::LoadedModel;
 use crate::predict::predict_async;
 
+pub use acdc::{list_tasks, AcdcRun};
 pub use backend::{current, init_backend};
 
 #[wasm_bindgen(start)]
@@ -19,12 +21,12 @@ pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-fn js_error(e: impl std::fmt::Display) -> JsError {
+pub(crate) fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
 /// Plain JS objects (not `Map`s) for JSON-like values.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(js_error)

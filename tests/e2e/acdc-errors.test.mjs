@@ -1,0 +1,51 @@
+// Errors while running ACDC are shown with what to do, and the page keeps
+// working with the user's settings: an unknown model in the URL, a corrupt
+// weights file, then the default run still runs to its circuit.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { waitRun } from './acdc.mjs';
+import { DEFAULT_MODEL, launchBrowser, MODELS_DIR, openPage, screenshot, startServer, waitSettled } from './harness.mjs';
+
+let server;
+let browser;
+let temp;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  temp = mkdtempSync(join(tmpdir(), 'circuitscope-acdc-errors-'));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (temp) rmSync(temp, { recursive: true, force: true });
+});
+
+test('an unknown model and a corrupt weights file are shown; the default still runs', { timeout: 240_000 }, async () => {
+  const page = await openPage(browser.context, `${server.url}?backend=cpu&speed=max&model=no-such-model&tau=0.1`, 'acdc-errors');
+  const error = page.getByTestId('error');
+  assert.match(await error.locator('.error-message').innerText(), /unknown model "no-such-model"/);
+  assert.match(await error.locator('.error-hint').innerText(), new RegExp(DEFAULT_MODEL));
+  assert.equal(await page.getByTestId('model-select').inputValue(), DEFAULT_MODEL);
+  assert.equal(Number(await page.getByTestId('tau').inputValue()), 0.1, 'the other settings are kept');
+
+  const weights = readFileSync(join(MODELS_DIR, DEFAULT_MODEL, 'model.safetensors'));
+  const corrupt = join(temp, 'model.safetensors');
+  writeFileSync(corrupt, weights.subarray(0, 1000));
+  await page.getByTestId('weights-file').setInputFiles(corrupt);
+  await page.waitForSelector('[data-testid="error"][data-code="load"]', { timeout: 60_000 });
+  await waitSettled(page);
+  assert.match(await error.locator('.error-message').innerText(), /weights|safetensors|header/i);
+  await screenshot(page, 'acdc-errors');
+
+  await page.getByTestId('run').click();
+  const done = await waitRun(page, (r) => r.phase === 'done', 180_000, 'the run after the errors');
+  assert.ok(done.kept > 0);
+  assert.equal(Number(await page.getByTestId('tau').inputValue()), 0.1);
+  await page.close();
+});

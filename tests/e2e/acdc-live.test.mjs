@@ -1,0 +1,90 @@
+// The default run, started by the URL, prunes the graph live: the remaining
+// count drops while it runs, Pause holds it, Step tests exactly one edge, and
+// it runs to a circuit; a head shows its attention; nothing leaves localhost.
+// One WebGPU run checks that the GPU path prunes too.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { assertAllLocal, readRun, waitRun } from './acdc.mjs';
+import { DEFAULT_MODEL, launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the default run prunes live; pause holds, step tests one edge', { timeout: 240_000 }, async () => {
+  browser.requests.length = 0;
+  const page = await openPage(browser.context, `${server.url}?backend=cpu&autorun=1`, 'acdc-live');
+  // The defaults: the default model and its first task with the task's τ.
+  assert.equal(await page.getByTestId('model-select').inputValue(), DEFAULT_MODEL);
+  assert.equal(await page.getByTestId('task').inputValue(), 'induction');
+  assert.equal(Number(await page.getByTestId('tau').inputValue()), 0.05);
+  assert.equal(await page.getByTestId('algorithm').inputValue(), 'acdc');
+  assert.match(await page.getByTestId('sample-clean').innerText(), /\S/, 'a clean prompt is shown');
+  assert.match(await page.getByTestId('task-explanation').innerText(), /induction/i);
+
+  const first = await waitRun(page, (r) => r.phase === 'running' && r.tested >= 2, 60_000, 'first edges');
+  const total = Number(await page.getByTestId('graph-panel').getAttribute('data-edges'));
+  assert.equal(total, 305, 'ADD + DC edges drawn');
+  const later = await waitRun(page, (r) => r.remaining < first.remaining, 30_000, 'pruning');
+  assert.ok(later.remaining < first.remaining, 'the remaining count drops while running');
+  await screenshot(page, 'acdc-running');
+
+  await page.getByTestId('run').click(); // Pause
+  await waitRun(page, (r) => r.phase === 'paused', 5_000, 'pause');
+  await page.waitForTimeout(300); // a batch already in flight may still land
+  const paused = await readRun(page);
+  await page.waitForTimeout(1000);
+  const still = await readRun(page);
+  assert.deepEqual(still, paused, 'nothing moves while paused');
+
+  await page.getByTestId('step').click();
+  await waitRun(page, (r) => r.tested > paused.tested, 20_000, 'step');
+  await page.waitForTimeout(500);
+  const stepped = await readRun(page);
+  assert.equal(stepped.tested, paused.tested + 1, 'Step tests exactly one edge');
+  assert.equal(stepped.phase, 'paused');
+
+  await page.getByTestId('speed').selectOption('max');
+  await page.getByTestId('run').click(); // Resume
+  const done = await waitRun(page, (r) => r.phase === 'done', 120_000, 'the end of the run');
+  assert.equal(done.remaining, 0);
+  assert.ok(done.kept > 0 && done.kept < total, `a circuit: ${done.kept} of ${total} edges kept`);
+  assert.equal(Number(await page.getByTestId('metric-chart').getAttribute('data-points')) > done.tested, true);
+  await screenshot(page, 'acdc-done');
+
+  // The circuit alone, then a head's attention pattern.
+  await page.getByTestId('circuit-only').check();
+  const heads = page.getByTestId('head');
+  await heads.nth(9).click();
+  await page.waitForSelector('[data-testid="attention"][data-state="shown"]', { timeout: 30_000 });
+  await screenshot(page, 'acdc-circuit-only');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshot(page, 'acdc-dark');
+  await page.close();
+  assertAllLocal(browser.requests);
+});
+
+test('on WebGPU a run starts and prunes edges', { timeout: 300_000 }, async (t) => {
+  const page = await openPage(browser.context, `${server.url}?autorun=1&speed=1`, 'acdc-webgpu', 240_000);
+  const backend = await page.getByTestId('backend').getAttribute('data-backend');
+  if (backend !== 'webgpu') {
+    await page.close();
+    return t.skip(`no WebGPU here (the page chose ${backend})`);
+  }
+  const run = await waitRun(page, (r) => r.tested >= 3, 240_000, 'WebGPU pruning');
+  assert.ok(run.remaining < 305);
+  await screenshot(page, 'acdc-webgpu');
+  await page.getByTestId('reset').click();
+  await waitRun(page, (r) => r.phase === 'idle' && r.remaining === 305, 10_000, 'reset');
+  await page.close();
+});

@@ -1,0 +1,84 @@
+// The one serializable state (www/src/settings.ts): the URL reads back what
+// it was written from, malformed inputs fall back to defaults, τ's log slider
+// round-trips.
+
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { importSrc } from './load-ts.mjs';
+
+let s;
+before(async () => {
+  s = await importSrc('settings.ts');
+});
+
+const induction = { name: 'induction', defaultMetric: 'kl', defaultTau: 0.05, defaultRows: 40, explanation: '' };
+
+test('settings survive a round trip through the query string', () => {
+  const settings = {
+    model: 'induction-2l',
+    task: 'induction',
+    algorithm: 'acdc',
+    metric: 'logit_diff',
+    ablation: 'zero',
+    tau: 0.0123,
+    seed: 7,
+    indicesMode: 'reverse',
+    namesMode: 'random',
+  };
+  const query = s.settingsQuery(settings);
+  assert.equal(
+    query.toString(),
+    'model=induction-2l&task=induction&algorithm=acdc&metric=logit_diff&ablation=zero&tau=0.0123&seed=7&indices=reverse&names=random',
+  );
+  const back = s.parseSettings((name) => query.get(name));
+  assert.deepEqual(back, settings);
+  assert.deepEqual(s.completeSettings(back, 'induction-2l', induction), settings);
+});
+
+test('missing and malformed inputs take the task defaults', () => {
+  const query = new URLSearchParams('tau=-1&seed=1.5&metric=accuracy&ablation=mean&indices=sideways');
+  const partial = s.parseSettings((name) => query.get(name));
+  assert.deepEqual(partial, {});
+  assert.deepEqual(s.completeSettings(partial, 'm', induction), {
+    model: 'm',
+    task: 'induction',
+    algorithm: 'acdc',
+    metric: 'kl',
+    ablation: 'resample',
+    tau: 0.05,
+    seed: 0,
+    indicesMode: 'normal',
+    namesMode: 'normal',
+  });
+});
+
+test('the AcdcRun settings carry every input', () => {
+  const settings = s.completeSettings({ tau: 0.5, seed: 3, indicesMode: 'reverse' }, 'm', induction);
+  assert.deepEqual(s.acdcSettings(settings), {
+    task: 'induction',
+    tau: 0.5,
+    metric: 'kl',
+    ablation: 'resample',
+    indicesMode: 'reverse',
+    namesMode: 'normal',
+    seed: 3,
+  });
+});
+
+test('an unknown task falls back to one the model lists', () => {
+  const other = { ...induction, name: 'docstring' };
+  assert.equal(s.pickTask([other, induction], 'nope', ['induction']).name, 'induction');
+  assert.equal(s.pickTask([other, induction], 'docstring', ['induction']).name, 'docstring');
+  assert.equal(s.pickTask([other, induction], undefined, null).name, 'docstring');
+});
+
+test('τ slider: log scale from 1e-4 to 1, three significant digits', () => {
+  assert.equal(s.sliderToTau(0), 1e-4);
+  assert.equal(s.sliderToTau(1), 1);
+  assert.equal(s.sliderToTau(0.5), 0.01);
+  for (const tau of [1e-4, 0.00123, 0.05, 0.5, 1]) {
+    assert.ok(Math.abs(s.sliderToTau(s.tauToSlider(tau)) - tau) / tau < 5e-3, String(tau));
+  }
+  assert.equal(s.tauToSlider(10), 1);
+  assert.equal(s.tauToSlider(1e-9), 0);
+});

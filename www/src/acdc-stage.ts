@@ -1,0 +1,231 @@
+// The ACDC stage of the playground: run buttons, live numbers, the graph, the
+// metric curve, the attention of a clicked head, and the exports. It runs
+// what the playground's settings say and reports back only its phase and its
+// errors; the settings stay the playground's.
+
+import { el } from './dom';
+import { download, graphSvg, svgToPng } from './graph-export';
+import { computeLayout, type GraphLayout } from './graph-layout';
+import type { Speed } from './protocol';
+import { RunController } from './run-controller';
+import type { RunState } from './run-state';
+import { acdcSettings, type Settings } from './settings';
+import type { GraphInfo, TaskData } from './wasm-types';
+import { AttentionView } from './views/attention-view';
+import { GraphView } from './views/graph-view';
+import { MetricChart } from './views/metric-chart';
+import { ResultsBar } from './views/results-bar';
+import { RunButtons, type RunPhase } from './views/run-buttons';
+import { RunStats } from './views/run-stats';
+import type { WorkerClient } from './worker-client';
+
+export interface StageHost {
+  client(): WorkerClient;
+  settings(): Settings;
+  /** A model and its task data are loaded. */
+  ready(): boolean;
+  /** The link "Copy link" copies. */
+  link(): string;
+  phase(phase: RunPhase): void;
+  error(stage: 'run' | 'attention' | 'export', error: unknown): void;
+}
+
+export class AcdcStage {
+  private readonly buttons: RunButtons;
+  private readonly stats = new RunStats();
+  private readonly chart = new MetricChart();
+  private readonly attention = new AttentionView();
+  private readonly graphView: GraphView;
+  private readonly results: ResultsBar;
+  private readonly run: RunController;
+  readonly element: HTMLElement;
+
+  private graph: GraphInfo | null = null;
+  private layout: GraphLayout | null = null;
+  /** The first clean row, whose attention a clicked head shows. */
+  private row: number[] | null = null;
+  private attentionRequest = 0;
+
+  constructor(
+    private readonly host: StageHost,
+    speed: Speed,
+  ) {
+    this.run = new RunController(() => host.client(), this.runView(), speed);
+    this.buttons = new RunButtons({
+      run: () => this.start(false),
+      pause: () => this.run.pause(),
+      resume: () => this.run.resume(),
+      step: () => (this.run.active ? this.run.step() : this.start(true)),
+      reset: () => this.reset(),
+      speed: (s) => this.run.setSpeed(s),
+    });
+    this.buttons.speed = speed;
+    this.graphView = new GraphView((layer, head) => void this.showAttention(layer, head));
+    this.results = new ResultsBar({
+      json: () => this.exportJson(),
+      svg: () => this.exportSvg(),
+      png: () => void this.exportPng(),
+      link: () => host.link(),
+    });
+    this.element = el(
+      'div',
+      { class: 'stage', 'data-testid': 'stage' },
+      el('div', { class: 'run-bar' }, this.buttons.element, this.stats.element),
+      this.graphView.element,
+      el('div', { class: 'stage-row' }, this.chart.element, this.attention.element),
+      this.results.element,
+    );
+    this.showPhase('idle');
+  }
+
+  get phase(): RunPhase {
+    return this.run.phase;
+  }
+
+  get active(): boolean {
+    return this.run.active;
+  }
+
+  /** A new model (or none): its graph, laid out once; any run is dropped. */
+  setGraph(graph: GraphInfo | null): void {
+    this.run.reset();
+    this.graph = graph;
+    this.layout = graph ? computeLayout(graph) : null;
+    if (graph && this.layout) {
+      this.graphView.setGraph(graph, this.layout);
+      this.stats.showGraph(graph.counts.edges);
+      this.chart.clear(graph.counts.edges);
+    }
+    this.graphView.select(null, null);
+    this.attention.clear();
+  }
+
+  setData(data: TaskData | null): void {
+    this.row = data?.clean[0] ?? null;
+  }
+
+  /** The playground's readiness or settings changed: refresh the buttons. */
+  refresh(): void {
+    this.showPhase(this.run.phase);
+  }
+
+  start(paused: boolean): void {
+    if (!this.host.ready()) return;
+    const settings = this.host.settings();
+    this.graphView.setDone(false);
+    this.results.setCircuit(false);
+    this.run.start(acdcSettings(settings), paused);
+    if (paused) this.run.step();
+  }
+
+  pause(): void {
+    if (this.run.phase === 'running' || this.run.phase === 'starting') this.run.pause();
+  }
+
+  resume(): void {
+    if (this.run.phase === 'paused') this.run.resume();
+  }
+
+  /** Drops the run (cancelling it) and shows the untouched graph. */
+  reset(): void {
+    this.run.reset();
+    this.graphView.setDone(false);
+    this.graphView.setState(null);
+    this.results.setCircuit(false);
+    if (this.graph) {
+      this.stats.showGraph(this.graph.counts.edges);
+      this.chart.clear(this.graph.counts.edges);
+    }
+  }
+
+  /** Stops for good (the element left the page). */
+  dispose(): void {
+    this.run.cancel();
+  }
+
+  private runView() {
+    return {
+      phase: (phase: RunPhase) => this.showPhase(phase),
+      started: (state: RunState, data: TaskData) => {
+        this.row = data.clean[0] ?? this.row;
+        this.graphView.setState(state);
+        this.frame(state);
+      },
+      frame: (state: RunState) => this.frame(state),
+      done: (state: RunState) => {
+        this.frame(state);
+        this.graphView.setDone(true);
+        this.results.setCircuit(true);
+      },
+      failed: (error: unknown) => this.host.error('run', error),
+    };
+  }
+
+  private frame(state: RunState): void {
+    this.stats.show(state);
+    this.chart.show(state.history, state.graph.counts.edges);
+    this.graphView.redraw();
+  }
+
+  private showPhase(phase: RunPhase): void {
+    this.buttons.show(phase, this.host.ready());
+    this.element.dataset.phase = phase;
+    this.host.phase(phase);
+  }
+
+  private async showAttention(layer: number, head: number): Promise<void> {
+    const label = `A${layer}.${head}`;
+    this.graphView.select(layer, head);
+    if (this.row === null) {
+      this.host.error('attention', new Error('there is no task data to look at yet'));
+      return;
+    }
+    const request = ++this.attentionRequest;
+    this.attention.loading(label);
+    try {
+      const pattern = await this.host.client().attention(this.row, layer, head);
+      if (request === this.attentionRequest) this.attention.show(label, pattern);
+    } catch (error) {
+      if (request === this.attentionRequest) this.attention.clear();
+      this.host.error('attention', error);
+    }
+  }
+
+  private exportJson(): void {
+    if (this.run.circuit === null) return;
+    download('circuit.json', new Blob([`${JSON.stringify(this.run.circuit, null, 2)}\n`], { type: 'application/json' }));
+  }
+
+  private svg(): string | null {
+    if (this.layout === null) return null;
+    const style = getComputedStyle(this.element);
+    const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+    return graphSvg(
+      this.layout,
+      this.run.state,
+      this.graphView.palette,
+      {
+        background: color('--panel', '#ffffff'),
+        text: color('--text', '#1c1917'),
+        node: color('--node', '#f1f5f9'),
+        nodeBorder: color('--node-border', '#94a3b8'),
+      },
+      this.graphView.circuitOnly,
+    );
+  }
+
+  private exportSvg(): void {
+    const svg = this.svg();
+    if (svg !== null) download('circuit.svg', new Blob([svg], { type: 'image/svg+xml' }));
+  }
+
+  private async exportPng(): Promise<void> {
+    const svg = this.svg();
+    if (svg === null || this.layout === null) return;
+    try {
+      download('circuit.png', await svgToPng(svg, this.layout.width, this.layout.height));
+    } catch (error) {
+      this.host.error('export', error);
+    }
+  }
+}

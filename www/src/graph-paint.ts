@@ -1,0 +1,169 @@
+// How an edge looks for its fate, and the canvas painter of the edge layer.
+// Untested edges are faint, the edge tested last is highlighted, removed ones
+// fade out, kept ones are coloured and sized by their effect |Δ|. The SVG
+// export (graph-export.ts) styles edges with the same `edgeStyle`.
+
+import { controlPoints, type EdgeGeometry, type GraphLayout } from './graph-layout';
+import { Fate, type RunState } from './run-state';
+
+/** How long a removed edge takes to fade out (ms). */
+export const FADE_MS = 600;
+
+export interface Palette {
+  untested: string;
+  removed: string;
+  current: string;
+  /** Kept edges run from `keptLow` (small |Δ|) to `keptHigh` (the largest): [hue, saturation %, lightness %]. */
+  keptLow: [number, number, number];
+  keptHigh: [number, number, number];
+}
+
+export const LIGHT: Palette = {
+  untested: '#64748b',
+  removed: '#94a3b8',
+  current: '#2563eb',
+  keptLow: [38, 92, 58],
+  keptHigh: [350, 80, 38],
+};
+
+export const DARK: Palette = {
+  untested: '#94a3b8',
+  removed: '#475569',
+  current: '#60a5fa',
+  keptLow: [45, 95, 60],
+  keptHigh: [350, 90, 62],
+};
+
+export interface EdgeStyle {
+  color: string;
+  width: number;
+  alpha: number;
+}
+
+export interface PaintOptions {
+  palette: Palette;
+  /** Hide removed edges altogether (the "circuit only" view). */
+  circuitOnly: boolean;
+  /** The page's clock (ms), for fading. */
+  now: number;
+}
+
+/** The style of an edge, or null when it is not drawn. A port mark (DIRECT_COMPUTATION) is drawn thick. */
+export function edgeStyle(edge: EdgeGeometry, state: RunState | null, options: PaintOptions): EdgeStyle | null {
+  const style = baseStyle(edge.id, state, options);
+  if (style !== null && edge.type === 'direct_computation') style.width = Math.max(style.width, 3);
+  return style;
+}
+
+function baseStyle(e: number, state: RunState | null, options: PaintOptions): EdgeStyle | null {
+  const { palette } = options;
+  const fate = state?.fate[e] ?? Fate.Untested;
+  if (state?.current === e) return { color: palette.current, width: 3.5, alpha: 1 };
+  switch (fate) {
+    case Fate.Untested:
+      return { color: palette.untested, width: 1, alpha: state?.status?.done ? 0.2 : 0.35 };
+    case Fate.Removed:
+    case Fate.Skipped: {
+      if (options.circuitOnly) return null;
+      const t = Math.min(1, (options.now - (state?.changedAt[e] ?? 0)) / FADE_MS);
+      return { color: palette.removed, width: 1, alpha: 0.35 + (0.06 - 0.35) * t };
+    }
+    case Fate.Kept: {
+      const max = state?.maxKeptDelta ?? 0;
+      const delta = Math.abs(state?.delta[e] ?? 0);
+      const t = max > 0 ? Math.sqrt(Math.min(1, delta / max)) : 0;
+      return { color: keptColor(palette, t), width: 1.25 + 3.25 * t, alpha: 0.9 };
+    }
+    default:
+      return null;
+  }
+}
+
+function keptColor(palette: Palette, t: number): string {
+  const [h0, s0, l0] = palette.keptLow;
+  const [h1, s1, l1] = palette.keptHigh;
+  // Hue the short way round (38 → 350 passes through 0).
+  let dh = h1 - h0;
+  if (dh > 180) dh -= 360;
+  if (dh < -180) dh += 360;
+  const h = (h0 + dh * t + 360) % 360;
+  return `hsl(${h.toFixed(0)} ${(s0 + (s1 - s0) * t).toFixed(0)}% ${(l0 + (l1 - l0) * t).toFixed(0)}%)`;
+}
+
+/** Whether some removed edge is still fading (the painter wants another frame). */
+export function fading(state: RunState | null, now: number): boolean {
+  if (state === null) return false;
+  const { changedAt, fate } = state;
+  for (let e = 0; e < fate.length; e++) {
+    if ((fate[e] === Fate.Removed || fate[e] === Fate.Skipped) && now - changedAt[e] < FADE_MS) return true;
+  }
+  return false;
+}
+
+/**
+ * Paints every drawn edge onto `ctx` (already scaled to layout units).
+ * Edges of the same style share one path; removed edges go under the rest,
+ * kept ones over, the current edge last.
+ */
+export function paintEdges(
+  ctx: CanvasRenderingContext2D,
+  layout: GraphLayout,
+  state: RunState | null,
+  options: PaintOptions,
+): void {
+  const groups = new Map<string, { style: EdgeStyle; edges: EdgeGeometry[]; rank: number }>();
+  for (const geometry of layout.edges) {
+    const style = edgeStyle(geometry, state, options);
+    if (style === null) continue;
+    const key = `${style.color}|${style.width.toFixed(2)}|${style.alpha.toFixed(2)}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { style, edges: [], rank: rankOf(geometry.id, state) };
+      groups.set(key, group);
+    }
+    group.edges.push(geometry);
+  }
+  ctx.lineCap = 'round';
+  const ordered = [...groups.values()].sort((a, b) => a.rank - b.rank || a.style.width - b.style.width);
+  for (const { style, edges } of ordered) {
+    ctx.beginPath();
+    for (const e of edges) trace(ctx, e);
+    ctx.globalAlpha = style.alpha;
+    ctx.strokeStyle = style.color;
+    ctx.lineWidth = style.width;
+    ctx.stroke();
+  }
+  ctx.globalAlpha = 1;
+}
+
+/** Paint order: removed, untested, kept, current. */
+function rankOf(e: number, state: RunState | null): number {
+  if (state?.current === e) return 3;
+  switch (state?.fate[e] ?? Fate.Untested) {
+    case Fate.Removed:
+    case Fate.Skipped:
+      return 0;
+    case Fate.Kept:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+function trace(ctx: CanvasRenderingContext2D, e: EdgeGeometry): void {
+  ctx.moveTo(e.from.x, e.from.y);
+  if (e.type === 'direct_computation') {
+    ctx.lineTo(e.to.x, e.to.y);
+    return;
+  }
+  const [c1, c2] = controlPoints(e);
+  ctx.bezierCurveTo(c1.x, c1.y, c2.x, c2.y, e.to.x, e.to.y);
+}
+
+/** The SVG path of an edge (the same curve as `trace`). */
+export function edgePath(e: EdgeGeometry): string {
+  const f = (n: number) => n.toFixed(1);
+  if (e.type === 'direct_computation') return `M${f(e.from.x)} ${f(e.from.y)}L${f(e.to.x)} ${f(e.to.y)}`;
+  const [c1, c2] = controlPoints(e);
+  return `M${f(e.from.x)} ${f(e.from.y)}C${f(c1.x)} ${f(c1.y)} ${f(c2.x)} ${f(c2.y)} ${f(e.to.x)} ${f(e.to.y)}`;
+}

@@ -1,0 +1,150 @@
+// The page's side of one ACDC run at a time: starts it in the worker, steers
+// it (pause, resume, step, speed, cancel), and applies its events to a
+// RunState once per animation frame, however many batches arrived.
+
+import type { EventsResponse, Speed } from './protocol';
+import { RunState } from './run-state';
+import type { AcdcSettings, TaskData } from './wasm-types';
+import type { RunPhase } from './views/run-buttons';
+import type { RunHandle, WorkerClient } from './worker-client';
+
+export interface RunView {
+  phase(phase: RunPhase): void;
+  /** The full model was measured; `state` will be updated in place from now on. */
+  started(state: RunState, data: TaskData): void;
+  /** Events were applied to the state (at most once per frame). */
+  frame(state: RunState): void;
+  done(state: RunState, circuit: unknown, wallTime: number): void;
+  failed(error: unknown): void;
+}
+
+export class RunController {
+  phase: RunPhase = 'idle';
+  state: RunState | null = null;
+  circuit: unknown = null;
+  private handle: RunHandle | null = null;
+  private queue: EventsResponse[] = [];
+  private frame = 0;
+  /** Paused as soon as it starts (a pause that came while starting). */
+  private wantPaused = false;
+
+  constructor(
+    private readonly client: () => WorkerClient,
+    private readonly view: RunView,
+    private speed: Speed,
+  ) {}
+
+  get active(): boolean {
+    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'paused';
+  }
+
+  /** Starts a fresh run (cancelling any other); `paused` starts it without testing anything. */
+  start(settings: AcdcSettings, paused = false): void {
+    this.cancel();
+    this.state = null;
+    this.circuit = null;
+    this.queue = [];
+    this.wantPaused = paused;
+    this.setPhase('starting');
+    const handle: RunHandle = this.client().run(settings, this.speed, paused, {
+      started: (message) => {
+        if (this.handle !== handle) return;
+        this.state = new RunState(message.graph);
+        this.state.begin(message.status, performance.now());
+        this.view.started(this.state, message.data);
+        this.setPhase(this.wantPaused ? 'paused' : 'running');
+      },
+      events: (message) => {
+        if (this.handle !== handle) return;
+        this.queue.push(message);
+        if (this.frame === 0) this.frame = requestAnimationFrame(() => this.flush());
+      },
+    });
+    this.handle = handle;
+    handle.end.then(
+      (end) => {
+        if (this.handle !== handle) return;
+        this.flush();
+        this.handle = null;
+        if (end.type === 'done' && this.state) {
+          this.circuit = end.circuit;
+          this.state.status = end.status;
+          this.setPhase('done');
+          this.view.done(this.state, end.circuit, end.wallTime);
+        } else {
+          this.setPhase('idle');
+        }
+      },
+      (error: unknown) => {
+        if (this.handle !== handle) return;
+        this.flush();
+        this.handle = null;
+        this.setPhase('failed');
+        this.view.failed(error);
+      },
+    );
+  }
+
+  pause(): void {
+    this.wantPaused = true;
+    if (this.phase === 'running') this.setPhase('paused');
+    this.send('pause');
+  }
+
+  resume(): void {
+    this.wantPaused = false;
+    if (this.phase === 'paused') this.setPhase('running');
+    this.send('resume');
+  }
+
+  /** Tests exactly one more edge, then stays paused. */
+  step(): void {
+    this.wantPaused = true;
+    if (this.phase === 'running') this.setPhase('paused');
+    this.send('step');
+  }
+
+  setSpeed(speed: Speed): void {
+    this.speed = speed;
+    if (this.handle) void this.client().control(this.handle.id, 'speed', speed).catch(() => undefined);
+  }
+
+  /** Stops the run in flight, if any; its events are ignored from now on. */
+  cancel(): void {
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    if (this.handle === null) return;
+    const id = this.handle.id;
+    this.handle = null;
+    void this.client().control(id, 'cancel').catch(() => undefined);
+  }
+
+  /** Back to the untouched graph. */
+  reset(): void {
+    this.cancel();
+    this.state = null;
+    this.circuit = null;
+    this.queue = [];
+    this.setPhase('idle');
+  }
+
+  private send(action: 'pause' | 'resume' | 'step'): void {
+    if (this.handle) void this.client().control(this.handle.id, action).catch(() => undefined);
+  }
+
+  private flush(): void {
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    const batches = this.queue;
+    this.queue = [];
+    if (this.state === null || batches.length === 0) return;
+    const now = performance.now();
+    for (const batch of batches) this.state.apply(batch.events, batch.status, now);
+    this.view.frame(this.state);
+  }
+
+  private setPhase(phase: RunPhase): void {
+    this.phase = phase;
+    this.view.phase(phase);
+  }
+}

@@ -1,0 +1,133 @@
+// The page's one serializable state: the inputs that decide a run. The URL,
+// the element's attributes and the form are projections of it (pure: no DOM).
+// Hover, zoom and results are not state.
+
+import {
+  ABLATIONS,
+  METRICS,
+  VISIT_MODES,
+  type Ablation,
+  type AcdcSettings,
+  type MetricName,
+  type TaskInfo,
+  type VisitMode,
+} from './wasm-types';
+
+export type Algorithm = 'acdc';
+
+export interface Settings {
+  model: string;
+  task: string;
+  algorithm: Algorithm;
+  metric: MetricName;
+  ablation: Ablation;
+  tau: number;
+  seed: number;
+  indicesMode: VisitMode;
+  namesMode: VisitMode;
+}
+
+/** τ's slider range (log scale), as in the paper's sweeps for induction. */
+export const TAU_MIN = 1e-4;
+export const TAU_MAX = 1;
+
+/** Query parameter (and attribute) of each setting. */
+export const PARAM: Record<keyof Settings, string> = {
+  model: 'model',
+  task: 'task',
+  algorithm: 'algorithm',
+  metric: 'metric',
+  ablation: 'ablation',
+  tau: 'tau',
+  seed: 'seed',
+  indicesMode: 'indices',
+  namesMode: 'names',
+};
+
+/**
+ * Reads whatever settings `get` (a query or an element's attributes) holds;
+ * anything missing or malformed is left out, to be filled with defaults.
+ */
+export function parseSettings(get: (name: string) => string | null): Partial<Settings> {
+  const out: Partial<Settings> = {};
+  const text = (key: keyof Settings) => {
+    const value = get(PARAM[key])?.trim();
+    return value ? value : null;
+  };
+  const model = text('model');
+  if (model !== null) out.model = model;
+  const task = text('task');
+  if (task !== null) out.task = task;
+  if (text('algorithm') === 'acdc') out.algorithm = 'acdc';
+  const metric = oneOf(text('metric'), METRICS);
+  if (metric) out.metric = metric;
+  const ablation = oneOf(text('ablation'), ABLATIONS);
+  if (ablation) out.ablation = ablation;
+  const tau = Number(text('tau') ?? Number.NaN);
+  if (Number.isFinite(tau) && tau > 0) out.tau = tau;
+  const seed = Number(text('seed') ?? Number.NaN);
+  if (Number.isInteger(seed) && seed >= 0) out.seed = seed;
+  const indices = oneOf(text('indicesMode'), VISIT_MODES);
+  if (indices) out.indicesMode = indices;
+  const names = oneOf(text('namesMode'), VISIT_MODES);
+  if (names) out.namesMode = names;
+  return out;
+}
+
+/** Every setting as query parameters, in a fixed order. */
+export function settingsQuery(settings: Settings): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(PARAM) as (keyof Settings)[]) params.set(PARAM[key], String(settings[key]));
+  return params;
+}
+
+/** Fills what `partial` lacks: the task's defaults, then ACDC's. */
+export function completeSettings(partial: Partial<Settings>, model: string, task: TaskInfo | undefined): Settings {
+  return {
+    model,
+    task: task?.name ?? partial.task ?? 'induction',
+    algorithm: 'acdc',
+    metric: partial.metric ?? task?.defaultMetric ?? 'kl',
+    ablation: partial.ablation ?? 'resample',
+    tau: partial.tau ?? task?.defaultTau ?? 0.05,
+    seed: partial.seed ?? 0,
+    indicesMode: partial.indicesMode ?? 'normal',
+    namesMode: partial.namesMode ?? 'normal',
+  };
+}
+
+/** The task to open: the wanted one if it exists, else one the model lists, else the first. */
+export function pickTask(tasks: TaskInfo[], wanted: string | undefined, modelTasks: unknown): TaskInfo | undefined {
+  const listed = Array.isArray(modelTasks) ? modelTasks.filter((t): t is string => typeof t === 'string') : [];
+  return (
+    tasks.find((t) => t.name === wanted) ?? tasks.find((t) => listed.includes(t.name)) ?? tasks[0]
+  );
+}
+
+/** What `AcdcRun.start` takes. */
+export function acdcSettings(settings: Settings): AcdcSettings {
+  return {
+    task: settings.task,
+    tau: settings.tau,
+    metric: settings.metric,
+    ablation: settings.ablation,
+    indicesMode: settings.indicesMode,
+    namesMode: settings.namesMode,
+    seed: settings.seed,
+  };
+}
+
+/** τ as a slider position in [0, 1] (log scale) and back, rounded to 3 significant digits. */
+export function tauToSlider(tau: number): number {
+  const t = (Math.log10(tau) - Math.log10(TAU_MIN)) / (Math.log10(TAU_MAX) - Math.log10(TAU_MIN));
+  return Math.min(1, Math.max(0, t));
+}
+
+export function sliderToTau(position: number): number {
+  const exponent = Math.log10(TAU_MIN) + position * (Math.log10(TAU_MAX) - Math.log10(TAU_MIN));
+  return Number((10 ** exponent).toPrecision(3));
+}
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | undefined {
+  return allowed.find((a) => a === value);
+}

@@ -1,0 +1,76 @@
+// One head's attention pattern on the first clean row: a heatmap (queries
+// down, keys across) with the tokens as labels, drawn on a canvas.
+
+import { el } from '../dom';
+import type { AttentionPattern } from '../wasm-types';
+import { visibleToken } from './token-text';
+
+const CELL = 14;
+const LABEL = 56;
+
+export class AttentionView {
+  private readonly title = el('figcaption', {}, 'Click a head to see its attention pattern.');
+  private readonly canvas = el('canvas', { class: 'attention-canvas', role: 'img', 'aria-label': 'Attention pattern' });
+  readonly element = el(
+    'figure',
+    { class: 'attention', 'data-testid': 'attention' },
+    this.title,
+    el('div', { class: 'attention-scroll' }, this.canvas),
+  );
+
+  loading(label: string): void {
+    this.title.textContent = `${label}: computing…`;
+    this.element.dataset.state = 'loading';
+  }
+
+  clear(): void {
+    this.title.textContent = 'Click a head to see its attention pattern.';
+    this.element.dataset.state = 'empty';
+    this.canvas.width = 0;
+    this.canvas.height = 0;
+  }
+
+  show(label: string, { tokens, pattern }: AttentionPattern): void {
+    const n = tokens.length;
+    this.title.textContent = `${label}: attention on the first clean row (rows: queries, columns: keys)`;
+    this.element.dataset.state = 'shown';
+    const ratio = window.devicePixelRatio || 1;
+    const size = LABEL + n * CELL + 4;
+    this.canvas.width = size * ratio;
+    this.canvas.height = size * ratio;
+    this.canvas.style.width = `${size}px`;
+    this.canvas.style.height = `${size}px`;
+    this.canvas.setAttribute('aria-label', `Attention pattern of ${label} over ${n} tokens`);
+    const ctx = this.canvas.getContext('2d');
+    if (ctx === null) return;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const style = getComputedStyle(this.element);
+    const text = style.color || '#000';
+    ctx.clearRect(0, 0, size, size);
+    for (let q = 0; q < n; q++) {
+      for (let k = 0; k < n; k++) {
+        const p = pattern[q]?.[k] ?? 0;
+        ctx.fillStyle = `hsl(220 85% ${Math.round(97 - 55 * Math.sqrt(Math.max(0, Math.min(1, p))))}%)`;
+        ctx.fillRect(LABEL + k * CELL, LABEL + q * CELL, CELL - 1, CELL - 1);
+      }
+    }
+    ctx.fillStyle = text;
+    ctx.font = `10px ui-monospace, monospace`;
+    ctx.textBaseline = 'middle';
+    tokens.forEach((token, i) => {
+      const label = clip(visibleToken(token));
+      ctx.textAlign = 'right';
+      ctx.fillText(label, LABEL - 4, LABEL + i * CELL + CELL / 2);
+      ctx.save();
+      ctx.translate(LABEL + i * CELL + CELL / 2, LABEL - 4);
+      ctx.rotate(-Math.PI / 2);
+      ctx.textAlign = 'left';
+      ctx.fillText(label, 0, 0);
+      ctx.restore();
+    });
+  }
+}
+
+function clip(text: string): string {
+  return text.length > 7 ? `${text.slice(0, 6)}…` : text;
+}

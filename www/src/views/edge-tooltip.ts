@@ -1,0 +1,87 @@
+// The tooltip over the graph: for an edge, its sender, receiver, what
+// removing it patches, and its effect on the metric; for a node, what it
+// stands for. Positioned in the graph stage's pixels.
+
+import { el } from '../dom';
+import type { Box, Point } from '../graph-layout';
+import { Fate, type RunState } from '../run-state';
+import type { Ablation, GraphInfo, GraphNode } from '../wasm-types';
+import { formatMetric } from './run-stats';
+
+export class EdgeTooltip {
+  readonly element = el('div', { class: 'graph-tooltip', role: 'tooltip', 'data-testid': 'tooltip', hidden: true });
+  /** Says what the corrupted value is in "what is patched". */
+  ablation: Ablation = 'resample';
+
+  showEdge(graph: GraphInfo, id: number, state: RunState | null, at: Point): void {
+    const edge = graph.edges[id];
+    const sender = graph.nodes[edge.sender];
+    const receiver = graph.nodes[edge.receiver];
+    const value = this.ablation === 'zero' ? 'zero-ablated' : 'corrupted-input';
+    const patched =
+      edge.type === 'direct_computation'
+        ? `removing it replaces ${nodeName(receiver)} by its ${value} value`
+        : `removing it replaces ${nodeName(sender)}’s term in ${nodeName(receiver)} by its ${value} value`;
+    this.element.dataset.edge = String(id);
+    this.element.replaceChildren(
+      el('p', { class: 'tip-title' }, `${sender.label} → ${receiver.label}`),
+      el(
+        'dl',
+        {},
+        el('dt', {}, 'sender'),
+        el('dd', {}, el('code', {}, nodeName(sender))),
+        el('dt', {}, 'receiver'),
+        el('dd', {}, el('code', {}, nodeName(receiver))),
+        el('dt', {}, 'type'),
+        el('dd', {}, edge.type.replace('_', ' ')),
+        el('dt', {}, 'patch'),
+        el('dd', {}, patched),
+        el('dt', {}, 'result'),
+        el('dd', {}, verdict(id, state)),
+      ),
+    );
+    this.place(at);
+  }
+
+  showBox(graph: GraphInfo, box: Box, at: Point): void {
+    delete this.element.dataset.edge;
+    const names = [...new Set(box.nodes.map((n) => nodeName(graph.nodes[n]).replace(/\[\d+\]$/, '')))];
+    this.element.replaceChildren(
+      el('p', { class: 'tip-title' }, box.label),
+      el('p', {}, ...names.flatMap((n, i) => [i > 0 ? ', ' : '', el('code', {}, n)])),
+    );
+    if (box.kind === 'head') this.element.append(el('p', { class: 'tip-hint' }, 'Click for its attention pattern.'));
+    this.place(at);
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+  }
+
+  private place(at: Point): void {
+    this.element.hidden = false;
+    this.element.style.left = `${Math.round(at.x + 12)}px`;
+    this.element.style.top = `${Math.round(at.y + 12)}px`;
+  }
+}
+
+/** `blocks.0.attn.hook_result[3]`: the hook name and, for a head, its index. */
+export function nodeName(node: GraphNode): string {
+  return node.head === null ? node.name : `${node.name}[${node.head}]`;
+}
+
+function verdict(id: number, state: RunState | null): string {
+  const fate = state?.fate[id] ?? Fate.Untested;
+  const delta = state?.delta[id] ?? Number.NaN;
+  const d = Number.isNaN(delta) ? '' : ` (Δ metric ${delta >= 0 ? '+' : ''}${formatMetric(delta)})`;
+  switch (fate) {
+    case Fate.Kept:
+      return `kept${d}`;
+    case Fate.Removed:
+      return `removed${d}`;
+    case Fate.Skipped:
+      return 'removed untested: its receiver feeds nothing any more';
+    default:
+      return 'not tested yet';
+  }
+}

@@ -1,0 +1,249 @@
+// The graph: SVG for the few nodes over a canvas for the many edges, laid out
+// once per model (graph-layout.ts). A batch of events repaints the edge layer
+// and touches only the node classes that changed. Hover shows a tooltip (hover
+// is not state); clicking a head (or Enter on it) selects it.
+
+import { el, svgEl } from '../dom';
+import { distanceToEdge, type Box, type GraphLayout } from '../graph-layout';
+import { DARK, fading, LIGHT, paintEdges, type Palette } from '../graph-paint';
+import type { RunState } from '../run-state';
+import type { GraphInfo } from '../wasm-types';
+import { EdgeTooltip } from './edge-tooltip';
+
+const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
+/** Pointer within this many layout units of an edge hovers it. */
+const HOVER_DISTANCE = 5;
+
+export class GraphView {
+  private readonly canvas = el('canvas', { class: 'edge-layer', 'aria-hidden': 'true' });
+  private readonly svg = svgEl('svg', { class: 'node-layer', role: 'group', 'aria-label': 'Nodes of the graph' });
+  private readonly tooltip = new EdgeTooltip();
+  private readonly stage = el('div', { class: 'graph-stage' }, this.canvas, this.svg, this.tooltip.element);
+  private readonly scroller = el('div', { class: 'graph-scroller', 'data-testid': 'graph' }, this.stage);
+  private readonly circuitOnlyBox = el('input', { type: 'checkbox', id: 'circuit-only', 'data-testid': 'circuit-only', disabled: true });
+  private readonly zoomLabel = el('span', { class: 'zoom-label' }, '100%');
+  readonly element: HTMLElement;
+
+  private graph: GraphInfo | null = null;
+  private layout: GraphLayout | null = null;
+  private state: RunState | null = null;
+  private nodes: SVGElement[] = [];
+  private zoom = 1;
+  private selected: string | null = null;
+  private frame = 0;
+  private readonly dark = window.matchMedia('(prefers-color-scheme: dark)');
+
+  /** @param onSelectHead a head was clicked (or chosen with the keyboard). */
+  constructor(private readonly onSelectHead: (layer: number, head: number) => void) {
+    const button = (label: string, title: string, action: () => void) => {
+      const b = el('button', { type: 'button', class: 'icon', title, 'aria-label': title }, label);
+      b.addEventListener('click', action);
+      return b;
+    };
+    this.element = el(
+      'section',
+      { class: 'graph-panel', 'aria-label': 'Computational graph', 'data-testid': 'graph-panel' },
+      el(
+        'div',
+        { class: 'graph-toolbar' },
+        button('−', 'Zoom out', () => this.stepZoom(-1)),
+        this.zoomLabel,
+        button('+', 'Zoom in', () => this.stepZoom(1)),
+        button('Fit', 'Fit the graph to the width', () => this.fit()),
+        el('label', { class: 'check', for: 'circuit-only' }, this.circuitOnlyBox, 'circuit only'),
+        legend(),
+      ),
+      this.scroller,
+    );
+    this.circuitOnlyBox.addEventListener('change', () => this.redraw());
+    this.stage.addEventListener('pointermove', (event) => this.hover(event));
+    this.stage.addEventListener('pointerleave', () => this.tooltip.hide());
+    this.dark.addEventListener('change', () => this.redraw());
+  }
+
+  /** A new model: lays out its nodes (once) and clears the run. */
+  setGraph(graph: GraphInfo, layout: GraphLayout): void {
+    this.graph = graph;
+    this.layout = layout;
+    this.state = null;
+    this.selected = null;
+    this.circuitOnlyBox.checked = false;
+    this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
+    const headers = layout.columns.map((c) => svgEl('text', { x: c.x, y: 24, class: 'column-label', 'text-anchor': 'middle' }, c.label));
+    this.nodes = layout.boxes.map((box) => this.node(box));
+    this.svg.replaceChildren(...headers, ...this.nodes);
+    this.element.dataset.nodes = String(layout.boxes.length);
+    this.element.dataset.edges = String(layout.edges.length);
+    this.fit();
+  }
+
+  /** The run to show (null: none, every edge untested). */
+  setState(state: RunState | null): void {
+    this.state = state;
+    if (state === null) this.circuitOnlyBox.checked = false;
+    this.redraw();
+  }
+
+  /** "circuit only" is offered once the run is done. */
+  setDone(done: boolean): void {
+    this.circuitOnlyBox.disabled = !done;
+    if (!done) this.circuitOnlyBox.checked = false;
+  }
+
+  get circuitOnly(): boolean {
+    return this.circuitOnlyBox.checked;
+  }
+
+  get palette(): Palette {
+    return this.dark.matches ? DARK : LIGHT;
+  }
+
+  select(layer: number | null, head: number | null): void {
+    this.selected = layer === null ? null : `head:${layer}:${head}`;
+    for (const node of this.nodes) node.classList.toggle('selected', node.dataset.key === this.selected);
+  }
+
+  /** Repaints on the next frame (and keeps painting while removed edges fade). */
+  redraw(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.paint();
+      if (fading(this.state, performance.now())) this.redraw();
+    });
+  }
+
+  private paint(): void {
+    const layout = this.layout;
+    if (layout === null) return;
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.ceil(layout.width * this.zoom);
+    const height = Math.ceil(layout.height * this.zoom);
+    if (this.canvas.width !== Math.round(width * ratio) || this.canvas.height !== Math.round(height * ratio)) {
+      this.canvas.width = Math.round(width * ratio);
+      this.canvas.height = Math.round(height * ratio);
+    }
+    for (const target of [this.canvas, this.svg, this.stage]) {
+      target.style.width = `${width}px`;
+      target.style.height = `${height}px`;
+    }
+    const ctx = this.canvas.getContext('2d');
+    if (ctx === null) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.setTransform(this.zoom * ratio, 0, 0, this.zoom * ratio, 0, 0);
+    paintEdges(ctx, layout, this.state, { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now() });
+    this.paintNodes(layout);
+  }
+
+  /** A node is dead once no edge into or out of it is left; "circuit only" hides it. */
+  private paintNodes(layout: GraphLayout): void {
+    const alive = new Uint8Array(layout.boxes.length);
+    const state = this.state;
+    for (const e of layout.edges) {
+      if (state === null || state.present(e.id)) {
+        alive[e.senderBox] = 1;
+        alive[e.receiverBox] = 1;
+      }
+    }
+    this.nodes.forEach((node, i) => {
+      const dead = alive[i] === 0;
+      node.classList.toggle('dead', dead);
+      node.classList.toggle('hidden', dead && this.circuitOnly);
+    });
+  }
+
+  private node(box: Box): SVGElement {
+    const head = box.kind === 'head';
+    const label = head
+      ? `Head ${box.label}: show its attention pattern`
+      : `${box.label} (${box.nodes.map((n) => this.graph?.nodes[n]?.name).join(', ')})`;
+    const g = svgEl(
+      'g',
+      {
+        class: `node node-${box.kind}`,
+        'data-key': box.key,
+        'data-testid': head ? 'head' : 'node',
+        tabindex: head ? 0 : null,
+        role: head ? 'button' : 'img',
+        'aria-label': label,
+      },
+      svgEl('rect', { x: box.x, y: box.y, width: box.w, height: box.h, rx: 5 }),
+      svgEl('text', { x: box.x + box.w / 2, y: box.y + box.h / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, box.label),
+    );
+    if (head) {
+      const choose = () => this.onSelectHead(box.layer, box.head ?? 0);
+      g.addEventListener('click', choose);
+      g.addEventListener('keydown', (event) => {
+        if (event instanceof KeyboardEvent && (event.key === 'Enter' || event.key === ' ')) {
+          event.preventDefault();
+          choose();
+        }
+      });
+      g.addEventListener('focus', () => this.showNodeTip(box));
+      g.addEventListener('blur', () => this.tooltip.hide());
+    }
+    return g;
+  }
+
+  private hover(event: PointerEvent): void {
+    const layout = this.layout;
+    if (layout === null || this.graph === null) return;
+    const rect = this.stage.getBoundingClientRect();
+    const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
+    const box = layout.boxes.findIndex((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h);
+    if (box >= 0 && !this.nodes[box].classList.contains('hidden')) {
+      this.showNodeTip(layout.boxes[box]);
+      return;
+    }
+    let best = HOVER_DISTANCE;
+    let hit = -1;
+    for (const e of layout.edges) {
+      if (this.circuitOnly && this.state !== null && !this.state.present(e.id)) continue;
+      const d = distanceToEdge(e, p);
+      if (d < best) {
+        best = d;
+        hit = e.id;
+      }
+    }
+    if (hit < 0) this.tooltip.hide();
+    else this.tooltip.showEdge(this.graph, hit, this.state, { x: p.x * this.zoom, y: p.y * this.zoom });
+  }
+
+  private showNodeTip(box: Box): void {
+    if (this.graph === null) return;
+    this.tooltip.showBox(this.graph, box, { x: (box.x + box.w) * this.zoom, y: box.y * this.zoom });
+  }
+
+  private stepZoom(direction: number): void {
+    const index = ZOOMS.findIndex((z) => z >= this.zoom - 1e-6);
+    const next = ZOOMS[Math.max(0, Math.min(ZOOMS.length - 1, (index < 0 ? ZOOMS.length - 1 : index) + direction))];
+    this.setZoom(next);
+  }
+
+  /** Fits the graph to the panel's width (between 50% and 150%). */
+  fit(): void {
+    const available = this.scroller.clientWidth;
+    if (this.layout === null) return;
+    this.setZoom(available > 0 ? Math.max(0.5, Math.min(1.5, available / this.layout.width)) : 1);
+  }
+
+  private setZoom(zoom: number): void {
+    this.zoom = zoom;
+    this.zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
+    this.tooltip.hide();
+    this.redraw();
+  }
+}
+
+function legend(): HTMLElement {
+  const item = (cls: string, text: string) => el('span', { class: `legend-item ${cls}` }, text);
+  return el(
+    'span',
+    { class: 'legend', 'aria-hidden': 'true' },
+    item('legend-untested', 'untested'),
+    item('legend-current', 'just tested'),
+    item('legend-kept', 'kept (width: |Δ|)'),
+    item('legend-removed', 'removed'),
+  );
+}

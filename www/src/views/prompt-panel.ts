@@ -1,0 +1,79 @@
+// "Try a prompt": the prompt, its tokens and the next-token table, and the
+// predict request behind them. The playground says when Predict is allowed
+// and hears how it went.
+
+import { el } from '../dom';
+import type { ErrorCode } from '../protocol';
+import { RequestError, type WorkerClient } from '../worker-client';
+import { PromptForm } from './prompt-form';
+import type { StatusLine } from './status-line';
+import { TokensView } from './tokens-view';
+import { TopTable } from './top-table';
+
+/** How many next-token candidates the table shows. */
+const TOP_K = 10;
+
+export interface PromptHost {
+  client(): WorkerClient;
+  status: StatusLine;
+  error(code: ErrorCode, message: string): void;
+  /** Predict ended (the controls may change). */
+  settled(): void;
+}
+
+export class PromptPanel {
+  private readonly form = new PromptForm((text) => void this.predict(text));
+  private readonly tokens = new TokensView();
+  private readonly top = new TopTable();
+  readonly element = el('div', { class: 'panel prompt-panel' }, this.form.element, this.tokens.element, this.top.element);
+  private predicting = false;
+  private enabled = false;
+
+  constructor(private readonly host: PromptHost) {
+    this.form.setEnabled(false);
+  }
+
+  set value(prompt: string) {
+    this.form.value = prompt;
+  }
+
+  get busy(): boolean {
+    return this.predicting;
+  }
+
+  /** Predict is offered only while a model is loaded and nothing is loading. */
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+    this.form.setEnabled(enabled && !this.predicting);
+  }
+
+  clear(): void {
+    this.tokens.clear();
+    this.top.clear();
+  }
+
+  private async predict(text: string): Promise<void> {
+    this.predicting = true;
+    this.setEnabled(this.enabled);
+    this.host.status.set('busy', 'Predicting…');
+    this.clear();
+    const started = performance.now();
+    try {
+      const prediction = await this.host.client().predict(text, TOP_K);
+      this.tokens.show(prediction.tokens);
+      this.top.show(prediction.top);
+      this.predicting = false;
+      this.host.status.set('ready', `Predicted in ${Math.round(performance.now() - started)} ms`);
+    } catch (error) {
+      this.predicting = false;
+      this.host.error(
+        error instanceof RequestError ? error.code : 'predict',
+        error instanceof Error ? error.message : String(error),
+      );
+    } finally {
+      this.predicting = false;
+      this.setEnabled(this.enabled);
+      this.host.settled();
+    }
+  }
+}

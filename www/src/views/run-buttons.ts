@@ -1,0 +1,88 @@
+// Run / Pause / Step one edge / Reset, and the speed (edges per frame).
+
+import { el } from '../dom';
+import { SPEEDS, type Speed } from '../protocol';
+
+/** Where a run stands, as the page sees it. */
+export type RunPhase = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'failed';
+
+export interface RunActions {
+  run(): void;
+  pause(): void;
+  resume(): void;
+  step(): void;
+  reset(): void;
+  speed(speed: Speed): void;
+}
+
+const PRIMARY: Record<RunPhase, string> = {
+  idle: 'Run',
+  starting: 'Starting…',
+  running: 'Pause',
+  paused: 'Resume',
+  done: 'Run again',
+  failed: 'Run',
+};
+
+export class RunButtons {
+  private readonly primary = el('button', { type: 'button', class: 'primary', 'data-testid': 'run' }, 'Run');
+  private readonly stepButton = el(
+    'button',
+    { type: 'button', 'data-testid': 'step', title: 'Test exactly one more edge' },
+    'Step one edge',
+  );
+  private readonly resetButton = el('button', { type: 'button', 'data-testid': 'reset' }, 'Reset');
+  private readonly speedSelect = el('select', { id: 'speed', 'data-testid': 'speed' });
+  readonly element = el(
+    'div',
+    { class: 'run-buttons', role: 'group', 'aria-label': 'Run controls' },
+    this.primary,
+    this.stepButton,
+    this.resetButton,
+    el(
+      'span',
+      { class: 'speed' },
+      el('label', { for: 'speed' }, 'Speed'),
+      this.speedSelect,
+    ),
+  );
+  private phase: RunPhase = 'idle';
+  private ready = false;
+
+  constructor(actions: RunActions) {
+    this.speedSelect.append(
+      ...SPEEDS.map((s) => el('option', { value: String(s) }, s === 'max' ? 'as fast as possible' : `${s} edge${s === 1 ? '' : 's'}/frame`)),
+    );
+    this.primary.addEventListener('click', () => {
+      if (this.phase === 'running') actions.pause();
+      else if (this.phase === 'paused') actions.resume();
+      else if (this.phase !== 'starting') actions.run();
+    });
+    this.stepButton.addEventListener('click', () => actions.step());
+    this.resetButton.addEventListener('click', () => actions.reset());
+    this.speedSelect.addEventListener('change', () => {
+      const speed = SPEEDS.find((s) => String(s) === this.speedSelect.value);
+      if (speed !== undefined) actions.speed(speed);
+    });
+  }
+
+  /** `ready`: a model and task data are loaded, so a run can start. */
+  show(phase: RunPhase, ready: boolean): void {
+    this.phase = phase;
+    this.ready = ready;
+    this.primary.textContent = PRIMARY[phase];
+    this.primary.dataset.phase = phase;
+    const canStart = ready && phase !== 'starting';
+    this.primary.disabled = phase === 'running' || phase === 'paused' ? false : !canStart;
+    this.stepButton.disabled = !(phase === 'running' || phase === 'paused' || (canStart && phase !== 'done'));
+    this.resetButton.disabled = phase === 'idle';
+  }
+
+  set speed(speed: Speed) {
+    this.speedSelect.value = String(speed);
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+}

@@ -1,0 +1,164 @@
+// One ACDC run inside the worker: a loop over `AcdcRun.step` that posts each
+// batch of events, paces itself to the page's speed, and yields to the event
+// loop between batches so that pause, step and cancel land at once (candle's
+// llama2-c worker: a flag checked between steps, `setTimeout(…, 0)`).
+//
+// The loop posts `started` and `events`; the terminal `done` or `cancelled`
+// too. A failure is thrown to the worker, which posts the one `error`.
+
+import { AcdcRun, type Session } from './pkg/circuitscope.js';
+import type { ControlRequest, Speed, WorkerResponse } from './protocol';
+import type { AcdcEvent, AcdcSettings, AcdcStatus, GraphInfo, TaskData } from './wasm-types';
+
+/** Runs `work` when no other wasm call is in flight (the worker's one lock). */
+export type Exclusive = <T>(work: () => T | Promise<T>) => Promise<T>;
+
+/** At speed 'max', a batch is sized to take about this long. */
+const MAX_BATCH_MS = 50;
+/** At a numeric speed, one batch per this many milliseconds (a frame). */
+const FRAME_MS = 16;
+
+export class RunLoop {
+  private paused: boolean;
+  private cancelled = false;
+  /** `step` requests not yet served. */
+  private steps = 0;
+  private speed: Speed;
+  /** Resolves the loop's current wait early (a control arrived). */
+  private wake: (() => void) | null = null;
+  /** Measured cost of one event, for sizing 'max' batches. */
+  private msPerEvent = 10;
+  /** Milliseconds spent in the wasm calls of this run: circuit.json's wall_time. */
+  private busyMs = 0;
+
+  constructor(
+    readonly id: number,
+    private readonly settings: AcdcSettings,
+    speed: Speed,
+    paused: boolean,
+    private readonly post: (message: WorkerResponse) => void,
+    private readonly exclusive: Exclusive,
+  ) {
+    this.speed = speed;
+    this.paused = paused;
+  }
+
+  control(action: ControlRequest['action'], speed?: Speed): void {
+    switch (action) {
+      case 'pause':
+        this.paused = true;
+        break;
+      case 'resume':
+        this.paused = false;
+        break;
+      case 'step':
+        this.paused = true;
+        this.steps++;
+        break;
+      case 'cancel':
+        this.cancelled = true;
+        break;
+      case 'speed':
+        if (speed !== undefined) this.speed = speed;
+        break;
+    }
+    this.wake?.();
+  }
+
+  cancel(): void {
+    this.control('cancel');
+  }
+
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  /** Runs to the end (or until cancelled) on `session`; throws what the wasm API throws. */
+  async run(session: Session): Promise<void> {
+    let run: AcdcRun | null = null;
+    try {
+      const { settings } = this;
+      // The session is read under the lock: a load may free it between calls.
+      const graph: GraphInfo = await this.exclusive(() => session.graph());
+      const data: TaskData = await this.exclusive(() =>
+        session.taskData(settings.task, settings.rows, BigInt(settings.seed ?? 0)),
+      );
+      if (this.cancelled) return this.post({ type: 'cancelled', id: this.id });
+      run = await this.timed(() => AcdcRun.start(session, settings));
+      this.post({ type: 'started', id: this.id, graph, data, status: run.status() });
+      await this.loop(run);
+    } finally {
+      run?.free();
+    }
+  }
+
+  private async loop(run: AcdcRun): Promise<void> {
+    for (;;) {
+      if (this.cancelled) {
+        this.post({ type: 'cancelled', id: this.id });
+        return;
+      }
+      if (this.paused && this.steps === 0) {
+        await this.sleep(Infinity);
+        continue;
+      }
+      const single = this.paused;
+      const began = performance.now();
+      const events: AcdcEvent[] = await this.timed<AcdcEvent[]>(() =>
+        single ? stepOneEdge(run) : run.step(this.batchSize()),
+      );
+      if (single) this.steps--;
+      if (!single && events.length > 0) {
+        this.msPerEvent = 0.5 * this.msPerEvent + (0.5 * (performance.now() - began)) / events.length;
+      }
+      const status: AcdcStatus = run.status();
+      if (this.cancelled) continue;
+      this.post({ type: 'events', id: this.id, events, status });
+      if (status.done || events.some((e) => e.type === 'done')) {
+        const wallTime = this.busyMs / 1000;
+        this.post({ type: 'done', id: this.id, circuit: run.circuit(wallTime), status, wallTime });
+        return;
+      }
+      const spare = this.speed === 'max' || single ? 0 : FRAME_MS - (performance.now() - began);
+      await this.sleep(Math.max(0, spare));
+    }
+  }
+
+  private batchSize(): number {
+    if (this.speed !== 'max') return this.speed;
+    return Math.max(1, Math.min(256, Math.round(MAX_BATCH_MS / Math.max(this.msPerEvent, 0.1))));
+  }
+
+  /** Runs a wasm call under the lock and counts its time as the run's. */
+  private timed<T>(work: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const began = performance.now();
+      try {
+        return await work();
+      } finally {
+        this.busyMs += performance.now() - began;
+      }
+    });
+  }
+
+  /** Waits `ms` (forever: Infinity), or until a control message arrives. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** Steps until one edge was tested (skipped receivers on the way included) or the run ended. */
+async function stepOneEdge(run: AcdcRun): Promise<AcdcEvent[]> {
+  const events: AcdcEvent[] = [];
+  for (;;) {
+    const batch: AcdcEvent[] = await run.step(1);
+    events.push(...batch);
+    if (batch.length === 0 || batch.some((e) => e.type === 'tested' || e.type === 'done')) return events;
+  }
+}

@@ -131,12 +131,8 @@ export class CircuitPlayground extends HTMLElement {
 
   private render(compact: boolean): HTMLElement {
     const stage = this.stage?.element ?? el('div');
-    const settings = el(
-      'div',
-      { class: 'panel settings-panel' },
-      this.form.element,
-      this.taskPanel.element,
-    );
+    this.form.taskSlot.replaceChildren(this.taskPanel.element);
+    const settings = el('div', { class: 'panel settings-panel' }, this.form.element);
     const model = el('div', { class: 'panel' }, this.picker.element, this.weights.element);
     if (compact) {
       return el(

@@ -84,7 +84,7 @@ export class RunLoop {
         session.taskData(settings.task, settings.rows, BigInt(settings.seed ?? 0)),
       );
       if (this.cancelled) return this.post({ type: 'cancelled', id: this.id });
-      run = await this.timed(() => AcdcRun.start(session, settings));
+      run = await this.timed<AcdcRun>(() => AcdcRun.start(session, settings));
       this.post({ type: 'started', id: this.id, graph, data, status: run.status() });
       await this.loop(run);
     } finally {

@@ -83,9 +83,9 @@ impl Session {
 
     /// A task's dataset for this model, with the rows as text.
     #[wasm_bindgen(js_name = taskData)]
-    pub fn task_data(&self, task: &str, rows: Option<usize>, seed: u64) -> Result<JsValue, JsError> {
+    pub fn task_data(&self, task: &str, rows: Option<usize>, seed: u32) -> Result<JsValue, JsError> {
         let model = &self.model;
-        let data = crate::tasks::find(task).and_then(|t| t.generate(&model.config, rows, seed)).map_err(js_error)?;
+        let data = crate::tasks::find(task).and_then(|t| t.generate(&model.config, rows, u64::from(seed))).map_err(js_error)?;
         to_js(&TaskData {
             clean_text: data.clean.iter().map(|r| text(model, r)).collect(),
             corrupt_text: data.corrupt.iter().map(|r| text(model, r)).collect(),
@@ -158,7 +158,11 @@ impl AcdcRun {
                 use_pos_embed: model.config.use_pos_embed,
                 seed: s.seed,
             };
-            let run = Acdc::new(&model, &data, settings).await.map_err(fail)?;
+            let mut run = Acdc::new(&model, &data, settings).await.map_err(fail)?;
+            if super::backend::current().1 == "webgpu" {
+                // Every WebGPU pass pays a fixed latency: evaluate several candidate edges per pass.
+                run.set_batch(8);
+            }
             Ok(AcdcRun { run: Rc::new(RefCell::new(run)) }.into())
         })
     }

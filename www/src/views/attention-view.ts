@@ -5,7 +5,7 @@ import { el } from '../dom';
 import type { AttentionPattern } from '../wasm-types';
 import { visibleToken } from './token-text';
 
-const CELL = 14;
+const CELL = 12;
 const LABEL = 56;
 
 export class AttentionView {

@@ -49,7 +49,7 @@ export class RunStats {
     const rate = status?.done ? null : state.rate;
     set(this.rate, rate, rate === null ? '–' : rate.toFixed(rate < 10 ? 1 : 0));
     const eta = status?.done ? 0 : state.eta;
-    set(this.eta, eta, eta === null ? '–' : formatSeconds(eta));
+    set(this.eta, eta, status?.done ? 'done' : eta === null ? '–' : formatSeconds(eta));
     const metric = status?.currentMetric ?? null;
     set(this.metric, metric, metric === null ? '–' : formatMetric(metric));
     this.bar.value = total > 0 ? (total - state.remaining) / total : 0;

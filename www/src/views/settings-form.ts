@@ -24,6 +24,8 @@ export class SettingsForm {
   private readonly seed = el('input', { type: 'number', min: 0, step: 1, id: 'seed', 'data-testid': 'seed' });
   private readonly indices = select('indices', 'indices');
   private readonly names = select('names', 'names');
+  /** Where the task's explanation and sample go, right under the task. */
+  readonly taskSlot = el('div', { class: 'task-slot' });
   readonly element: HTMLElement;
 
   constructor(onChange: (patch: Partial<Settings>) => void) {
@@ -56,6 +58,7 @@ export class SettingsForm {
       'div',
       { class: 'settings', 'data-testid': 'settings' },
       field('task', 'Task', this.task),
+      this.taskSlot,
       field('algorithm', 'Algorithm', this.algorithm),
       field('metric', 'Metric', this.metric),
       field('ablation', 'Ablation', this.ablation),

@@ -13,13 +13,10 @@ use circuitscope::discover::{Acdc, AcdcSettings, Circuit};
 use circuitscope::model::LoadedModel;
 use serde_json::Value;
 
+mod common;
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn key(e: &Value) -> (String, Option<u64>, String, Option<u64>) {
-    let s = |k: &str| e[k].as_str().unwrap().to_string();
-    (s("sender"), e["sender_head"].as_u64(), s("receiver"), e["receiver_head"].as_u64())
 }
 
 fn run_fixture(path: &Path) -> Result<(), String> {
@@ -43,26 +40,8 @@ fn run_fixture(path: &Path) -> Result<(), String> {
     let mut run = block_on(Acdc::new(&model, &data, settings)).map_err(|e| e.to_string())?;
     block_on(run.run()).map_err(|e| e.to_string())?;
     let ours = serde_json::to_value(Circuit::of(&run, 0.0)).unwrap();
-    let (a, b) = (ours["tested"].as_array().unwrap(), reference["tested"].as_array().unwrap());
-    if a.len() != b.len() {
-        return Err(format!("tested {} edges, the reference {}", a.len(), b.len()));
-    }
-    for (i, (x, y)) in a.iter().zip(b).enumerate() {
-        let (mx, my) = (x["metric_after"].as_f64().unwrap(), y["metric_after"].as_f64().unwrap());
-        if key(x) != key(y) || x["removed"] != y["removed"] || (mx - my).abs() > 1e-5 * my.abs().max(1.0) {
-            return Err(format!("edge {i}: ours {x} vs the reference {y}"));
-        }
-    }
-    let mut ka: Vec<_> = ours["kept"].as_array().unwrap().iter().map(key).collect();
-    let mut kb: Vec<_> = reference["kept"].as_array().unwrap().iter().map(key).collect();
-    ka.sort();
-    kb.sort();
-    if ka != kb {
-        return Err("kept circuits differ".into());
-    }
-    Ok(())
+    common::compare_with_reference(&ours, &reference)
 }
-
 #[test]
 fn acdc_matches_the_reference_implementation_edge_by_edge_on_every_fixture() {
     let mut fixtures: Vec<PathBuf> = ["tiny", "tiny_mlp", "tiny_tracr"]

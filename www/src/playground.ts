@@ -67,6 +67,7 @@ export class CircuitPlayground extends HTMLElement {
     client: () => this.worker(),
     status: this.status,
     error: (code, message) => this.showError(code, message),
+    started: () => this.errors.clear(),
     settled: () => this.updateControls(),
   });
   private stage: AcdcStage | null = null;
@@ -364,7 +365,10 @@ export class CircuitPlayground extends HTMLElement {
       },
       ready: () => this.ready(),
       link: () => this.link(),
-      phase: (phase: RunPhase) => this.form.setEnabled(!(phase === 'starting' || phase === 'running' || phase === 'paused')),
+      phase: (phase: RunPhase) => {
+        if (phase === 'starting') this.errors.clear();
+        this.form.setEnabled(!(phase === 'starting' || phase === 'running' || phase === 'paused'));
+      },
       error: (stage: 'run' | 'attention' | 'export', error: unknown) =>
         this.showError(codeOf(error, stage === 'export' ? 'bad_request' : stage), messageOf(error)),
     };

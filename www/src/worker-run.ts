@@ -81,7 +81,7 @@ export class RunLoop {
       // The session is read under the lock: a load may free it between calls.
       const graph: GraphInfo = await this.exclusive(() => session.graph());
       const data: TaskData = await this.exclusive(() =>
-        session.taskData(settings.task, settings.rows, BigInt(settings.seed ?? 0)),
+        session.taskData(settings.task, settings.rows, settings.seed ?? 0),
       );
       if (this.cancelled) return this.post({ type: 'cancelled', id: this.id });
       run = await this.timed<AcdcRun>(() => AcdcRun.start(session, settings));

@@ -100,7 +100,7 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | ControlReques
       }
       case 'taskData': {
         const current = await requireSession('task');
-        const data: TaskData = current.taskData(request.task, request.rows, BigInt(request.seed));
+        const data: TaskData = current.taskData(request.task, request.rows, request.seed);
         post({ type: 'taskData', id: request.id, data });
         return;
       }

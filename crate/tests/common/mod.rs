@@ -106,3 +106,31 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         }
     }
 }
+
+fn edge_key(e: &serde_json::Value) -> (String, Option<u64>, String, Option<u64>) {
+    let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+    (s("sender"), e["sender_head"].as_u64(), s("receiver"), e["receiver_head"].as_u64())
+}
+
+/// Our `circuit.json` against the reference harness's output: the same edges tested in the same
+/// order with the same decisions, metrics within float noise, the same kept circuit.
+pub fn compare_with_reference(ours: &serde_json::Value, reference: &serde_json::Value) -> Result<(), String> {
+    let (a, b) = (ours["tested"].as_array().unwrap(), reference["tested"].as_array().unwrap());
+    if a.len() != b.len() {
+        return Err(format!("tested {} edges, the reference {}", a.len(), b.len()));
+    }
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        let (mx, my) = (x["metric_after"].as_f64().unwrap(), y["metric_after"].as_f64().unwrap());
+        if edge_key(x) != edge_key(y) || x["removed"] != y["removed"] || (mx - my).abs() > 1e-5 * my.abs().max(1.0) {
+            return Err(format!("edge {i}: ours {x} vs the reference {y}"));
+        }
+    }
+    let mut ka: Vec<_> = ours["kept"].as_array().unwrap().iter().map(edge_key).collect();
+    let mut kb: Vec<_> = reference["kept"].as_array().unwrap().iter().map(edge_key).collect();
+    ka.sort();
+    kb.sort();
+    if ka != kb {
+        return Err("kept circuits differ".into());
+    }
+    Ok(())
+}

@@ -17,6 +17,8 @@ export interface PromptHost {
   client(): WorkerClient;
   status: StatusLine;
   error(code: ErrorCode, message: string): void;
+  /** Predict started (earlier errors are old news). */
+  started(): void;
   /** Predict ended (the controls may change). */
   settled(): void;
 }
@@ -53,6 +55,7 @@ export class PromptPanel {
   }
 
   private async predict(text: string): Promise<void> {
+    this.host.started();
     this.predicting = true;
     this.setEnabled(this.enabled);
     this.host.status.set('busy', 'Predicting…');

@@ -12,7 +12,7 @@ export class RunStats {
   private readonly passes = stat('passes');
   private readonly rate = stat('rate');
   private readonly eta = stat('eta');
-  private readonly metric = stat('metric');
+  private readonly metric = stat('current-metric');
   private readonly bar = el('progress', { class: 'run-progress', max: 1, value: 0, 'data-testid': 'progress' });
   readonly element = el(
     'div',

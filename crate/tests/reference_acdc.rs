@@ -44,7 +44,7 @@ fn run_fixture(path: &Path) -> Result<(), String> {
 }
 #[test]
 fn acdc_matches_the_reference_implementation_edge_by_edge_on_every_fixture() {
-    let mut fixtures: Vec<PathBuf> = ["tiny", "tiny_mlp", "tiny_tracr"]
+    let mut fixtures: Vec<PathBuf> = ["tiny", "tiny_mlp", "tiny_tracr", "induction_2l"]
         .iter()
         .flat_map(|d| std::fs::read_dir(repo().join("tests/reference").join(d)).unwrap())
         .map(|e| e.unwrap().path())

@@ -91,7 +91,7 @@ export class CircuitPlayground extends HTMLElement {
   private loads = 0;
 
   connectedCallback(): void {
-    if (this.client !== null) return;
+    if (this.observer !== null) return;
     this.options = this.readOptions();
     this.wanted = this.options.urlState ? readUrlSettings() : parseSettings((name) => this.getAttribute(name));
     this.autorunPending = this.options.autorun;
@@ -99,10 +99,17 @@ export class CircuitPlayground extends HTMLElement {
     this.root.adoptedStyleSheets = [styleSheet()];
     this.root.replaceChildren(this.render(this.options.compact));
     this.prompt.value = this.getAttribute('prompt') ?? '';
-    this.client = new WorkerClient((message) => this.onCrash(message));
     this.updateControls();
     this.status.set('starting', 'Waiting to be scrolled into view…');
-    this.observer = new IntersectionObserver((entries) => this.onVisibility(entries.some((e) => e.isIntersecting)));
+    // Visible = a good part of it on screen: 240 px, or half of it when it is smaller.
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        const entry = entries[entries.length - 1];
+        const shown = entry.intersectionRect.height;
+        this.onVisibility(entry.isIntersecting && shown >= Math.min(240, entry.boundingClientRect.height / 2));
+      },
+      { threshold: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1] },
+    );
     this.observer.observe(this);
   }
 
@@ -168,7 +175,9 @@ export class CircuitPlayground extends HTMLElement {
 
   private onVisibility(visible: boolean): void {
     if (visible && !this.started) {
+      // The worker (and the wasm module it downloads) only for a playground someone looks at.
       this.started = true;
+      this.client = new WorkerClient((message) => this.onCrash(message));
       void this.start();
     }
     if (!visible && this.stage && (this.stage.phase === 'running' || this.stage.phase === 'starting')) {

@@ -5,6 +5,7 @@ mod bench;
 mod graph;
 mod info;
 mod run;
+mod tasks;
 mod train;
 
 use std::path::PathBuf;
@@ -40,6 +41,10 @@ pub enum Command {
     },
     /// Run ACDC and write circuit.json.
     Acdc(acdc::AcdcArgs),
+    /// List the tasks as JSON.
+    Tasks,
+    /// Write a task's dataset as data.json (the format `acdc --data` reads).
+    Data(tasks::DataArgs),
     /// Measure ACDC's speed: optimised against naive, in one run.
     Bench(bench::BenchArgs),
     /// Train a shipped model from scratch (minutes on a CPU; never part of CI).
@@ -54,6 +59,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Graph { config, use_pos_embed } => graph::graph(&config, use_pos_embed),
         Command::Acdc(args) => acdc::acdc(&args),
         Command::Bench(args) => bench::bench(&args),
+        Command::Tasks => tasks::list(),
+        Command::Data(args) => tasks::data(&args),
     }
 }
 

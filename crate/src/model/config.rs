@@ -72,7 +72,7 @@ pub struct ModelConfig {
     pub d_mlp: Option<usize>,
     pub d_vocab: usize,
     /// Size of the unembedding's output; defaults to `d_vocab` (tracr models differ).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub d_vocab_out: Option<usize>,
     /// Longest sequence the positional embedding covers.
     pub n_ctx: usize,

@@ -17,6 +17,14 @@ export class AttentionView {
     this.title,
     el('div', { class: 'attention-scroll' }, this.canvas),
   );
+  private readonly dark = window.matchMedia('(prefers-color-scheme: dark)');
+  private shown: { label: string; pattern: AttentionPattern } | null = null;
+
+  constructor() {
+    this.dark.addEventListener('change', () => {
+      if (this.shown) this.show(this.shown.label, this.shown.pattern);
+    });
+  }
 
   loading(label: string): void {
     this.title.textContent = `${label}: computing…`;
@@ -24,13 +32,16 @@ export class AttentionView {
   }
 
   clear(): void {
+    this.shown = null;
     this.title.textContent = 'Click a head to see its attention pattern.';
     this.element.dataset.state = 'empty';
     this.canvas.width = 0;
     this.canvas.height = 0;
   }
 
-  show(label: string, { tokens, pattern }: AttentionPattern): void {
+  show(label: string, attention: AttentionPattern): void {
+    this.shown = { label, pattern: attention };
+    const { tokens, pattern } = attention;
     const n = tokens.length;
     this.title.textContent = `${label}: attention on the first clean row (rows: queries, columns: keys)`;
     this.element.dataset.state = 'shown';
@@ -50,7 +61,10 @@ export class AttentionView {
     for (let q = 0; q < n; q++) {
       for (let k = 0; k < n; k++) {
         const p = pattern[q]?.[k] ?? 0;
-        ctx.fillStyle = `hsl(220 85% ${Math.round(97 - 55 * Math.sqrt(Math.max(0, Math.min(1, p))))}%)`;
+        const t = Math.sqrt(Math.max(0, Math.min(1, p)));
+        ctx.fillStyle = this.dark.matches
+          ? `hsl(215 85% ${Math.round(16 + 52 * t)}%)`
+          : `hsl(220 85% ${Math.round(97 - 55 * t)}%)`;
         ctx.fillRect(LABEL + k * CELL, LABEL + q * CELL, CELL - 1, CELL - 1);
       }
     }

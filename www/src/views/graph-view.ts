@@ -221,11 +221,14 @@ export class GraphView {
     this.setZoom(next);
   }
 
-  /** Fits the graph to the panel's width (between 50% and 150%). */
+  /** Fits the graph to the panel's width and height limit (between 50% and 150%). */
   fit(): void {
-    const available = this.scroller.clientWidth;
     if (this.layout === null) return;
-    this.setZoom(available > 0 ? Math.max(0.5, Math.min(1.5, available / this.layout.width)) : 1);
+    const width = this.scroller.clientWidth;
+    const maxHeight = Number.parseFloat(getComputedStyle(this.scroller).maxHeight);
+    let zoom = width > 0 ? width / this.layout.width : 1;
+    if (Number.isFinite(maxHeight) && maxHeight > 0) zoom = Math.min(zoom, maxHeight / this.layout.height);
+    this.setZoom(Math.max(0.5, Math.min(1.5, zoom)));
   }
 
   private setZoom(zoom: number): void {

@@ -42,8 +42,8 @@ export class MetricChart {
     const x = (t: number) => PAD.left + (t / Math.max(totalEdges, 1)) * (W - PAD.left - PAD.right);
     const y = (m: number) => H - PAD.bottom - ((m - lo) / (hi - lo)) * (H - PAD.top - PAD.bottom);
     this.line.setAttribute('points', points.map((p) => `${x(p.tested).toFixed(1)},${y(p.metric).toFixed(1)}`).join(' '));
-    this.yTop.textContent = formatMetric(hi);
-    this.yBottom.textContent = formatMetric(lo);
+    this.yTop.textContent = points.length > 0 ? formatMetric(hi) : '';
+    this.yBottom.textContent = points.length > 0 ? formatMetric(lo) : '';
     this.xRight.textContent = String(totalEdges);
     this.element.dataset.points = String(points.length);
   }

@@ -5,7 +5,8 @@
 mod common;
 
 use circuitscope::model::LoadedModel;
-use common::{block_on, check, expected, fixtures, max_abs_diff};
+use circuitscope::device::block_on;
+use common::{check, expected, fixtures, max_abs_diff};
 
 #[test]
 fn every_golden_fixture_matches_its_reference_within_1e_4() {

@@ -12,6 +12,7 @@ import type { RunState } from './run-state';
 import { acdcSettings, type Settings } from './settings';
 import type { GraphInfo, TaskData } from './wasm-types';
 import { AttentionView } from './views/attention-view';
+import { CircuitList } from './views/circuit-list';
 import { GraphView } from './views/graph-view';
 import { MetricChart } from './views/metric-chart';
 import { ResultsBar } from './views/results-bar';
@@ -35,6 +36,7 @@ export class AcdcStage {
   private readonly stats = new RunStats();
   private readonly chart = new MetricChart();
   private readonly attention = new AttentionView();
+  private readonly circuitList = new CircuitList();
   private readonly graphView: GraphView;
   private readonly results: ResultsBar;
   private readonly run: RunController;
@@ -74,6 +76,7 @@ export class AcdcStage {
       this.graphView.element,
       el('div', { class: 'stage-row' }, this.chart.element, this.attention.element),
       this.results.element,
+      this.circuitList.element,
     );
     this.showPhase('idle');
   }
@@ -114,6 +117,7 @@ export class AcdcStage {
     const settings = this.host.settings();
     this.graphView.setDone(false);
     this.results.setCircuit(false);
+    this.circuitList.clear();
     this.run.start(acdcSettings(settings), paused);
     if (paused) this.run.step();
   }
@@ -132,6 +136,7 @@ export class AcdcStage {
     this.graphView.setDone(false);
     this.graphView.setState(null);
     this.results.setCircuit(false);
+    this.circuitList.clear();
     if (this.graph) {
       this.stats.showGraph(this.graph.counts.edges);
       this.chart.clear(this.graph.counts.edges);
@@ -156,6 +161,7 @@ export class AcdcStage {
         this.frame(state);
         this.graphView.setDone(true);
         this.results.setCircuit(true);
+        this.circuitList.show(state);
       },
       failed: (error: unknown) => this.host.error('run', error),
     };

@@ -13,9 +13,10 @@
 import { AcdcStage } from './acdc-stage';
 import { el } from './dom';
 import { DEFAULT_MODEL, fetchModelIndex, fetchModelTexts, pickModel, type ModelEntry } from './models';
-import type { BackendPreference, ErrorCode, SessionInfo, Speed } from './protocol';
+import { readOptions, watchVisibility, type Options } from './element-options';
+import type { ErrorCode, SessionInfo } from './protocol';
 import { completeSettings, parseSettings, pickTask, type Settings } from './settings';
-import { linkTo, parseBackend, parseFlag, parseSpeed, readPageOptions, readUrlSettings, writeSettingsToUrl } from './url-state';
+import { linkTo, readUrlSettings, writeSettingsToUrl } from './url-state';
 import css from './styles.css?inline';
 import type { TaskData, TaskInfo } from './wasm-types';
 import { BackendBadge } from './views/backend-badge';
@@ -35,15 +36,6 @@ interface Loaded {
   info: SessionInfo;
   /** A file name when the weights came from disk; undefined for the shipped ones. */
   source?: string;
-}
-
-/** How an element runs, from its attributes (and, with `url-state`, the URL). */
-interface Options {
-  urlState: boolean;
-  compact: boolean;
-  backend: BackendPreference;
-  speed: Speed;
-  autorun: boolean;
 }
 
 let sheet: CSSStyleSheet | null = null;
@@ -74,7 +66,7 @@ export class CircuitPlayground extends HTMLElement {
 
   private client: WorkerClient | null = null;
   private options: Options | null = null;
-  private observer: IntersectionObserver | null = null;
+  private observer: { disconnect(): void } | null = null;
   private started = false;
   /** Paused by scrolling out of view (resumed by scrolling back). */
   private autoPaused = false;
@@ -92,7 +84,7 @@ export class CircuitPlayground extends HTMLElement {
 
   connectedCallback(): void {
     if (this.observer !== null) return;
-    this.options = this.readOptions();
+    this.options = readOptions(this);
     this.wanted = this.options.urlState ? readUrlSettings() : parseSettings((name) => this.getAttribute(name));
     this.autorunPending = this.options.autorun;
     this.stage = new AcdcStage(this.stageHost(), this.options.speed);
@@ -101,16 +93,7 @@ export class CircuitPlayground extends HTMLElement {
     this.prompt.value = this.getAttribute('prompt') ?? '';
     this.updateControls();
     this.status.set('starting', 'Waiting to be scrolled into view…');
-    // Visible = a good part of it on screen: 240 px, or half of it when it is smaller.
-    this.observer = new IntersectionObserver(
-      (entries) => {
-        const entry = entries[entries.length - 1];
-        const shown = entry.intersectionRect.height;
-        this.onVisibility(entry.isIntersecting && shown >= Math.min(240, entry.boundingClientRect.height / 2));
-      },
-      { threshold: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1] },
-    );
-    this.observer.observe(this);
+    this.observer = watchVisibility(this, (visible) => this.onVisibility(visible));
   }
 
   disconnectedCallback(): void {
@@ -121,20 +104,6 @@ export class CircuitPlayground extends HTMLElement {
     this.client = null;
     this.started = false;
     this.loaded = null;
-  }
-
-  private readOptions(): Options {
-    const urlState = this.hasAttribute('url-state');
-    const page = readPageOptions();
-    const attr = (name: string) => this.getAttribute(name);
-    return {
-      urlState,
-      compact: !urlState || page.embed,
-      // An embedded element follows the page's ?backend= unless it says otherwise.
-      backend: attr('backend') !== null ? parseBackend(attr('backend')) : page.backend,
-      speed: parseSpeed(attr('speed')) ?? page.speed ?? 1,
-      autorun: this.hasAttribute('autorun') ? parseFlag(attr('autorun') || 'true') : urlState && page.autorun,
-    };
   }
 
   private render(compact: boolean): HTMLElement {

@@ -96,17 +96,6 @@ pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, |m, d| if d.is_nan() { f32::NAN } else { m.max(d) })
 }
 
-/// Drives a future that never waits on anything external (the CPU backend) to completion.
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    loop {
-        if let std::task::Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-}
-
 fn edge_key(e: &serde_json::Value) -> (String, Option<u64>, String, Option<u64>) {
     let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
     (s("sender"), e["sender_head"].as_u64(), s("receiver"), e["receiver_head"].as_u64())

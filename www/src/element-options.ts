@@ -1,0 +1,46 @@
+// How a <circuit-playground> runs, beside its settings: from its attributes
+// and, for the app page (`url-state`), the URL; and when it counts as seen.
+
+import type { BackendPreference, Speed } from './protocol';
+import { parseBackend, parseFlag, parseSpeed, readPageOptions } from './url-state';
+
+export interface Options {
+  /** The URL is the settings' projection (the app page, not an embed). */
+  urlState: boolean;
+  /** Chrome-less: every embed, and the app with `?embed=1`. */
+  compact: boolean;
+  backend: BackendPreference;
+  speed: Speed;
+  autorun: boolean;
+}
+
+export function readOptions(element: HTMLElement): Options {
+  const urlState = element.hasAttribute('url-state');
+  const page = readPageOptions();
+  const attr = (name: string) => element.getAttribute(name);
+  return {
+    urlState,
+    compact: !urlState || page.embed,
+    // An embedded element follows the page's ?backend= unless it says otherwise.
+    backend: attr('backend') !== null ? parseBackend(attr('backend')) : page.backend,
+    speed: parseSpeed(attr('speed')) ?? page.speed ?? 1,
+    autorun: element.hasAttribute('autorun') ? parseFlag(attr('autorun') || 'true') : urlState && page.autorun,
+  };
+}
+
+/**
+ * Calls `onChange(visible)` as `element` scrolls in and out of view. Visible
+ * means a good part of it on screen: 240 px of it, or half when it is smaller.
+ */
+export function watchVisibility(element: HTMLElement, onChange: (visible: boolean) => void): { disconnect(): void } {
+  const observer = new IntersectionObserver(
+    (entries) => {
+      const entry = entries[entries.length - 1];
+      const shown = entry.intersectionRect.height;
+      onChange(entry.isIntersecting && shown >= Math.min(240, entry.boundingClientRect.height / 2));
+    },
+    { threshold: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1] },
+  );
+  observer.observe(element);
+  return observer;
+}

@@ -43,7 +43,11 @@ pub struct AttentionOutput {
     /// `attn.hook_z`: the pattern-weighted values, `[batch, pos, n_heads, d_head]`
     pub z: Tensor<4>,
     /// `attn.hook_result`: each head's write to the residual, `[batch, pos, n_heads, d_model]`
+    /// (a view of `result_heads`).
     pub result: Tensor<4>,
+    /// The same, head-major and contiguous: `[n_heads, batch, pos, d_model]`, so that a head's
+    /// output is one row of `[n_heads, batch·pos·d_model]` for the patching matmuls.
+    pub result_heads: Tensor<4>,
 }
 
 impl Attention {
@@ -82,10 +86,20 @@ impl Attention {
 
     /// `attn.hook_q`, `hook_k`, `hook_v` `[batch, pos, n_heads, d_head]` from normalised inputs.
     pub fn qkv(&self, q_in: Tensor<4>, k_in: Tensor<4>, v_in: Tensor<4>) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
+        let [batch, _, _, _] = q_in.dims();
+        let heads_first = |x: Tensor<4>| {
+            let [b, p, h, d] = x.dims();
+            x.permute([2, 0, 1, 3]).reshape([h, b * p, d])
+        };
+        self.qkv_heads(heads_first(q_in), heads_first(k_in), heads_first(v_in), batch)
+    }
+
+    /// The same from head-major inputs `[h, batch·pos, d_model]` (h = n_heads, or 1 shared).
+    pub fn qkv_heads(&self, q_in: Tensor<3>, k_in: Tensor<3>, v_in: Tensor<3>, batch: usize) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
         (
-            project(q_in, self.w_q.val(), self.b_q.val()),
-            project(k_in, self.w_k.val(), self.b_k.val()),
-            project(v_in, self.w_v.val(), self.b_v.val()),
+            project(q_in, self.w_q.val(), self.b_q.val(), batch),
+            project(k_in, self.w_k.val(), self.b_k.val(), batch),
+            project(v_in, self.w_v.val(), self.b_v.val(), batch),
         )
     }
 
@@ -103,23 +117,24 @@ impl Attention {
             scores
         };
         let pattern = softmax(scores.clone(), 3);
-        // z: [b, h, q, dh]; result: [b, h, q, dh] @ [1, h, dh, d] -> [b, h, q, d] -> [b, q, h, d]
+        // z: [b, h, q, dh]; result: [h, b, q, dh] @ [h, 1, dh, d] -> [h, b, q, d]
         let z = pattern.clone().matmul(v.clone().swap_dims(1, 2));
-        let result = z.clone().matmul(self.w_o.val().unsqueeze::<4>()).swap_dims(1, 2);
-        AttentionOutput { q, k, v, scores, pattern, z: z.swap_dims(1, 2), result }
+        let result_heads = z.clone().swap_dims(0, 1).matmul(self.w_o.val().unsqueeze_dim::<4>(1));
+        let result = result_heads.clone().permute([1, 2, 0, 3]);
+        AttentionOutput { q, k, v, scores, pattern, z: z.swap_dims(1, 2), result, result_heads }
     }
 
-    /// `hook_attn_out`: the heads' results summed, plus the output bias.
-    pub fn attn_out(&self, result: Tensor<4>) -> Tensor<3> {
-        result.sum_dim(2).squeeze_dim::<3>(2) + self.b_o.val().unsqueeze::<3>()
+    /// `hook_attn_out`: the heads' results summed, plus the output bias, from head-major results
+    /// `[n_heads, batch, pos, d_model]`.
+    pub fn attn_out(&self, result_heads: Tensor<4>) -> Tensor<3> {
+        result_heads.sum_dim(0).squeeze_dim::<3>(0) + self.b_o.val().unsqueeze::<3>()
     }
 }
 
-/// `[b, p, h', d] × [h, d, dh] + [h, dh] -> [b, p, h, dh]`, broadcasting a shared input over heads.
-fn project(x: Tensor<4>, w: Tensor<3>, b: Tensor<2>) -> Tensor<4> {
-    let [batch, pos, hp, d] = x.dims();
+/// `[h', b·p, d] × [h, d, dh] + [h, dh] -> [b, p, h, dh]`, broadcasting a shared input over heads.
+fn project(x: Tensor<3>, w: Tensor<3>, b: Tensor<2>, batch: usize) -> Tensor<4> {
+    let [_, n, _] = x.dims();
     let [h, _, dh] = w.dims();
-    let x = x.permute([2, 0, 1, 3]).reshape([hp, batch * pos, d]);
     let y = x.matmul(w) + b.unsqueeze_dim::<3>(1);
-    y.reshape([h, batch, pos, dh]).permute([1, 2, 0, 3])
+    y.reshape([h, batch, n / batch, dh]).permute([1, 2, 0, 3])
 }

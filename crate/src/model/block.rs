@@ -66,6 +66,26 @@ impl TransformerBlock {
         self.attn.qkv(q, k, self.ln1.forward(v_input))
     }
 
+    /// [`Self::qkv`] from head-major inputs `[h, batch·pos, d_model]` (h = n_heads or 1); the
+    /// shortformer position embedding is `[batch, pos, d_model]`.
+    pub fn qkv_heads(
+        &self,
+        q_input: Tensor<3>,
+        k_input: Tensor<3>,
+        v_input: Tensor<3>,
+        batch: usize,
+        shortformer_pos: Option<&Tensor<3>>,
+    ) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
+        let (mut q, mut k) = (self.ln1.forward(q_input), self.ln1.forward(k_input));
+        if let Some(pos) = shortformer_pos {
+            let [b, p, d] = pos.dims();
+            let pos = pos.clone().reshape([1, b * p, d]);
+            q = q + pos.clone();
+            k = k + pos;
+        }
+        self.attn.qkv_heads(q, k, self.ln1.forward(v_input), batch)
+    }
+
     /// `hook_mlp_out` for the (pre-LayerNorm) `hook_mlp_in`; `None` for attention-only blocks.
     pub fn mlp_out(&self, mlp_in: Tensor<3>) -> Option<Tensor<3>> {
         self.mlp_hooked(mlp_in).map(|m| m.out)
@@ -89,7 +109,7 @@ impl TransformerBlock {
         let p = format!("blocks.{layer}");
         let shared = resid_pre.clone().unsqueeze_dim::<4>(2);
         let out = self.attention(shared.clone(), shared.clone(), shared.clone(), shortformer_pos);
-        let attn_out = self.attn.attn_out(out.result.clone());
+        let attn_out = self.attn.attn_out(out.result_heads.clone());
         let resid_mid = resid_pre.clone() + attn_out.clone();
         let mlp = self.mlp_hooked(resid_mid.clone());
         let resid_post = match &mlp {

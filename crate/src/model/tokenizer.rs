@@ -44,6 +44,11 @@ impl Tokenizer {
         Ok(encoding.get_ids().to_vec())
     }
 
+    /// The id of a vocabulary entry spelled exactly `token` (a word, for word-level vocabularies).
+    pub fn token_id(&self, token: &str) -> Option<u32> {
+        self.inner.token_to_id(token)
+    }
+
     /// The text of one token as it would print (GPT-2's `Ġ` shown as a space).
     pub fn token_text(&self, id: u32) -> String {
         self.inner

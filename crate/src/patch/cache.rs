@@ -73,8 +73,12 @@ impl RunCache {
             let shared = resid.clone().unsqueeze_dim::<4>(2);
             let (q, k, v) = block.qkv(shared.clone(), shared.clone(), shared, e.shortformer_pos.as_ref());
             let out = block.attn.attend(q.clone(), k.clone(), v.clone());
-            let result = if opts.zero { out.result.zeros_like() } else { out.result };
-            let mid = resid + block.attn.attn_out(result.clone());
+            let (result, heads) = if opts.zero {
+                (out.result.zeros_like(), out.result_heads.zeros_like())
+            } else {
+                (out.result, out.result_heads)
+            };
+            let mid = resid + block.attn.attn_out(heads);
             cache.resid_mid.push(mid.clone());
             let (senders, post) = match block.mlp_out(mid.clone()) {
                 Some(m) => {

@@ -24,6 +24,9 @@ pub struct PatchEngine {
     /// `corrupt − clean` of the input node(s) `[n_embed, N]` and of every layer's senders
     /// `[heads (+ MLP), N]`, N = batch·pos·d_model.
     clean_deltas: Vec<Tensor<2>>,
+    /// Every layer's senders flat, `[1, heads (+ MLP), N]`, in the clean and corrupted runs.
+    clean_flat: Vec<Tensor<3>>,
+    corrupt_flat: Vec<Tensor<3>>,
     /// Forward passes run so far (each call of [`Self::final_resid`]).
     pub passes: usize,
     /// Benchmark baseline: every pass from layer 0, as a hook-based implementation runs it.
@@ -47,13 +50,6 @@ fn flat(t: Tensor<4>) -> Tensor<2> {
     t.permute([2, 0, 1, 3]).reshape([s, b * p * d])
 }
 
-/// `[k·b, p, s, d]` → `[k, s, b·p·d]`: each candidate's senders, flattened.
-fn flat_k(t: Tensor<4>, k: usize) -> Tensor<3> {
-    let [kb, p, s, d] = t.dims();
-    let b = kb / k;
-    t.reshape([k, b, p, s, d]).permute([0, 3, 1, 2, 4]).reshape([k, s, b * p * d])
-}
-
 impl PatchEngine {
     /// Runs the clean input and the corrupted input (or the zero-ablated clean input).
     pub fn new(
@@ -72,8 +68,12 @@ impl PatchEngine {
             Ablation::Zero => RunCache::run(model, clean.clone(), RunOptions { zero: true, ..plain }),
         };
         let mut clean_deltas = vec![flat(corrupt_cache.embeds.clone() - clean_cache.embeds.clone())];
+        let (mut clean_flat, mut corrupt_flat) = (vec![], vec![]);
         for (c, k) in corrupt_cache.senders.iter().zip(&clean_cache.senders) {
-            clean_deltas.push(flat(c.clone() - k.clone()));
+            let (c, k) = (flat(c.clone()), flat(k.clone()));
+            clean_deltas.push(c.clone() - k.clone());
+            corrupt_flat.push(c.unsqueeze::<3>());
+            clean_flat.push(k.unsqueeze::<3>());
         }
         let shortformer_pos = model.embed(clean).shortformer_pos;
         Self {
@@ -83,6 +83,8 @@ impl PatchEngine {
             corrupt: corrupt_cache,
             shortformer_pos,
             clean_deltas,
+            clean_flat,
+            corrupt_flat,
             passes: 0,
             naive: false,
         }
@@ -158,6 +160,7 @@ impl PatchEngine {
         self.passes += 1;
         let k = masks.len();
         let [b, p, d] = self.dims();
+        let n_all = b * p * d;
         let (h, n_layers) = (self.layout.n_heads, self.layout.n_layers);
         let device = self.clean.resid_final.device();
         let start = if self.naive { Start::Layer(0) } else { masks.iter().map(|m| earliest_start(m)).min().unwrap_or(Start::Final) };
@@ -167,24 +170,28 @@ impl PatchEngine {
         };
         let many = |t: Tensor<4>| if k == 1 { t } else { t.repeat_dim(0, k) };
         let many3 = |t: Tensor<3>| if k == 1 { t } else { t.repeat_dim(0, k) };
+        // Sender blocks `[1 or k, senders, N]`: the clean prefix is shared by every candidate.
         let mut deltas: Vec<Tensor<3>> = self.clean_deltas[..=first].iter().map(|t| t.clone().unsqueeze::<3>()).collect();
         let mut resid = many3(if first < n_layers { self.clean.resid_pre[first].clone() } else { self.clean.resid_final.clone() });
         let pos = self.shortformer_pos.clone().map(many3);
         for l in first..n_layers {
             let block = &self.model.blocks[l];
-            let (results, mid) = if start == Start::Mlp(l) {
-                (many(self.clean.senders[l].clone().slice([0..b, 0..p, 0..h])), many3(self.clean.resid_mid[l].clone()))
+            // This pass's head outputs `[1 or k, h, N]` and the residual after attention.
+            let (heads, mid) = if start == Start::Mlp(l) {
+                (self.clean_flat[l].clone().slice([0..1, 0..h, 0..n_all]), many3(self.clean.resid_mid[l].clone()))
             } else {
                 let width = self.layout.slots_before(l);
-                let input = |x: usize| -> Tensor<4> {
-                    let base = resid.clone().unsqueeze_dim::<4>(2);
+                // Head-major inputs `[h or 1, k·b·p, d]`: the live residual plus removed edges' patch.
+                let input = |x: usize| -> Tensor<3> {
+                    let base = resid.clone().reshape([1, k * b * p, d]);
                     let ms: Vec<&[f32]> = masks.iter().map(|m| m.qkv[l][x].as_slice()).collect();
                     match self.patch(&ms, h, width, &deltas) {
-                        Some(p_) => base + p_.reshape([k, h, b, p, d]).permute([0, 2, 3, 1, 4]).reshape([k * b, p, h, d]),
+                        Some(p_) if k == 1 => base + p_.reshape([h, b * p, d]),
+                        Some(p_) => base + p_.reshape([k, h, b * p, d]).swap_dims(0, 1).reshape([h, k * b * p, d]),
                         None => base,
                     }
                 };
-                let (q, k_, v) = block.qkv(input(0), input(1), input(2), pos.as_ref());
+                let (q, k_, v) = block.qkv_heads(input(0), input(1), input(2), k * b, pos.as_ref());
                 let corrupt = [&self.corrupt.q[l], &self.corrupt.k[l], &self.corrupt.v[l]];
                 let [q, k_, v] = [q, k_, v].into_iter().enumerate().map(|(x, t)| {
                     if !masks.iter().any(|m| m.dc[l][x].iter().any(|&r| r)) {
@@ -199,15 +206,20 @@ impl PatchEngine {
                     t * (sel.clone().neg() + 1.0) + many(corrupt[x].clone()) * sel
                 }).collect::<Vec<_>>().try_into().expect("three tensors");
                 let out = block.attn.attend(q, k_, v);
-                let mid = resid.clone() + block.attn.attn_out(out.result.clone());
-                (out.result, mid)
+                let mid = resid.clone() + block.attn.attn_out(out.result_heads.clone());
+                let heads = if k == 1 {
+                    out.result_heads.reshape([1, h, n_all])
+                } else {
+                    out.result_heads.reshape([h, k, n_all]).swap_dims(0, 1)
+                };
+                (heads, mid)
             };
+            let corrupt_heads = self.corrupt_flat[l].clone().slice([0..1, 0..h, 0..n_all]);
             let Some(_) = &block.mlp else {
                 resid = mid;
-                deltas.push(flat_k(many(self.corrupt.senders[l].clone()) - results, k));
+                deltas.push(corrupt_heads - heads);
                 continue;
             };
-            let heads_delta = flat_k(many(self.corrupt.senders[l].clone().slice([0..b, 0..p, 0..h])) - results.clone(), k);
             let ms: Vec<&[f32]> = masks.iter().map(|m| m.mlp_in[l].as_slice()).collect();
             let width = self.layout.mlp_width(l);
             if let Some(rows) = rows.filter(|_| l + 1 == n_layers) {
@@ -215,32 +227,32 @@ impl PatchEngine {
                 let n = rows.dims()[0];
                 let rk = self.rows_k(rows, k);
                 deltas = deltas.into_iter().map(|t| self.restrict(t, rows)).collect();
+                let heads = self.restrict(heads, rows);
                 let mut blocks = deltas.clone();
-                blocks.push(self.restrict(heads_delta, rows));
-                let mid = mid.reshape([k * b * p, d]).select(0, rk.clone()).reshape([1, k * n, d]);
+                blocks.push(self.restrict(corrupt_heads, rows) - heads.clone());
+                let mid = mid.reshape([k * b * p, d]).select(0, rk).reshape([1, k * n, d]);
                 let mlp_in = match self.patch(&ms, 1, width, &blocks) {
                     Some(p_) => mid.clone() + p_.reshape([1, k * n, d]),
                     None => mid.clone(),
                 };
                 let m = block.mlp_out(mlp_in).expect("an MLP block");
                 resid = mid + m.clone();
-                let results = results.reshape([k * b * p, h, d]).select(0, rk.clone()).reshape([k * n, 1, h, d]);
-                let senders = Tensor::cat(vec![results, m.reshape([k * n, 1, 1, d])], 2);
-                let corrupt = self.corrupt.senders[l].clone().reshape([b * p, h + 1, d]).select(0, rows.clone());
-                let corrupt = many(corrupt.reshape([n, 1, h + 1, d]));
-                deltas.push(flat_k(corrupt - senders, k));
+                let heads = if heads.dims()[0] == k { heads } else { heads.repeat_dim(0, k) };
+                let senders = Tensor::cat(vec![heads, m.reshape([k, 1, n * d])], 1);
+                deltas.push(self.restrict(self.corrupt_flat[l].clone(), rows) - senders);
                 continue;
             }
             let mut blocks = deltas.clone();
-            blocks.push(heads_delta);
+            blocks.push(corrupt_heads - heads.clone());
             let mlp_in = match self.patch(&ms, 1, width, &blocks) {
                 Some(p_) => mid.clone() + p_.reshape([k * b, p, d]),
                 None => mid.clone(),
             };
             let m = block.mlp_out(mlp_in).expect("an MLP block");
             resid = mid + m.clone();
-            let senders = Tensor::cat(vec![results, m.unsqueeze_dim::<4>(2)], 2);
-            deltas.push(flat_k(many(self.corrupt.senders[l].clone()) - senders, k));
+            let heads = if heads.dims()[0] == k { heads } else { heads.repeat_dim(0, k) };
+            let senders = Tensor::cat(vec![heads, m.reshape([k, 1, n_all])], 1);
+            deltas.push(self.corrupt_flat[l].clone() - senders);
         }
         let ms: Vec<&[f32]> = masks.iter().map(|m| m.post.as_slice()).collect();
         let Some(rows) = rows else {

@@ -55,8 +55,9 @@ pub fn induction_card(model: &LoadedModel, seed: u64, steps: usize, final_loss: 
         md,
         "A 2-layer, 8-head, attention-only transformer with shortformer positions and LayerNorm — the shape of the \
          ACDC paper's induction model (305 edges) — trained here on rows that repeat a random segment of words once \
-         (\"<bos> cat dog sun cat dog sun owl …\"). It completes a repeated pattern by induction: a previous-token head \
-         in layer 0 feeds induction heads in layer 1.\n"
+         (\"<bos> cat dog sun cat dog sun owl …\") and completes the repeat. The textbook mechanism is a previous-token \
+         head in layer 0 composing with induction heads in layer 1; in this small model the work is spread over \
+         several heads, as the head scores and the ACDC circuit below show.\n"
     );
     let _ = writeln!(md, "## Training\n");
     let _ = writeln!(

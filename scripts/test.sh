@@ -16,6 +16,7 @@ CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=900 \
   cargo test -p circuitscope --target wasm32-unknown-unknown --profile wasm --no-default-features
 
 "$ROOT/scripts/build-wasm.sh"
-step "page build and end-to-end tests"
+step "page unit tests, build and end-to-end tests"
+npm run --silent test:unit
 npm run --silent build:web
 node --test --test-concurrency=1 tests/e2e/

@@ -27,7 +27,17 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     rolldownOptions: {
-      input: { index: `${www}index.html`, embed: `${www}embed-example.html` },
+      // The element's script also under a stable name, for pages that embed it:
+      // <script type="module" src="/circuit-playground.js">.
+      input: {
+        index: `${www}index.html`,
+        embed: `${www}embed-example.html`,
+        'circuit-playground': `${www}src/main.ts`,
+      },
+      output: {
+        entryFileNames: (chunk) =>
+          chunk.name === 'circuit-playground' ? '[name].js' : 'assets/[name]-[hash].js',
+      },
     },
   },
   server: { host: '127.0.0.1' },

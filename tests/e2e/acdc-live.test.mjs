@@ -41,8 +41,14 @@ test('the default run prunes live; pause holds, step tests one edge', { timeout:
 
   await page.getByTestId('run').click(); // Pause
   await waitRun(page, (r) => r.phase === 'paused', 5_000, 'pause');
-  await page.waitForTimeout(300); // a batch already in flight may still land
-  const paused = await readRun(page);
+  // A batch already in flight may still land: wait for the numbers to settle first.
+  let paused = await readRun(page);
+  for (let i = 0; i < 20; i++) {
+    await page.waitForTimeout(300);
+    const now = await readRun(page);
+    if (now.tested === paused.tested) break;
+    paused = now;
+  }
   await page.waitForTimeout(1000);
   const still = await readRun(page);
   assert.deepEqual(still, paused, 'nothing moves while paused');
@@ -64,8 +70,11 @@ test('the default run prunes live; pause holds, step tests one edge', { timeout:
 
   // The circuit alone, then a head's attention pattern.
   await page.getByTestId('circuit-only').check();
-  const heads = page.getByTestId('head');
-  await heads.nth(9).click();
+  await page.waitForSelector('[data-testid="head"].hidden', { state: 'attached', timeout: 5_000 });
+  const shown = page.locator('[data-testid="head"]:not(.hidden)');
+  assert.ok((await shown.count()) < 16, 'heads outside the circuit are hidden');
+  await shown.first().focus();
+  await page.keyboard.press('Enter'); // the keyboard opens a head as a click does
   await page.waitForSelector('[data-testid="attention"][data-state="shown"]', { timeout: 30_000 });
   await screenshot(page, 'acdc-circuit-only');
   await page.emulateMedia({ colorScheme: 'dark' });

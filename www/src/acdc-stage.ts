@@ -10,7 +10,7 @@ import type { Speed } from './protocol';
 import { RunController } from './run-controller';
 import type { RunState } from './run-state';
 import { acdcSettings, type Settings } from './settings';
-import type { GraphInfo, TaskData } from './wasm-types';
+import type { Ablation, GraphInfo, TaskData } from './wasm-types';
 import { AttentionView } from './views/attention-view';
 import { CircuitList } from './views/circuit-list';
 import { GraphView } from './views/graph-view';
@@ -23,6 +23,8 @@ import type { WorkerClient } from './worker-client';
 export interface StageHost {
   client(): WorkerClient;
   settings(): Settings;
+  /** The ablation of the settings (and so of the run shown: settings are fixed while it runs). */
+  ablation(): Ablation;
   /** A model and its task data are loaded. */
   ready(): boolean;
   /** The link "Copy link" copies. */
@@ -62,7 +64,10 @@ export class AcdcStage {
       speed: (s) => this.run.setSpeed(s),
     });
     this.buttons.speed = speed;
-    this.graphView = new GraphView((layer, head) => void this.showAttention(layer, head));
+    this.graphView = new GraphView(
+      (layer, head) => void this.showAttention(layer, head),
+      () => host.ablation(),
+    );
     this.results = new ResultsBar({
       json: () => this.exportJson(),
       svg: () => this.exportSvg(),

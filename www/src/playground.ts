@@ -341,6 +341,7 @@ export class CircuitPlayground extends HTMLElement {
         if (this.settings === null) throw new RequestError('not_ready', 'no settings yet');
         return this.settings;
       },
+      ablation: () => this.settings?.ablation ?? 'resample',
       ready: () => this.ready(),
       link: () => this.link(),
       phase: (phase: RunPhase) => {

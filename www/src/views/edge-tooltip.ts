@@ -10,14 +10,13 @@ import { formatMetric } from './run-stats';
 
 export class EdgeTooltip {
   readonly element = el('div', { class: 'graph-tooltip', role: 'tooltip', 'data-testid': 'tooltip', hidden: true });
-  /** Says what the corrupted value is in "what is patched". */
-  ablation: Ablation = 'resample';
 
-  showEdge(graph: GraphInfo, id: number, state: RunState | null, at: Point): void {
+  /** `ablation` says what replaces the removed edge's value. */
+  showEdge(graph: GraphInfo, id: number, state: RunState | null, ablation: Ablation, at: Point): void {
     const edge = graph.edges[id];
     const sender = graph.nodes[edge.sender];
     const receiver = graph.nodes[edge.receiver];
-    const value = this.ablation === 'zero' ? 'zero-ablated' : 'corrupted-input';
+    const value = ablation === 'zero' ? 'zero-ablated' : 'corrupted-input';
     const patched =
       edge.type === 'direct_computation'
         ? `removing it replaces ${nodeName(receiver)} by its ${value} value`

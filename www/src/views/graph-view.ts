@@ -7,7 +7,7 @@ import { el, svgEl } from '../dom';
 import { distanceToEdge, type Box, type GraphLayout } from '../graph-layout';
 import { DARK, fading, LIGHT, paintEdges, type Palette } from '../graph-paint';
 import type { RunState } from '../run-state';
-import type { GraphInfo } from '../wasm-types';
+import type { Ablation, GraphInfo } from '../wasm-types';
 import { EdgeTooltip } from './edge-tooltip';
 
 const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
@@ -33,8 +33,14 @@ export class GraphView {
   private frame = 0;
   private readonly dark = window.matchMedia('(prefers-color-scheme: dark)');
 
-  /** @param onSelectHead a head was clicked (or chosen with the keyboard). */
-  constructor(private readonly onSelectHead: (layer: number, head: number) => void) {
+  /**
+   * @param onSelectHead a head was clicked (or chosen with the keyboard).
+   * @param ablation the run's ablation, for the tooltip's "what is patched".
+   */
+  constructor(
+    private readonly onSelectHead: (layer: number, head: number) => void,
+    private readonly ablation: () => Ablation,
+  ) {
     const button = (label: string, title: string, action: () => void) => {
       const b = el('button', { type: 'button', class: 'icon', title, 'aria-label': title }, label);
       b.addEventListener('click', action);
@@ -71,7 +77,12 @@ export class GraphView {
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     const headers = layout.columns.map((c) => svgEl('text', { x: c.x, y: 24, class: 'column-label', 'text-anchor': 'middle' }, c.label));
     this.nodes = layout.boxes.map((box) => this.node(box));
-    this.svg.replaceChildren(...headers, ...this.nodes);
+    // Reading (and Tab) order: column by column, top to bottom.
+    const order = layout.boxes.map((_, i) => i).sort((a, b) => {
+      const [p, q] = [layout.boxes[a], layout.boxes[b]];
+      return p.x - q.x || p.y - q.y;
+    });
+    this.svg.replaceChildren(...headers, ...order.map((i) => this.nodes[i]));
     this.element.dataset.nodes = String(layout.boxes.length);
     this.element.dataset.edges = String(layout.edges.length);
     this.fit();
@@ -207,7 +218,7 @@ export class GraphView {
       }
     }
     if (hit < 0) this.tooltip.hide();
-    else this.tooltip.showEdge(this.graph, hit, this.state, { x: p.x * this.zoom, y: p.y * this.zoom });
+    else this.tooltip.showEdge(this.graph, hit, this.state, this.ablation(), { x: p.x * this.zoom, y: p.y * this.zoom });
   }
 
   private showNodeTip(box: Box): void {

@@ -47,7 +47,6 @@ export class RunButtons {
     ),
   );
   private phase: RunPhase = 'idle';
-  private ready = false;
 
   constructor(actions: RunActions) {
     this.speedSelect.append(
@@ -69,7 +68,6 @@ export class RunButtons {
   /** `ready`: a model and task data are loaded, so a run can start. */
   show(phase: RunPhase, ready: boolean): void {
     this.phase = phase;
-    this.ready = ready;
     this.primary.textContent = PRIMARY[phase];
     this.primary.dataset.phase = phase;
     const canStart = ready && phase !== 'starting';
@@ -80,9 +78,5 @@ export class RunButtons {
 
   set speed(speed: Speed) {
     this.speedSelect.value = String(speed);
-  }
-
-  get isReady(): boolean {
-    return this.ready;
   }
 }

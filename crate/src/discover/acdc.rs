@@ -3,114 +3,23 @@
 //! keep it removed if the metric rises by less than τ. A receiver none of whose outgoing edges is
 //! still present is skipped and loses all its incoming edges untested.
 
-use serde::{Deserialize, Serialize};
-
 use crate::data::AcdcData;
 use crate::error::{Error, Result};
 use crate::graph::{EdgeType, Graph};
-use crate::metric::{Metric, MetricKind};
+use crate::metric::Metric;
 use crate::model::LoadedModel;
 use crate::patch::forward::PatchEngine;
 use crate::patch::mask::{Layout, PatchMask};
-use crate::patch::Ablation;
 use crate::rng::Rng;
+
+pub use super::events::{AcdcEvent, AcdcStatus, PassPath};
+pub use super::settings::{AcdcSettings, Mode};
 
 /// Candidates per batched pass. On the CPU the arithmetic dominates, so speculation only adds
 /// work (measured by `circuitscope bench`): one candidate per pass. WebGPU, where every pass pays a
 /// fixed latency, sets more with [`Acdc::set_batch`].
 fn default_batch(_data: &AcdcData) -> usize {
     1
-}
-
-/// How each pass runs: the optimised engine, or one of the benchmark's baselines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PassPath {
-    /// Start at the earliest touched layer; scored rows only through the last MLP and unembed.
-    Optimised,
-    /// A full pass from layer 0 with dense masks and full logits.
-    Dense,
-    /// A full pass assembling every receiver sender by sender (hook semantics), full logits.
-    Assembled,
-}
-
-/// Order of sender groups (`names_mode`) or of heads within a group (`indices_mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Mode {
-    #[default]
-    Normal,
-    Reverse,
-    /// Shuffled with the run's seed (the reference shuffles unseeded).
-    Random,
-}
-
-impl std::str::FromStr for Mode {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "normal" => Ok(Self::Normal),
-            "reverse" => Ok(Self::Reverse),
-            "random" => Ok(Self::Random),
-            _ => Err(Error::Invalid(format!("unknown mode {s:?}: use normal, reverse or random"))),
-        }
-    }
-}
-
-/// Everything that decides a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AcdcSettings {
-    pub tau: f64,
-    pub metric: MetricKind,
-    pub ablation: Ablation,
-    pub indices_mode: Mode,
-    pub names_mode: Mode,
-    /// Compare |Δ| with τ instead of Δ.
-    pub abs_value_threshold: bool,
-    pub use_pos_embed: bool,
-    pub seed: u64,
-}
-
-impl Default for AcdcSettings {
-    fn default() -> Self {
-        Self {
-            tau: 0.05,
-            metric: MetricKind::Kl,
-            ablation: Ablation::Resample,
-            indices_mode: Mode::Normal,
-            names_mode: Mode::Normal,
-            abs_value_threshold: false,
-            use_pos_embed: false,
-            seed: 0,
-        }
-    }
-}
-
-/// One step of the algorithm, for the UI to animate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
-pub enum AcdcEvent {
-    /// An edge was tested: removed if `metric_after − metric_before < τ`.
-    Tested { edge: usize, metric_before: f64, metric_after: f64, removed: bool },
-    /// A receiver with no outgoing edge left lost all its incoming edges untested.
-    Skipped { receiver: usize, edges_removed: Vec<usize>, metric_after: f64 },
-    /// Every receiver was visited.
-    Done { metric: f64 },
-}
-
-/// Where a run stands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AcdcStatus {
-    pub tested: usize,
-    pub removed: usize,
-    pub kept: usize,
-    /// ADD and DC edges neither tested nor removed yet.
-    pub remaining: usize,
-    pub current_metric: f64,
-    pub initial_metric: f64,
-    pub passes: usize,
-    pub done: bool,
 }
 
 /// The resumable run.

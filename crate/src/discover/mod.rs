@@ -3,6 +3,8 @@
 
 pub mod acdc;
 pub mod circuit;
+pub mod events;
+pub mod settings;
 
 pub use acdc::{Acdc, AcdcEvent, AcdcSettings, AcdcStatus, Mode, PassPath};
 pub use circuit::Circuit;

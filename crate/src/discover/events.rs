@@ -1,0 +1,42 @@
+//! What a run reports: one event per step for the UI to animate, counts for progress, and how
+//! passes run (the benchmark compares them).
+
+use serde::Serialize;
+
+/// One step of the algorithm, for the UI to animate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum AcdcEvent {
+    /// An edge was tested: removed if `metric_after − metric_before < τ`.
+    Tested { edge: usize, metric_before: f64, metric_after: f64, removed: bool },
+    /// A receiver with no outgoing edge left lost all its incoming edges untested.
+    Skipped { receiver: usize, edges_removed: Vec<usize>, metric_after: f64 },
+    /// Every receiver was visited.
+    Done { metric: f64 },
+}
+
+/// Where a run stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AcdcStatus {
+    pub tested: usize,
+    pub removed: usize,
+    pub kept: usize,
+    /// ADD and DC edges neither tested nor removed yet.
+    pub remaining: usize,
+    pub current_metric: f64,
+    pub initial_metric: f64,
+    pub passes: usize,
+    pub done: bool,
+}
+
+/// How each pass runs: the optimised engine, or one of the benchmark's baselines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassPath {
+    /// Start at the earliest touched layer; scored rows only through the last MLP and unembed.
+    Optimised,
+    /// A full pass from layer 0 with dense masks and full logits.
+    Dense,
+    /// A full pass assembling every receiver sender by sender (hook semantics), full logits.
+    Assembled,
+}

@@ -1,0 +1,60 @@
+//! What decides an ACDC run (everything `circuit.json` records as its settings).
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::metric::MetricKind;
+use crate::patch::Ablation;
+
+/// Order of sender groups (`names_mode`) or of heads within a group (`indices_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    #[default]
+    Normal,
+    Reverse,
+    /// Shuffled with the run's seed (the reference shuffles unseeded).
+    Random,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "normal" => Ok(Self::Normal),
+            "reverse" => Ok(Self::Reverse),
+            "random" => Ok(Self::Random),
+            _ => Err(Error::Invalid(format!("unknown mode {s:?}: use normal, reverse or random"))),
+        }
+    }
+}
+
+/// Everything that decides a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AcdcSettings {
+    pub tau: f64,
+    pub metric: MetricKind,
+    pub ablation: Ablation,
+    pub indices_mode: Mode,
+    pub names_mode: Mode,
+    /// Compare |Δ| with τ instead of Δ.
+    pub abs_value_threshold: bool,
+    pub use_pos_embed: bool,
+    pub seed: u64,
+}
+
+impl Default for AcdcSettings {
+    fn default() -> Self {
+        Self {
+            tau: 0.05,
+            metric: MetricKind::Kl,
+            ablation: Ablation::Resample,
+            indices_mode: Mode::Normal,
+            names_mode: Mode::Normal,
+            abs_value_threshold: false,
+            use_pos_embed: false,
+            seed: 0,
+        }
+    }
+}

@@ -1,7 +1,9 @@
 // A Vite plugin that puts the repository's `models/` folder at `<base>models/`:
 // served from disk by `vite` (dev) and `vite preview`, copied into the build
 // output by `vite build`, and indexed as `models/index.json` (see ModelEntry in
-// src/models.ts) from every `models/<id>/config.json`.
+// src/models.ts) from every `models/<id>/config.json`. A folder with a
+// `remote.json` ({url, bytes}) instead of model.safetensors is a model whose
+// weights the page fetches only when the user asks (GPT-2 small).
 
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
@@ -23,6 +25,7 @@ interface IndexEntry {
   hasTokenizer: boolean;
   card: string;
   weightsBytes: number | null;
+  remote: { url: string; bytes: number | null } | null;
 }
 
 /** @param modelsDir absolute path of the folder holding `<id>/config.json`. */
@@ -81,7 +84,19 @@ function indexEntry(dir: string, id: string): IndexEntry {
     hasTokenizer: existsSync(join(dir, 'tokenizer.json')),
     card: firstParagraph(cardText),
     weightsBytes: existsSync(weightsPath) ? statSync(weightsPath).size : null,
+    remote: remoteWeights(join(dir, 'remote.json')),
   };
+}
+
+/** `remote.json`: where the weights are fetched from on request (null when absent or malformed). */
+function remoteWeights(path: string): IndexEntry['remote'] {
+  if (!existsSync(path)) return null;
+  const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  if (typeof value !== 'object' || value === null || !('url' in value) || typeof value.url !== 'string') {
+    throw new Error(`${path}: expected {"url": "https://…", "bytes": n}`);
+  }
+  const bytes = 'bytes' in value && typeof value.bytes === 'number' ? value.bytes : null;
+  return { url: value.url, bytes };
 }
 
 function cardTitle(markdown: string): string | undefined {

@@ -14,6 +14,20 @@ export interface ModelEntry {
   card: string;
   /** Size of model.safetensors in bytes, null when it is missing. */
   weightsBytes: number | null;
+  /** remote.json: weights fetched only on request (GPT-2 small), not shipped. */
+  remote: RemoteWeights | null;
+}
+
+export interface RemoteWeights {
+  /** The default URL of the safetensors file (the user may change it). */
+  url: string;
+  /** Its expected size, for display (the server's Content-Length wins). */
+  bytes: number | null;
+}
+
+/** A model whose weights are not shipped: loaded only on request, never from the picker alone. */
+export function isOnRequest(entry: ModelEntry): boolean {
+  return entry.weightsBytes === null && entry.remote !== null;
 }
 
 /** The model a page opens with when the URL names none (package.json's `circuitscope.defaultModel`). */
@@ -30,13 +44,17 @@ export async function fetchModelIndex(): Promise<ModelEntry[]> {
   if (!response.ok) throw new Error(`GET ${url.pathname}: ${response.status} ${response.statusText}`.trim());
   const index: unknown = await response.json();
   if (!Array.isArray(index)) throw new Error(`${url.pathname} is not a JSON array`);
-  return index.filter(isModelEntry);
+  return index.filter(isModelEntry).map(withRemote);
 }
 
-/** The model to open: the URL's if listed, else the default if listed, else the first. */
+/**
+ * The model to open: the URL's if listed, else the default if listed, else the
+ * first; never one whose weights are fetched only on request.
+ */
 export function pickModel(index: ModelEntry[], wanted: string | null): ModelEntry | undefined {
+  const shipped = index.filter((m) => !isOnRequest(m));
   return (
-    index.find((m) => m.id === wanted) ?? index.find((m) => m.id === DEFAULT_MODEL) ?? index[0]
+    shipped.find((m) => m.id === wanted) ?? shipped.find((m) => m.id === DEFAULT_MODEL) ?? shipped[0]
   );
 }
 
@@ -66,4 +84,9 @@ function isModelEntry(value: unknown): value is ModelEntry {
     'config' in value &&
     typeof value.config === 'object'
   );
+}
+
+/** Index entries written before `remote` existed have none. */
+function withRemote(entry: ModelEntry): ModelEntry {
+  return { ...entry, remote: entry.remote ?? null };
 }

@@ -12,9 +12,10 @@
 
 import { AcdcStage } from './acdc-stage';
 import { el } from './dom';
-import { DEFAULT_MODEL, fetchModelIndex, fetchModelTexts, pickModel, type ModelEntry } from './models';
+import { DEFAULT_MODEL, fetchModelIndex, fetchModelTexts, isOnRequest, pickModel, type ModelEntry } from './models';
 import { readOptions, watchVisibility, type Options } from './element-options';
-import type { ErrorCode, SessionInfo } from './protocol';
+import type { Backend, ErrorCode, SessionInfo } from './protocol';
+import { DownloadError, fetchWeights, forgetCached, isCached } from './remote-weights';
 import { completeSettings, parseSettings, pickTask, type Settings } from './settings';
 import { linkTo, readUrlSettings, writeSettingsToUrl } from './url-state';
 import css from './styles.css?inline';
@@ -23,6 +24,7 @@ import { BackendBadge } from './views/backend-badge';
 import { ErrorArea } from './views/error-area';
 import { ModelPicker } from './views/model-picker';
 import { PromptPanel } from './views/prompt-panel';
+import { RemoteModelPanel, type RemoteModelActions } from './views/remote-model';
 import type { RunPhase } from './views/run-buttons';
 import { SettingsForm } from './views/settings-form';
 import { StatusLine } from './views/status-line';
@@ -34,9 +36,20 @@ import { RequestError, WorkerClient } from './worker-client';
 interface Loaded {
   entry: ModelEntry;
   info: SessionInfo;
-  /** A file name when the weights came from disk; undefined for the shipped ones. */
+  /** A file name or host when the weights did not come with the page; undefined for the shipped ones. */
   source?: string;
+  /** How to load it again in a fresh worker (default: the shipped model `entry`). */
+  reload?: () => Promise<void>;
 }
+
+/** Hints for a model fetched on request. */
+const REMOTE_HINTS = {
+  fetch:
+    'The download failed; the current model is still loaded. Check the URL and the connection, or pick a local copy of the safetensors file.',
+  cancelled: 'The current model is still loaded.',
+  webgpu:
+    'The WebGPU device may have refused the model’s buffers (GPT-2 small’s 154 MB embedding is more than WebGPU’s default 128 MiB per binding). Reload the page with ?backend=cpu to run it on the CPU. The current model is still loaded.',
+};
 
 let sheet: CSSStyleSheet | null = null;
 
@@ -47,8 +60,15 @@ export class CircuitPlayground extends HTMLElement {
   private readonly errors = new ErrorArea();
   private readonly picker = new ModelPicker((entry) => {
     this.errors.clear();
+    this.download?.abort();
     void this.loadModel(entry);
   });
+  /** Models fetched on request (GPT-2 small): one panel each, under the picker. */
+  private remotePanels: RemoteModelPanel[] = [];
+  private readonly remoteHost = el('div', { class: 'remote-models' });
+  /** The download in progress, if any. */
+  private download: AbortController | null = null;
+  private backend: Backend | null = null;
   private readonly weights = new WeightsInput(
     (files) => void this.loadFiles(files),
     (names) => this.showError('load', `no weights file among ${names.join(', ')}; pick a .safetensors file`),
@@ -110,7 +130,7 @@ export class CircuitPlayground extends HTMLElement {
     const stage = this.stage?.element ?? el('div');
     this.form.taskSlot.replaceChildren(this.taskPanel.element);
     const settings = el('div', { class: 'panel settings-panel' }, this.form.element);
-    const model = el('div', { class: 'panel' }, this.picker.element, this.weights.element);
+    const model = el('div', { class: 'panel' }, this.picker.element, this.weights.element, this.remoteHost);
     if (compact) {
       return el(
         'div',
@@ -167,6 +187,7 @@ export class CircuitPlayground extends HTMLElement {
       return;
     }
     this.picker.setModels(index.value);
+    this.setRemoteModels(index.value);
     const wantedModel = this.wanted.model ?? null;
     const entry = pickModel(index.value, wantedModel);
     if (entry === undefined) {
@@ -181,7 +202,10 @@ export class CircuitPlayground extends HTMLElement {
     if (!(ready.status === 'fulfilled' && ready.value)) return;
     if (!(await this.loadTasks())) return;
     await this.loadModel(entry);
-    if (wantedModel !== null && wantedModel !== entry.id) {
+    const onRequest = index.value.find((m) => m.id === wantedModel && isOnRequest(m));
+    if (onRequest) {
+      await this.openOnRequest(onRequest);
+    } else if (wantedModel !== null && wantedModel !== entry.id) {
       this.showError(
         'fetch',
         `unknown model "${wantedModel}"`,
@@ -195,6 +219,8 @@ export class CircuitPlayground extends HTMLElement {
     try {
       const ready = await this.worker().init(this.options?.backend ?? 'auto');
       this.badge.show(ready.backend, ready.reason);
+      this.backend = ready.backend;
+      this.updateControls();
       return true;
     } catch (error) {
       this.badge.showFailed(messageOf(error));
@@ -241,8 +267,15 @@ export class CircuitPlayground extends HTMLElement {
     });
   }
 
-  /** Runs a load; on success it becomes the current model, on failure the old one stays. */
-  private async changeModel(label: string, load: () => Promise<Loaded>): Promise<void> {
+  /**
+   * Runs a load; on success it becomes the current model, on failure the old one stays.
+   * `hint` may replace the error's usual hint.
+   */
+  private async changeModel(
+    label: string,
+    load: () => Promise<Loaded>,
+    hint: (error: unknown) => string | undefined = () => undefined,
+  ): Promise<void> {
     this.loads++;
     this.updateControls();
     this.status.set('loading', label);
@@ -254,7 +287,7 @@ export class CircuitPlayground extends HTMLElement {
       this.prompt.clear();
       await this.showModel(loaded.entry);
     } catch (error) {
-      this.showError(codeOf(error, 'load'), messageOf(error));
+      this.showError(codeOf(error, 'load'), messageOf(error), hint(error));
       if (this.loaded) {
         this.picker.show(this.loaded.entry);
         this.picker.showInfo(this.loaded.info, this.loaded.source);
@@ -268,6 +301,129 @@ export class CircuitPlayground extends HTMLElement {
       this.autorunPending = false;
       this.stage?.start(false);
     }
+  }
+
+  /** One panel per model whose weights are fetched on request, with its cache state. */
+  private setRemoteModels(index: ModelEntry[]): void {
+    const actions: RemoteModelActions = {
+      load: (entry, url) => void this.loadRemote(entry, { url }),
+      loadFile: (entry, file) => void this.loadRemote(entry, { file }),
+      cancel: () => this.download?.abort(),
+      forget: (entry, url) => void this.forget(entry, url),
+      urlChanged: (entry, url) => void this.showCached(entry, url),
+    };
+    this.remotePanels = index.filter(isOnRequest).map((entry) => new RemoteModelPanel(entry, actions));
+    this.remoteHost.replaceChildren(...this.remotePanels.map((p) => p.element));
+    for (const panel of this.remotePanels) void this.showCached(panel.entry, panel.currentUrl);
+    this.updateControls();
+  }
+
+  private remotePanel(entry: ModelEntry): RemoteModelPanel | undefined {
+    return this.remotePanels.find((p) => p.entry.id === entry.id);
+  }
+
+  private async showCached(entry: ModelEntry, url: string, note = ''): Promise<void> {
+    const cached = await isCached(url).catch(() => false);
+    this.remotePanel(entry)?.showCached(cached, note);
+  }
+
+  private async forget(entry: ModelEntry, url: string): Promise<void> {
+    const forgotten = await forgetCached(url).catch(() => false);
+    await this.showCached(entry, url, forgotten ? 'The cached copy was deleted.' : '');
+  }
+
+  /**
+   * A link asked for a model fetched on request: from the cache if it is there
+   * (nothing leaves the machine), else a message that says how to load it.
+   */
+  private async openOnRequest(entry: ModelEntry): Promise<void> {
+    const url = this.remotePanel(entry)?.currentUrl ?? entry.remote?.url ?? '';
+    if (await isCached(url).catch(() => false)) {
+      await this.loadRemote(entry, { url }, true);
+      return;
+    }
+    this.showError(
+      'fetch',
+      `${entry.name} is loaded only on request`,
+      `Its weights are not part of this page. Press "Load ${entry.name}" in the model panel to fetch them, or pick a local copy; until then this is ${this.loaded?.entry.id ?? 'no model'}.`,
+    );
+  }
+
+  /**
+   * Loads a model fetched on request: the weights from `source` (a URL, read
+   * from the cache when it has them, or a local file), config.json and
+   * tokenizer.json from the model's folder. A failed or cancelled download
+   * leaves the current model in place; a file that is not a checkpoint is not
+   * kept in the cache.
+   */
+  private async loadRemote(entry: ModelEntry, source: { url: string } | { file: File }, cacheOnly = false): Promise<void> {
+    const panel = this.remotePanel(entry);
+    if (this.loads > 0 && this.download === null) return;
+    this.errors.clear();
+    this.download?.abort();
+    const controller = new AbortController();
+    this.download = controller;
+    panel?.setDownloading(true);
+    const url = 'url' in source ? source.url : null;
+    const load = async (): Promise<Loaded> => {
+      // In parallel with the weights: small, and from this page's own server.
+      const texts = fetchModelTexts(entry);
+      texts.catch(() => undefined);
+      let weights: ArrayBuffer;
+      let from: string;
+      if ('file' in source) {
+        weights = await source.file.arrayBuffer();
+        panel?.received(weights.byteLength, 'file');
+        from = source.file.name;
+      } else {
+        if (!/^https?:\/\//.test(source.url)) throw new DownloadError(`not an http(s) URL: ${JSON.stringify(source.url)}`);
+        const got = await fetchWeights(source.url, {
+          signal: controller.signal,
+          cacheOnly,
+          onProgress: (bytes, total, fromCache) => {
+            panel?.progress(bytes, total, fromCache);
+            const label = fromCache ? `Reading ${entry.name} from the browser cache` : `Downloading ${entry.name}`;
+            this.status.progress(label, bytes, total ?? entry.remote?.bytes ?? null);
+          },
+        });
+        weights = got.bytes;
+        panel?.received(weights.byteLength, got.fromCache ? 'cache' : 'network');
+        panel?.showCached(got.cached, got.cacheError ? `(Not cached: ${got.cacheError}.)` : '');
+        from = `${new URL(source.url).host}${got.fromCache ? ', cached' : ''}`;
+      }
+      const { config, tokenizer } = await texts;
+      if (controller.signal.aborted) throw new DownloadError('the download was cancelled', true);
+      // The worker holds the old model until this one has loaded.
+      this.download = null;
+      panel?.setDownloading(false);
+      this.status.set('loading', `Loading ${entry.name} (${megabytes(weights.byteLength)}) into the model…`);
+      const info = await this.worker().loadFiles(config, weights, tokenizer);
+      const reload = async () => {
+        const again = url !== null && (await isCached(url).catch(() => false));
+        if (again) await this.loadRemote(entry, { url }, true);
+        else {
+          const shipped = this.picker.entry(DEFAULT_MODEL) ?? this.picker.entry(this.picker.selectedId);
+          if (shipped && !isOnRequest(shipped)) await this.loadModel(shipped);
+        }
+      };
+      return { entry, info, source: from, reload };
+    };
+    const hint = (error: unknown): string | undefined => {
+      if (error instanceof DownloadError) return error.cancelled ? REMOTE_HINTS.cancelled : REMOTE_HINTS.fetch;
+      if (this.backend === 'webgpu' && !/^(config|tokenizer|weights):/.test(messageOf(error))) return REMOTE_HINTS.webgpu;
+      return undefined;
+    };
+    await this.changeModel(`Loading ${entry.name}…`, load, (error) => {
+      if (error instanceof DownloadError) panel?.failed(messageOf(error));
+      else if (url !== null && /^weights: not a valid safetensors file/.test(messageOf(error))) {
+        // Not a safetensors file at all (an HTML page, a truncated file): do not keep it.
+        void forgetCached(url).then(() => this.showCached(entry, url));
+      }
+      return hint(error);
+    });
+    if (this.download === controller) this.download = null;
+    panel?.setDownloading(false);
+    this.updateControls();
   }
 
   /** The loaded model's graph, the settings made whole for it, and its task data. */
@@ -381,11 +537,14 @@ export class CircuitPlayground extends HTMLElement {
       this.settleStatus();
       return;
     }
-    if ((await this.initBackend()) && (await this.loadTasks()) && lost) await this.loadModel(lost.entry);
+    if (!((await this.initBackend()) && (await this.loadTasks()) && lost)) return;
+    if (lost.reload) await lost.reload();
+    else await this.loadModel(lost.entry);
   }
 
   private updateControls(): void {
     this.prompt.setEnabled(this.loaded !== null && this.loads === 0);
+    for (const panel of this.remotePanels) panel.setEnabled(this.backend !== null && this.loads === 0);
     this.stage?.refresh();
   }
 
@@ -419,7 +578,12 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
 /** The protocol code of a failed request; `fallback` for errors raised on this side. */
 function codeOf(error: unknown, fallback: ErrorCode): ErrorCode {
+  if (error instanceof DownloadError) return 'fetch';
   return error instanceof RequestError ? error.code : fallback;
 }

@@ -25,6 +25,7 @@ import type {
   WorkerResponse,
   SessionInfo,
 } from './protocol';
+import { formatBytes, largestTensor } from './safetensors-header';
 import type { AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
 import { RunLoop } from './worker-run';
 
@@ -215,12 +216,56 @@ async function loadFromServer(request: LoadRequest): Promise<SessionInfo> {
   const weights = await fetchBytes(new URL('model.safetensors', base), (bytes, total) =>
     post({ type: 'progress', id: request.id, bytes, total }),
   );
+  await checkDeviceFits(weights);
   return swapSession(config ?? '', weights, tokenizer);
 }
 
 async function loadFromFiles(request: LoadFilesRequest): Promise<SessionInfo> {
   await requireBackend();
-  return swapSession(request.config, new Uint8Array(request.weights), request.tokenizer ?? null);
+  const weights = new Uint8Array(request.weights);
+  await checkDeviceFits(weights);
+  return swapSession(request.config, weights, request.tokenizer ?? null);
+}
+
+/** Bytes the WebGPU device takes in one buffer (null when unknown); asked once. */
+let gpuBufferLimit: Promise<number | null> | null = null;
+
+interface GpuLimits {
+  maxStorageBufferBindingSize: number;
+  maxBufferSize: number;
+}
+
+/**
+ * On WebGPU, refuses (before loading) a model whose largest tensor is more than
+ * one buffer of this device may hold. burn's wgpu runtime asks the adapter for
+ * its own limits, not WebGPU's defaults (128 MiB per binding, less than GPT-2
+ * small's 154 MB embedding), so this only fires on devices that really are that
+ * small, and says what to do instead.
+ */
+async function checkDeviceFits(weights: Uint8Array): Promise<void> {
+  if ((await backend)?.backend !== 'webgpu') return;
+  const largest = largestTensor(weights);
+  if (largest === null) return;
+  gpuBufferLimit ??= adapterBufferLimit();
+  const limit = await gpuBufferLimit;
+  if (limit === null || largest.bytes <= limit) return;
+  throw new WorkerError(
+    'load',
+    `the WebGPU device refuses this model: its largest tensor, ${largest.name} (${formatBytes(largest.bytes)} as f32), ` +
+      `is more than the ${formatBytes(limit)} this device allows in one buffer. ` +
+      'Reload the page with ?backend=cpu to run it on the CPU.',
+  );
+}
+
+async function adapterBufferLimit(): Promise<number | null> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<{ limits: GpuLimits } | null> } }).gpu;
+  try {
+    const adapter = await gpu?.requestAdapter();
+    if (!adapter) return null;
+    return Math.min(adapter.limits.maxStorageBufferBindingSize, adapter.limits.maxBufferSize);
+  } catch {
+    return null;
+  }
 }
 
 /** Loads a new Session; only once it loaded is the old one freed. */

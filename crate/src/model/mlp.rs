@@ -68,8 +68,32 @@ impl Mlp {
 }
 
 /// GPT-2's GELU: `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`.
+///
+/// The tanh argument is clamped to ±20 first, which changes nothing in f32 (tanh is exactly ±1
+/// beyond ±9.1) but keeps WGSL's `tanh` finite: on some WebGPU devices it is NaN beyond about ±89
+/// (SwiftShader computes it through `exp`; cubecl guards Metal only in native macOS builds), which
+/// a GPT-2 MLP input above about 12.3 reaches.
 pub fn gelu_new<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     let cube = x.clone() * x.clone() * x.clone();
     let inner = (x.clone() + cube * 0.044715) * (2.0 / std::f64::consts::PI).sqrt();
-    x * (inner.tanh() + 1.0) * 0.5
+    x * (inner.clamp(-20.0, 20.0).tanh() + 1.0) * 0.5
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gelu_new_is_the_tanh_formula_and_finite_for_large_inputs() {
+        let device = crate::device::cpu();
+        let xs = [-1000.0f32, -100.0, -13.0, -3.0, -0.5, 0.0, 0.5, 3.0, 13.0, 100.0, 1000.0];
+        let out = gelu_new(Tensor::<1>::from_floats(xs, &device)).to_data().to_vec::<f32>().unwrap();
+        for (x, y) in xs.iter().zip(&out) {
+            let x64 = f64::from(*x);
+            let inner = (2.0 / std::f64::consts::PI).sqrt() * (x64 + 0.044715 * x64.powi(3));
+            let want = 0.5 * x64 * (1.0 + inner.tanh());
+            assert!(y.is_finite(), "gelu_new({x}) = {y}");
+            assert!((f64::from(*y) - want).abs() <= 1e-6 * want.abs().max(1.0), "gelu_new({x}) = {y}, want {want}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 // paragraph of its card, and its size once the worker has loaded it.
 
 import { el } from '../dom';
-import type { ModelEntry } from '../models';
+import { isOnRequest, type ModelEntry } from '../models';
 import type { SessionInfo } from '../protocol';
 
 /** The config fields shown under the card, in this order. */
@@ -32,8 +32,14 @@ export class ModelPicker {
 
   setModels(entries: ModelEntry[]): void {
     this.entries = entries;
+    // Models fetched on request are listed, but loaded only by their own button.
     this.select.replaceChildren(
-      ...entries.map((m) => el('option', { value: m.id }, m.name === m.id ? m.id : `${m.name} (${m.id})`)),
+      ...entries.map((m) => {
+        const label = m.name === m.id ? m.id : `${m.name} (${m.id})`;
+        return isOnRequest(m)
+          ? el('option', { value: m.id, disabled: true }, `${m.name} · on request`)
+          : el('option', { value: m.id }, label);
+      }),
     );
     this.select.disabled = entries.length === 0;
   }

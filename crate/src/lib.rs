@@ -14,6 +14,7 @@ pub mod metric;
 pub mod model;
 pub mod patch;
 pub mod predict;
+pub mod rasp;
 pub mod rng;
 pub mod tasks;
 

@@ -57,7 +57,7 @@ pub fn acdc(args: &AcdcArgs) -> Result<()> {
         }
         (Some(task), None) => {
             let task = crate::tasks::find(task)?;
-            (task.generate(&model.config, args.n, args.seed)?, Some(task.default_metric))
+            (task.generate(&model, args.n, args.seed)?, Some(task.default_metric))
         }
         (None, None) => return Err(Error::Invalid("give --task NAME or --data data.json".into())),
     };

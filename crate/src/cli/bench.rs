@@ -43,7 +43,7 @@ fn full_run_2l8h() -> Result<()> {
     let shipped = std::path::Path::new("models/induction-2l");
     let (model, data, label) = if shipped.join("model.safetensors").exists() {
         let model = LoadedModel::from_dir(shipped, &cpu())?;
-        let data = crate::tasks::find("induction")?.generate(&model.config, None, 0)?;
+        let data = crate::tasks::find("induction")?.generate(&model, None, 0)?;
         (model, data, "models/induction-2l, induction task")
     } else {
         let mut config = ModelConfig::attn_only_2l();

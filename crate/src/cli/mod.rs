@@ -2,8 +2,10 @@
 
 mod acdc;
 mod bench;
+mod eval;
 mod graph;
 mod info;
+mod rasp;
 mod run;
 mod tasks;
 mod train;
@@ -45,8 +47,12 @@ pub enum Command {
     Tasks,
     /// Write a task's dataset as data.json (the format `acdc --data` reads).
     Data(tasks::DataArgs),
+    /// Print a model's task metric and accuracy on clean and corrupted data as JSON.
+    Eval(eval::EvalArgs),
     /// Measure ACDC's speed: optimised against naive, in one run.
     Bench(bench::BenchArgs),
+    /// Compile RASP programs into models whose circuits are known, and check them.
+    Rasp(rasp::RaspArgs),
     /// Train a shipped model from scratch (minutes on a CPU; never part of CI).
     Train(train::TrainArgs),
 }
@@ -59,6 +65,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Graph { config, use_pos_embed } => graph::graph(&config, use_pos_embed),
         Command::Acdc(args) => acdc::acdc(&args),
         Command::Bench(args) => bench::bench(&args),
+        Command::Eval(args) => eval::eval(&args),
+        Command::Rasp(args) => rasp::rasp(&args),
         Command::Tasks => tasks::list(),
         Command::Data(args) => tasks::data(&args),
     }

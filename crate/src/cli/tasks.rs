@@ -31,7 +31,7 @@ pub struct DataArgs {
 
 pub fn data(args: &DataArgs) -> Result<()> {
     let model = LoadedModel::from_dir(&args.model, &cpu())?;
-    let data = crate::tasks::find(&args.task)?.generate(&model.config, args.n, args.seed)?;
+    let data = crate::tasks::find(&args.task)?.generate(&model, args.n, args.seed)?;
     let text = serde_json::to_string(&data).expect("plain data");
     std::fs::write(&args.out, text).map_err(|e| Error::Io(format!("{}: {e}", args.out.display())))
 }

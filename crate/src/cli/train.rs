@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::error::{Error, Result};
-use crate::train::induction;
+use crate::train::{docstring, greater_than, induction, ioi};
 
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// Which model: induction-2l.
+    /// Which model: induction-2l, greater-than, ioi or docstring-4l.
     pub model: String,
     /// Output folder (e.g. models/induction-2l).
     #[arg(long)]
@@ -33,6 +33,16 @@ pub fn train(args: &TrainArgs) -> Result<()> {
             eprintln!("wrote {} (final loss {last:.4})", args.out.display());
             Ok(())
         }
-        other => Err(Error::Invalid(format!("unknown model {other:?}: known are induction-2l"))),
+        "greater-than" => done(args, greater_than::train(&args.out, args.seed, args.steps)?),
+        "ioi" => done(args, ioi::train(&args.out, args.seed, args.steps)?),
+        "docstring-4l" => done(args, docstring::train(&args.out, args.seed, args.steps)?),
+        other => Err(Error::Invalid(format!(
+            "unknown model {other:?}: known are induction-2l, greater-than, ioi, docstring-4l"
+        ))),
     }
+}
+
+fn done(args: &TrainArgs, final_loss: f32) -> Result<()> {
+    eprintln!("wrote {} (final loss {final_loss:.4})", args.out.display());
+    Ok(())
 }

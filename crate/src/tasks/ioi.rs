@@ -11,14 +11,37 @@
 use super::words::{Split, WordExample};
 use crate::rng::Rng;
 
-/// Single-token first names; the first `N_TRAIN_NAMES` occur in training prompts, the rest only in
-/// the training mix's other sentences (see `train::ioi`) and in the held-out prompts.
-pub const NAMES: [&str; 40] = [
+/// First names; the first `N_TRAIN_NAMES` occur in training prompts, the rest only in the training
+/// mix's one-name sentences (see `train::ioi`) and in the held-out prompts. More training names than
+/// d_model: with fewer, a small model fits its weights to the span of the names it saw and fails
+/// on two new names (d_model 64: 30 training names gave 60–75% held-out accuracy, 120 gave 90%).
+pub const NAMES: [&str; 300] = [
     "Mary", "John", "Alice", "Bob", "Tom", "Sarah", "James", "Emma", "Anna", "Paul", "Lisa", "Mark", "Kate", "David",
     "Laura", "Peter", "Jane", "Mike", "Rose", "Sam", "Lucy", "Jack", "Amy", "Ben", "Clara", "Dan", "Eva", "Fred",
-    "Grace", "Henry", "Iris", "Leo", "Nina", "Oscar", "Ruth", "Steve", "Tina", "Victor", "Wendy", "Zoe",
+    "Grace", "Henry", "Adam", "Alex", "Andrew", "Anne", "Arthur", "Beth", "Bill", "Carl", "Carol", "Chris", "Claire",
+    "Daisy", "Diana", "Edward", "Ella", "Ellen", "Emily", "Eric", "Frank", "George", "Hannah", "Harry", "Helen",
+    "Holly", "Ivan", "Jacob", "Jake", "Jason", "Jenny", "Jessica", "Jim", "Joe", "Josh", "Julia", "Karen", "Kevin",
+    "Kim", "Kyle", "Leah", "Liam", "Linda", "Lily", "Luke", "Maria", "Martin", "Max", "Megan", "Nancy", "Nathan",
+    "Neil", "Noah", "Olivia", "Oliver", "Pam", "Patrick", "Paula", "Phil", "Rachel", "Ray", "Rebecca", "Rick",
+    "Robert", "Roger", "Ryan", "Sally", "Sean", "Simon", "Sophie", "Susan", "Ted", "Tim", "Tony", "Vera", "Will",
+    "Amber", "Brian", "Craig", "Dean", "Derek", "Gary", "Greg", "Ian", "Joan", "Judy", "Keith", "Lara", "Mia", "Ned",
+    "Owen", "Ross", "Aaron", "Abby", "Abel", "Adrian", "Agnes", "Alan", "Albert", "Alfred", "Alma", "Amos", "Andy",
+    "Angela", "Angus", "Anita", "Ann", "Annie", "Anton", "Archie", "Arnold", "Audrey", "Austin", "Barbara", "Barry",
+    "Basil", "Becky", "Bella", "Benny", "Bernard", "Bert", "Betty", "Bianca", "Blake", "Bonnie", "Boris", "Brad",
+    "Brenda", "Bruce", "Bruno", "Bryan", "Caleb", "Calvin", "Carla", "Carmen", "Caroline", "Cathy", "Cecil", "Celia",
+    "Chad", "Charles", "Charlie", "Chester", "Chloe", "Cindy", "Clark", "Claude", "Cliff", "Clyde", "Colin",
+    "Connor", "Cora", "Curtis", "Cynthia", "Dale", "Dana", "Daniel", "Darren", "Dave", "Debbie", "Dennis", "Dora",
+    "Doris", "Doug", "Duncan", "Dylan", "Earl", "Eddie", "Edgar", "Edith", "Edna", "Elaine", "Eli", "Eliza",
+    "Elliot", "Elsie", "Emil", "Enid", "Erin", "Ernest", "Esther", "Ethan", "Eve", "Evan", "Fanny", "Fiona", "Flora",
+    "Floyd", "Frances", "Gavin", "Gemma", "Gene", "Gina", "Glen", "Gloria", "Gordon", "Grant", "Gwen", "Hal", "Hank",
+    "Harold", "Hazel", "Heidi", "Herbert", "Hilda", "Howard", "Hugh", "Ida", "Irene", "Isaac", "Jade", "Jamie",
+    "Janet", "Jasper", "Jean", "Jeff", "Jerry", "Jill", "Joel", "Jordan", "Joyce", "June", "Justin", "Kara", "Kathy",
+    "Kay", "Kelly", "Ken", "Kirk", "Kurt", "Lance", "Larry", "Lena", "Leon", "Leslie", "Lewis", "Lila", "Lloyd",
+    "Lois", "Lola", "Louis", "Lucas", "Lydia", "Lynn", "Mabel", "Mandy", "Marcus", "Marge", "Marion", "Marvin",
+    "Mavis", "Maya", "Iris", "Leo", "Nina", "Oscar", "Ruth", "Steve", "Tina", "Victor", "Wendy", "Zoe", "Hugo",
+    "Ada", "Felix", "Mona", "Otto", "Rita", "Seth", "Uma", "Walt", "Yara",
 ];
-pub const N_TRAIN_NAMES: usize = 30;
+pub const N_TRAIN_NAMES: usize = 280;
 pub const PLACES: [&str; 8] = ["store", "park", "school", "office", "garden", "beach", "market", "station"];
 pub const OBJECTS: [&str; 8] = ["drink", "book", "ring", "bottle", "letter", "ball", "gift", "flower"];
 
@@ -75,18 +98,18 @@ pub struct IoiPrompt {
     pub abc: [&'static str; 3],
 }
 
-/// Fills a template's placeholders.
+/// Fills a template's placeholders, word by word.
 pub fn fill(template: &str, x: &str, y: &str, s: &str, place: &str, object: &str) -> Vec<String> {
-    let word = |w: &str| match w {
+    let word = |w| match w {
         "{X}" => x,
         "{Y}" => y,
         "{S}" => s,
         "{P}" => place,
         "{O}" => object,
         w => w,
-    }
-    .to_string();
-    template.split_whitespace().map(word).collect()
+    };
+    // A filler may be several words ("a friend").
+    template.split_whitespace().flat_map(|w| word(w).split_whitespace()).map(String::from).collect()
 }
 
 impl IoiPrompt {

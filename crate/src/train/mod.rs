@@ -2,7 +2,12 @@
 //! seed, one command per model. Each run writes the model folder and its loss curve.
 
 pub mod card;
+pub mod docstring;
+pub mod fit;
+pub mod greater_than;
 pub mod induction;
+pub mod ioi;
+pub mod task_card;
 
 use burn::prelude::*;
 use burn::tensor::activation::log_softmax;

@@ -85,7 +85,7 @@ impl Session {
     #[wasm_bindgen(js_name = taskData)]
     pub fn task_data(&self, task: &str, rows: Option<usize>, seed: u32) -> Result<JsValue, JsError> {
         let model = &self.model;
-        let data = crate::tasks::find(task).and_then(|t| t.generate(&model.config, rows, u64::from(seed))).map_err(js_error)?;
+        let data = crate::tasks::find(task).and_then(|t| t.generate(model, rows, u64::from(seed))).map_err(js_error)?;
         to_js(&TaskData {
             clean_text: data.clean.iter().map(|r| text(model, r)).collect(),
             corrupt_text: data.corrupt.iter().map(|r| text(model, r)).collect(),
@@ -143,7 +143,7 @@ impl AcdcRun {
             let s: RunSettings = serde_wasm_bindgen::from_value(settings)
                 .map_err(|e| fail(crate::Error::Invalid(format!("settings: {e}"))))?;
             let task = crate::tasks::find(&s.task).map_err(fail)?;
-            let data = task.generate(&model.config, s.rows, s.seed).map_err(fail)?;
+            let data = task.generate(&model, s.rows, s.seed).map_err(fail)?;
             let metric = match &s.metric {
                 Some(m) => m.parse().map_err(fail)?,
                 None => task.default_metric,

@@ -1,0 +1,48 @@
+//! `circuitscope eval --model DIR --task NAME [--n 200 --seed 0 | --data data.json]`: the task
+//! metric on clean and corrupted data, accuracy, and KL(clean ‖ corrupted), as JSON.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::analysis::eval::evaluate;
+use crate::device::cpu;
+use crate::data::AcdcData;
+use crate::error::{Error, Result};
+use crate::metric::MetricKind;
+use crate::model::LoadedModel;
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[arg(long)]
+    pub model: PathBuf,
+    #[arg(long)]
+    pub task: String,
+    /// Rows of task data.
+    #[arg(long, default_value_t = 200)]
+    pub n: usize,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// A dataset to use instead of the task's own (the JSON `circuitscope data` writes); the task
+    /// still decides the metric and the accuracy rule.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// kl, logit_diff, prob_diff, l2 or nll (default: the task's).
+    #[arg(long)]
+    pub metric: Option<MetricKind>,
+}
+
+pub fn eval(args: &EvalArgs) -> Result<()> {
+    let model = LoadedModel::from_dir(&args.model, &cpu())?;
+    let task = crate::tasks::find(&args.task)?;
+    let data = match &args.data {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+            AcdcData::from_json(&text)?
+        }
+        None => task.generate(&model, Some(args.n), args.seed)?,
+    };
+    let result = evaluate(&model, &task, &data, args.metric)?;
+    println!("{}", serde_json::to_string_pretty(&result).expect("plain numbers"));
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! `circuitscope train docstring-4l`: the ACDC docstring shape (4 layers, 8 heads, attention-only,
+//! shortformer positions, LayerNorm; 1,377 edges) trained on generated Python functions. Most are
+//! documented functions whose `:param` lines follow the `def` order from some parameter on (each
+//! name after `:param` scored but the first); a fifth have a body that uses every parameter in
+//! order (`return a + b + c`, every name scored) over all 110 names. The bodies are where the
+//! held-out names are learnt: they are never documented in training.
+
+use std::path::Path;
+
+use super::fit::{Batch, FitSettings, fit, lookup};
+use super::task_card::{CardSpec, task_card};
+use crate::analysis::attention::Probe;
+use crate::data::AcdcData;
+use crate::error::Result;
+use crate::model::LoadedModel;
+use crate::model::config::{AttentionDir, ModelConfig, NormalizationType, PositionalEmbeddingType};
+use crate::rng::Rng;
+use crate::tasks::docstring::{self, ARG_DESC_WORDS, N_TRAIN_NAMES, NAMES, NOUNS, SYNTAX, function_words, pick};
+use crate::tasks::words::{BOS, PAD, UNK, owned};
+
+pub fn settings(seed: u64) -> FitSettings {
+    FitSettings { seed, steps: 6000, batch: 48, lr: 2e-3 }
+}
+
+const BODY_SHARE: f64 = 0.2;
+
+/// `<bos>`, `[UNK]`, `<pad>`, the syntax words, `return`, `+`, the names, the description words.
+pub fn vocabulary() -> Vec<String> {
+    let mut v = owned(&[BOS, UNK, PAD]);
+    v.extend(owned(&SYNTAX));
+    v.extend(owned(&["return", "+"]));
+    v.extend(owned(&NAMES));
+    v.extend(owned(&NOUNS));
+    v
+}
+
+pub fn config() -> ModelConfig {
+    ModelConfig {
+        model_name: "docstring-4l".into(),
+        n_layers: 4,
+        n_heads: 8,
+        d_model: 64,
+        d_head: 8,
+        d_mlp: None,
+        d_vocab: vocabulary().len(),
+        d_vocab_out: None,
+        n_ctx: 64,
+        act_fn: None,
+        normalization_type: Some(NormalizationType::Ln),
+        positional_embedding_type: PositionalEmbeddingType::Shortformer,
+        attention_dir: AttentionDir::Causal,
+        attn_only: true,
+        eps: 1e-5,
+        use_attn_scale: true,
+        use_pos_embed: false,
+        tasks: vec!["docstring".into()],
+    }
+}
+
+/// A documented function in words, and which word positions are scored: 3–6 parameters, the
+/// docstring documenting a run of at least two of them from parameter 0, 1 or 2,
+/// a 2–4 word description.
+fn documented(rng: &mut Rng) -> (Vec<String>, Vec<bool>) {
+    let n = 3 + rng.below(4);
+    let mut names = pick(rng, &NAMES[..N_TRAIN_NAMES], n + 1);
+    let def_args = names.split_off(1);
+    let from = rng.below(3.min(n - 1));
+    let to = from + 2 + rng.below(n - from - 1);
+    let doc_args = &def_args[from..to];
+    let n_desc = 2 + rng.below(3);
+    let desc = pick(rng, &NOUNS, n_desc);
+    // Two words per parameter, as in the task: the last documented name is then always four
+    // words before `:param`, which a small model finds quickly; the description varies instead.
+    let arg_desc: Vec<Vec<&str>> = doc_args.iter().map(|_| pick(rng, &NOUNS, ARG_DESC_WORDS)).collect();
+    let words = function_words(names[0], &def_args, &desc, doc_args, &arg_desc);
+    let params: Vec<usize> = (0..words.len()).filter(|&i| words[i] == ":param").collect();
+    let scored = (0..words.len()).map(|i| params[1..].contains(&i)).collect();
+    (words, scored)
+}
+
+/// `def f ( self , a , b ): return a + b` over all names, every body name scored.
+fn with_body(rng: &mut Rng) -> (Vec<String>, Vec<bool>) {
+    let n = 2 + rng.below(4);
+    let mut names = pick(rng, &NAMES, n + 1);
+    let args = names.split_off(1);
+    let mut words = function_words(names[0], &args, &[], &[], &[]);
+    words.truncate(words.len() - 1); // no docstring
+    let start = words.len();
+    words.push("return".into());
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            words.push("+".into());
+        }
+        words.push(a.to_string());
+    }
+    // Position t predicts word t + 1: score the word before each body name.
+    let scored = (0..words.len()).map(|t| t >= start && words.get(t + 1).is_some_and(|w| NAMES.contains(&w.as_str()))).collect();
+    (words, scored)
+}
+
+fn batch(vocab: &[String], rng: &mut Rng, size: usize) -> Batch {
+    let id = lookup(vocab);
+    let rows = (0..size)
+        .map(|_| {
+            let (words, scored) = if rng.uniform() < BODY_SHARE { with_body(rng) } else { documented(rng) };
+            let mut tokens = vec![id(BOS)];
+            tokens.extend(words.iter().map(|w| id(w)));
+            let mut mask = vec![false];
+            mask.extend(scored);
+            (tokens, mask)
+        })
+        .collect();
+    Batch::padded(rows, id(PAD))
+}
+
+/// Positions in the task's fixed prompt (after `<bos>`): the def's matching parameters M1–M3,
+/// the docstring's names, the last `:param`.
+const DEF_M2: usize = 12;
+const DEF_COMMA: usize = 13;
+const DEF_ANSWER: usize = 14;
+const DOC_M2: usize = 28;
+
+fn probes(data: &AcdcData) -> Vec<Probe> {
+    let end = data.seq_len() - 1;
+    let pairs = |q: usize, k: usize| (0..data.rows()).map(|r| (r, q, k)).collect();
+    vec![
+        Probe { name: "END → answer (def)".into(), pairs: pairs(end, DEF_ANSWER) },
+        Probe { name: "END → M2 (def)".into(), pairs: pairs(end, DEF_M2) },
+        Probe { name: "END → M2 (doc)".into(), pairs: pairs(end, DOC_M2) },
+        Probe { name: "M2 (doc) → M2 (def)".into(), pairs: pairs(DOC_M2, DEF_M2) },
+        Probe { name: "answer → M2 (def)".into(), pairs: pairs(DEF_ANSWER, DEF_M2) },
+        Probe { name: "answer → comma".into(), pairs: pairs(DEF_ANSWER, DEF_COMMA) },
+    ]
+}
+
+const ANALYSIS: &str = "(to be written after the first training run)";
+
+pub const CARD: CardSpec = CardSpec {
+    id: "docstring-4l",
+    task: "docstring",
+    summary: "A 4-layer, 8-head, attention-only transformer (d_model 64, d_head 8, shortformer positions, LayerNorm) — \
+        the shape of the ACDC paper's docstring model, 1,377 edges — trained here on generated Python functions with \
+        word-level tokens (`def`, `(`, `self`, `,`, `):`, `\"\"\"`, `:param`, `:`, 110 parameter names from the paper's \
+        list, 32 description nouns).",
+    data_notes: &[
+        "Three quarters of the rows are documented functions: 3–6 parameters, a 2–4 word description, then at \
+         least two `:param name : word word` lines for consecutive parameters from the first, second or third on; every \
+         name after `:param` is scored except the first (which the def does not determine). (With 1–2 words per \
+         parameter and d_model 128 the model reached only 40% after 4000 steps: a fixed line length lets it find \
+         the last documented name by position.)",
+        "A fifth are functions with a body that uses every parameter in order (`def f ( self , a , b ): return a + \
+         b`), every body name scored, over all 110 names.",
+        "Held out: the last 20 of the 110 names are never documented in training (they occur only in bodies). The \
+         task's data (and so ACDC and `circuitscope eval`) documents only these, in the paper's shape: two \
+         undocumented parameters, three matching ones, one more; three description words; two words per parameter.",
+    ],
+    train_examples: docstring::examples,
+    probes,
+    analysis: ANALYSIS,
+};
+
+/// Trains, writes the model folder and its card.
+pub fn train(out: &Path, seed: u64, steps: Option<usize>) -> Result<f32> {
+    let vocab = vocabulary();
+    let mut s = settings(seed);
+    s.steps = steps.unwrap_or(s.steps);
+    let fitted = fit(out, &config(), &vocab, &s, |rng, n| batch(&vocab, rng, n))?;
+    let model = LoadedModel::from_dir(out, &crate::device::cpu())?;
+    let card = task_card(&model, &CARD, &s, &fitted)?;
+    std::fs::write(out.join("card.md"), card).map_err(|e| crate::Error::Io(format!("card.md: {e}")))?;
+    Ok(fitted.final_loss())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tasks::words::Split;
+
+    #[test]
+    fn documented_functions_score_each_param_name_but_the_first_and_it_follows_the_def() {
+        let mut rng = Rng::new(0);
+        for _ in 0..100 {
+            let (words, scored) = documented(&mut rng);
+            let close = words.iter().position(|w| w == "):").unwrap();
+            let def_args: Vec<&String> = words[..close].iter().skip(5).step_by(2).collect();
+            let params: Vec<usize> = (0..words.len()).filter(|&i| words[i] == ":param").collect();
+            assert!(params.len() >= 2);
+            for (k, &p) in params.iter().enumerate() {
+                assert_eq!(scored[p], k > 0);
+                if k > 0 {
+                    let prev = def_args.iter().position(|a| **a == words[params[k - 1] + 1]).unwrap();
+                    assert_eq!(def_args[prev + 1], &words[p + 1], "the next documented name follows in the def");
+                }
+            }
+            assert_eq!(scored.iter().filter(|s| **s).count(), params.len() - 1);
+        }
+    }
+
+    #[test]
+    fn every_training_row_fits_the_context() {
+        let vocab = vocabulary();
+        let mut rng = Rng::new(9);
+        for _ in 0..20 {
+            assert!(batch(&vocab, &mut rng, 64).tokens[0].len() <= config().n_ctx);
+        }
+    }
+
+    #[test]
+    fn bodies_score_the_positions_before_each_parameter_use() {
+        let (words, scored) = with_body(&mut Rng::new(3));
+        let text: Vec<&str> = words.iter().map(String::as_str).collect();
+        let r = text.iter().position(|w| *w == "return").unwrap();
+        for (t, s) in scored.iter().enumerate() {
+            let next_is_name = t + 1 < words.len() && t >= r && NAMES.contains(&text[t + 1]);
+            assert_eq!(*s, next_is_name, "{t}: {:?}", text.get(t + 1));
+        }
+    }
+
+    #[test]
+    fn the_task_prompt_fits_and_its_words_are_in_the_vocabulary() {
+        let v = vocabulary();
+        assert_eq!(config().d_vocab, v.len());
+        for e in docstring::examples(&mut Rng::new(2), 20, Split::HeldOut) {
+            assert!(e.clean.iter().chain(&e.corrupt).chain(&e.correct).all(|w| v.contains(w)));
+            assert!(e.clean.len() + 1 <= config().n_ctx);
+        }
+        // The probes' positions are the prompt's: the answer and M2 in the def.
+        let e = docstring::DocPrompt::sample(&mut Rng::new(2), Split::HeldOut).example();
+        assert_eq!(e.clean[DEF_ANSWER - 1], e.correct[0]);
+        assert_eq!(e.clean[DEF_M2 - 1], e.clean[DOC_M2 - 1]);
+        assert_eq!(e.clean[DEF_COMMA - 1], ",");
+    }
+}

@@ -1,0 +1,128 @@
+//! The training loop the task models share: seeded init, Adam with a short warm-up and a linear
+//! warm-down, next-token loss on the positions each batch marks, and the model folder written at
+//! the end (config, weights, word-level tokenizer, loss curve). Each model supplies only its config,
+//! vocabulary and a batch sampler.
+
+use std::path::Path;
+use std::time::Instant;
+
+use burn::optim::{AdamConfig, GradientsParams};
+
+use super::next_token_loss;
+use crate::error::{Error, Result};
+use crate::model::init::random_weights;
+use crate::model::tokenizer::word_level_json;
+use crate::model::weights::to_safetensors;
+use crate::model::{ModelConfig, Transformer};
+use crate::rng::Rng;
+
+/// Rows of token ids (one length) and, per position, whether its next-token prediction counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    pub tokens: Vec<Vec<u32>>,
+    pub mask: Vec<Vec<bool>>,
+}
+
+impl Batch {
+    /// Right-pads every row with `pad` (unscored) to the longest row's length.
+    pub fn padded(mut rows: Vec<(Vec<u32>, Vec<bool>)>, pad: u32) -> Self {
+        let len = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+        for (tokens, mask) in &mut rows {
+            tokens.resize(len, pad);
+            mask.resize(len, false);
+        }
+        let (tokens, mask) = rows.into_iter().unzip();
+        Self { tokens, mask }
+    }
+}
+
+/// Optimiser settings; each model has its own defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitSettings {
+    pub seed: u64,
+    pub steps: usize,
+    pub batch: usize,
+    pub lr: f64,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct Fitted {
+    /// (step, loss) every 50 steps and at the end.
+    pub curve: Vec<(usize, f32)>,
+    pub seconds: f64,
+}
+
+impl Fitted {
+    pub fn final_loss(&self) -> f32 {
+        self.curve.last().map(|c| c.1).unwrap_or(f32::NAN)
+    }
+}
+
+/// Trains a model of `config` from seed `s.seed` on batches from `sample(rng, batch_size)` and
+/// writes `out/{config.json, model.safetensors, tokenizer.json, loss.csv, loss.svg}`.
+/// `vocabulary` is the tokenizer's words in id order (`<bos>` and `[UNK]` among them).
+pub fn fit(
+    out: &Path,
+    config: &ModelConfig,
+    vocabulary: &[String],
+    s: &FitSettings,
+    mut sample: impl FnMut(&mut Rng, usize) -> Batch,
+) -> Result<Fitted> {
+    if vocabulary.len() != config.d_vocab {
+        return Err(Error::Config(format!("{} words for d_vocab = {}", vocabulary.len(), config.d_vocab)));
+    }
+    let started = Instant::now();
+    let device = crate::device::cpu().autodiff();
+    let mut model = Transformer::load(random_weights(config, s.seed), config, &device)?;
+    let mut optim = AdamConfig::new().init();
+    let mut rng = Rng::new(s.seed.wrapping_add(1));
+    let mut curve = Vec::new();
+    let warmup = (s.steps / 20).max(1);
+    for step in 0..s.steps {
+        let batch = sample(&mut rng, s.batch);
+        let tokens = crate::model::transformer::tokens_tensor(&batch.tokens, config, &device)?;
+        let loss = next_token_loss(model.forward(tokens), &batch.tokens, &batch.mask);
+        if step % 50 == 0 || step + 1 == s.steps {
+            let value: f32 = loss.clone().into_scalar();
+            eprintln!("step {step:>5}  loss {value:.4}  ({:.0} s)", started.elapsed().as_secs_f64());
+            curve.push((step, value));
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        let warm = ((step + 1) as f64 / warmup as f64).min(1.0);
+        let lr = s.lr * warm * (1.0 - step as f64 / s.steps as f64).max(0.05);
+        model = optim.step(lr, model, grads);
+    }
+    std::fs::create_dir_all(out).map_err(|e| Error::Io(e.to_string()))?;
+    let write = |name: &str, bytes: &[u8]| std::fs::write(out.join(name), bytes).map_err(|e| Error::Io(format!("{name}: {e}")));
+    write("config.json", serde_json::to_string_pretty(config).expect("plain config").as_bytes())?;
+    write("model.safetensors", &to_safetensors(&model.weight_map()?.tensors)?)?;
+    let words: Vec<&str> = vocabulary.iter().map(String::as_str).collect();
+    write("tokenizer.json", word_level_json(&words, "<bos>", "[UNK]").as_bytes())?;
+    let csv: String = std::iter::once("step,loss\n".to_string())
+        .chain(curve.iter().map(|(s, l)| format!("{s},{l}\n")))
+        .collect();
+    write("loss.csv", csv.as_bytes())?;
+    write("loss.svg", super::card::loss_svg(&curve).as_bytes())?;
+    Ok(Fitted { curve, seconds: started.elapsed().as_secs_f64() })
+}
+
+/// Ids of `words` in `vocabulary` (training builds rows from the same word generators the tasks
+/// use); panics on a word the model's own vocabulary lacks, which is a bug in the trainer.
+pub fn lookup(vocabulary: &[String]) -> impl Fn(&str) -> u32 + '_ {
+    let index: std::collections::HashMap<&str, u32> =
+        vocabulary.iter().enumerate().map(|(i, w)| (w.as_str(), i as u32)).collect();
+    move |w| *index.get(w).unwrap_or_else(|| panic!("{w:?} is not in the trainer's vocabulary"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_extends_rows_and_never_scores_the_padding() {
+        let b = Batch::padded(vec![(vec![0, 5], vec![true, false]), (vec![0, 6, 7], vec![false, true, false])], 2);
+        assert_eq!(b.tokens, vec![vec![0, 5, 2], vec![0, 6, 7]]);
+        assert_eq!(b.mask, vec![vec![true, false, false], vec![false, true, false]]);
+    }
+}

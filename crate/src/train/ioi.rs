@@ -1,0 +1,215 @@
+//! `circuitscope train ioi`: a 4-layer transformer with MLPs trained on IOI sentences (training
+//! names and templates, the indirect object scored) mixed with one-name sentences over all 300
+//! names, the repeated mention scored: short stories ("Zoe went to the park . Later , a friend said
+//! goodbye to Zoe .") and training templates whose other party is "a friend" ("When Zoe and a
+//! friend went to the store , the friend gave a drink to Zoe"). They are how a word-level model
+//! learns to read and write the held-out names at all; they never contain two names, so the choice
+//! IOI asks for is learnt only from training names.
+
+use std::path::Path;
+
+use super::fit::{Batch, FitSettings, fit, lookup};
+use super::task_card::{CardSpec, task_card};
+use crate::analysis::attention::Probe;
+use crate::data::AcdcData;
+use crate::error::Result;
+use crate::model::LoadedModel;
+use crate::model::config::{ActFn, AttentionDir, ModelConfig, NormalizationType, PositionalEmbeddingType};
+use crate::rng::Rng;
+use crate::tasks::ioi::{self, BODIES, INTROS, IoiPrompt, NAMES, OBJECTS, PLACES, fill};
+use crate::tasks::words::{BOS, PAD, Split, UNK};
+
+pub fn settings(seed: u64) -> FitSettings {
+    FitSettings { seed, steps: 3000, batch: 64, lr: 2e-3 }
+}
+
+/// The other sentences of the mix: one name, mentioned again. Most end like an IOI body ("… gave a
+/// drink to Zoe"), so that every name, held out or not, is trained as the word after "to" copied
+/// from the context; with one name there is nothing to choose, so no IOI is taught.
+pub const STORIES: [&str; 5] = [
+    "{X} went to the {P} . Later , {X} bought a {O} .",
+    "{X} had a lot of fun at the {P} . Then , a friend gave a {O} to {X} .",
+    "While {X} was working at the {P} , a friend handed the {O} to {X} .",
+    "When {X} got a {O} at the {P} , a friend decided to give a {O} to {X} .",
+    "Then , {X} went to the {P} . Later , a friend said goodbye to {X} .",
+];
+/// Share of training rows that are stories.
+const STORY_SHARE: f64 = 0.3;
+
+/// `<bos>`, `[UNK]`, `<pad>`, the template and story words, names, places, objects.
+pub fn vocabulary() -> Vec<String> {
+    let mut v: Vec<String> = [BOS, UNK, PAD].iter().map(|w| w.to_string()).collect();
+    let extra = STORIES.iter().chain(&["a friend , the friend"]).flat_map(|s| s.split_whitespace()).map(String::from);
+    for w in ioi::template_words().into_iter().chain(extra) {
+        if !w.starts_with('{') && !v.contains(&w) {
+            v.push(w);
+        }
+    }
+    v.extend(NAMES.iter().chain(&PLACES).chain(&OBJECTS).map(|w| w.to_string()));
+    v
+}
+
+pub fn config() -> ModelConfig {
+    ModelConfig {
+        model_name: "ioi".into(),
+        n_layers: 4,
+        n_heads: 4,
+        d_model: 64,
+        d_head: 16,
+        d_mlp: Some(256),
+        d_vocab: vocabulary().len(),
+        d_vocab_out: None,
+        n_ctx: 24,
+        act_fn: Some(ActFn::Gelu),
+        normalization_type: Some(NormalizationType::Ln),
+        positional_embedding_type: PositionalEmbeddingType::Standard,
+        attention_dir: AttentionDir::Causal,
+        attn_only: false,
+        eps: 1e-5,
+        use_attn_scale: true,
+        use_pos_embed: false,
+        tasks: vec!["ioi".into()],
+    }
+}
+
+/// A one-name row in words and the name: half plain stories, half training templates in which
+/// the other party is "a friend" ("When Zoe and a friend went to the store , the friend gave a
+/// drink to" → Zoe). The latter put every name, held out or not, where IOI's answer goes, with
+/// nothing to choose between.
+fn one_name(rng: &mut Rng) -> (Vec<String>, &'static str) {
+    let x = NAMES[rng.below(NAMES.len())];
+    let (p, o) = (PLACES[rng.below(PLACES.len())], OBJECTS[rng.below(OBJECTS.len())]);
+    if rng.below(2) == 0 {
+        return (fill(STORIES[rng.below(STORIES.len())], x, x, x, p, o), x);
+    }
+    let templates = ioi::templates(Split::Train);
+    let (intro, body) = templates[rng.below(templates.len())];
+    let (a, b) = if rng.below(2) == 0 { (x, "a friend") } else { ("a friend", x) };
+    let mut words = fill(INTROS[intro], a, b, "the friend", p, o);
+    words.extend(fill(BODIES[body], a, b, "the friend", p, o));
+    words.push(x.to_string());
+    (words, x)
+}
+
+/// A training batch: IOI prompts with their answer (only it scored), and one-name rows (the
+/// repeated name scored).
+fn batch(vocab: &[String], rng: &mut Rng, size: usize) -> Batch {
+    let id = lookup(vocab);
+    let rows = (0..size)
+        .map(|_| {
+            let mut tokens = vec![id(BOS)];
+            if rng.uniform() < STORY_SHARE {
+                let (words, x) = one_name(rng);
+                tokens.extend(words.iter().map(|w| id(w)));
+                // Only the repeated mention is scored (a copy): scoring every word would drown the
+                // IOI answers, one per sentence, in story words.
+                let name = id(x);
+                let mask = (0..tokens.len()).map(|t| tokens.get(t + 1) == Some(&name) && tokens[..=t].contains(&name)).collect();
+                (tokens, mask)
+            } else {
+                let p = IoiPrompt::sample(rng, Split::Train);
+                tokens.extend(p.words().iter().map(|w| id(w)));
+                let last = tokens.len() - 1;
+                tokens.push(id(p.io));
+                (tokens.clone(), (0..tokens.len()).map(|t| t == last).collect())
+            }
+        })
+        .collect();
+    Batch::padded(rows, id(PAD))
+}
+
+/// The classic IOI attention patterns: from the end to IO and S, from S2 back to S1 (duplicate
+/// token heads) and to the token after S1 (induction heads).
+fn probes(data: &AcdcData) -> Vec<Probe> {
+    let mut p: Vec<Probe> = ["END → IO", "END → S1", "END → S2", "S2 → S1", "S2 → S1+1"]
+        .iter()
+        .map(|n| Probe { name: n.to_string(), pairs: vec![] })
+        .collect();
+    let (Some(pos), Some(correct), Some(wrong)) = (&data.positions, &data.correct, &data.wrong) else { return p };
+    for (r, row) in data.clean.iter().enumerate() {
+        let end = pos[r][0];
+        let (io, s) = (correct[r].ids()[0], wrong[r].ids()[0]);
+        let at = |id: u32, nth: usize| row[..=end].iter().enumerate().filter(|(_, t)| **t == id).nth(nth).map(|(i, _)| i);
+        let (Some(i), Some(s1), Some(s2)) = (at(io, 0), at(s, 0), at(s, 1)) else { continue };
+        for (probe, q, k) in [(0, end, i), (1, end, s1), (2, end, s2), (3, s2, s1), (4, s2, s1 + 1)] {
+            p[probe].pairs.push((r, q, k));
+        }
+    }
+    p
+}
+
+const ANALYSIS: &str = "(to be written after the first training run)";
+
+pub const CARD: CardSpec = CardSpec {
+    id: "ioi",
+    task: "ioi",
+    summary: "A 4-layer transformer with MLPs (4 heads per layer, d_model 64, d_head 16, d_mlp 256, LayerNorm, learned \
+        positions) trained here on indirect-object sentences in the style of Wang et al. (2022): \"When Mary and John \
+        went to the store , John gave a drink to\" → Mary, in both name orders (ABBA, BABA), with 35 templates built \
+        from 7 intros × 5 bodies, 300 first names, 8 places and 8 objects; word-level vocabulary.",
+    data_notes: &[
+        "Held out of the IOI sentences: the last 20 of the 300 names (Iris, Leo, Nina, Oscar, Ruth, Steve, Tina, \
+         Victor, Wendy, Zoe, Hugo, Ada, Felix, Mona, Otto, Rita, Seth, Uma, Walt, Yara) and 7 of the 35 intro–body \
+         templates (one per intro, every body at least once). The task's data (and so ACDC and `circuitscope eval`) \
+         uses only held-out names and held-out templates.",
+        "30% of the training rows have one name, drawn from all 300, its repeated mention scored: half are short \
+         stories (\"Zoe went to the park . Later , a friend said goodbye to Zoe .\"), half are training templates \
+         whose other party is \"a friend\" (\"When Zoe and a friend went to the store , the friend gave a drink to \
+         Zoe\"). A word-level model can only output a name it has been trained to output; these rows teach that \
+         for the held-out names without ever showing them beside another name. (With stories alone, held-out \
+         accuracy was 64–75%: the names were copied in stories but not by the heads that answer IOI.)",
+        "In IOI sentences only the answer is scored.",
+    ],
+    train_examples: ioi::examples,
+    probes,
+    analysis: ANALYSIS,
+};
+
+/// Trains, writes the model folder and its card.
+pub fn train(out: &Path, seed: u64, steps: Option<usize>) -> Result<f32> {
+    let vocab = vocabulary();
+    let mut s = settings(seed);
+    s.steps = steps.unwrap_or(s.steps);
+    let fitted = fit(out, &config(), &vocab, &s, |rng, n| batch(&vocab, rng, n))?;
+    let model = LoadedModel::from_dir(out, &crate::device::cpu())?;
+    let card = task_card(&model, &CARD, &s, &fitted)?;
+    std::fs::write(out.join("card.md"), card).map_err(|e| crate::Error::Io(format!("card.md: {e}")))?;
+    Ok(fitted.final_loss())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ioi_rows_score_the_answer_and_stories_never_hold_two_names() {
+        let vocab = vocabulary();
+        let b = batch(&vocab, &mut Rng::new(0), 64);
+        let is_name = |t: &u32| NAMES.contains(&vocab[*t as usize].as_str());
+        for (row, mask) in b.tokens.iter().zip(&b.mask) {
+            let names: Vec<&u32> = row.iter().filter(|t| is_name(t)).collect();
+            assert_eq!(mask.iter().filter(|m| **m).count(), 1);
+            let t = mask.iter().position(|m| *m).unwrap();
+            if names.windows(2).all(|w| w[0] == w[1]) {
+                assert!(is_name(&row[t + 1]) && row[..=t].contains(&row[t + 1]), "a story scores its repeated name");
+            } else {
+                assert_eq!(names.len(), 4, "IO, S, S, then the answer");
+                assert_eq!(row[t + 1], *names[3]);
+                assert_eq!(row[..=t].iter().filter(|x| **x == row[t + 1]).count(), 1, "the answer is the name said once");
+            }
+        }
+    }
+
+    #[test]
+    fn every_task_word_is_in_the_vocabulary_once() {
+        let v = vocabulary();
+        let mut sorted = v.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), v.len());
+        assert_eq!(config().d_vocab, v.len());
+        for e in ioi::examples(&mut Rng::new(1), 50, Split::HeldOut) {
+            assert!(e.clean.iter().chain(&e.corrupt).all(|w| v.contains(w)));
+        }
+    }
+}

@@ -74,15 +74,16 @@ pub fn acdc(args: &AcdcArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let mut run = block_on(Acdc::new(&model, &data, settings))?;
     let total = run.graph.counts().edges;
-    let mut seen = 0usize;
+    let mut steps = 0usize;
     loop {
         let event = block_on(run.step())?;
         match event {
             AcdcEvent::Done { .. } => break,
-            AcdcEvent::Tested { .. } => seen += 1,
-            AcdcEvent::Skipped { ref edges_removed, .. } => seen += edges_removed.len(),
+            AcdcEvent::Tested { .. } | AcdcEvent::Skipped { .. } => steps += 1,
         }
-        if seen % 25 == 0 || seen >= total {
+        // Edges decided so far (tested, or removed with a skipped receiver).
+        let seen = total - run.status().remaining;
+        if steps % 25 == 0 || seen >= total {
             let kept = run.kept().len();
             eprint!("\r  {seen:>6}/{total} edges, {kept} kept, metric {:.5}   ", run.current_metric);
             let _ = std::io::stderr().flush();

@@ -19,6 +19,10 @@ pub struct TrainArgs {
     /// Optimiser steps (default: the shipped model's).
     #[arg(long)]
     pub steps: Option<usize>,
+    /// Re-measure the model already in --out and rewrite its card.md, without training (task
+    /// models only).
+    #[arg(long)]
+    pub card_only: bool,
 }
 
 pub fn train(args: &TrainArgs) -> Result<()> {
@@ -33,9 +37,9 @@ pub fn train(args: &TrainArgs) -> Result<()> {
             eprintln!("wrote {} (final loss {last:.4})", args.out.display());
             Ok(())
         }
-        "greater-than" => done(args, greater_than::train(&args.out, args.seed, args.steps)?),
-        "ioi" => done(args, ioi::train(&args.out, args.seed, args.steps)?),
-        "docstring-4l" => done(args, docstring::train(&args.out, args.seed, args.steps)?),
+        "greater-than" => done(args, greater_than::train(&args.out, args.seed, args.steps, args.card_only)?),
+        "ioi" => done(args, ioi::train(&args.out, args.seed, args.steps, args.card_only)?),
+        "docstring-4l" => done(args, docstring::train(&args.out, args.seed, args.steps, args.card_only)?),
         other => Err(Error::Invalid(format!(
             "unknown model {other:?}: known are induction-2l, greater-than, ioi, docstring-4l"
         ))),

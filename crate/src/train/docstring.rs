@@ -1,28 +1,29 @@
 //! `circuitscope train docstring-4l`: the ACDC docstring shape (4 layers, 8 heads, attention-only,
 //! shortformer positions, LayerNorm; 1,377 edges) trained on generated Python functions. Most are
 //! documented functions whose `:param` lines follow the `def` order from some parameter on (each
-//! name after `:param` scored but the first); a fifth have a body that uses every parameter in
-//! order (`return a + b + c`, every name scored) over all 110 names. The bodies are where the
-//! held-out names are learnt: they are never documented in training.
+//! name after `:param` scored but the first); the rest have a body that uses the parameters in
+//! order from a random one on (`return b + c`, every name but the first scored) over all 110
+//! names; and induction rows over the names (a random run of names, repeated). Bodies and induction
+//! rows are where the held-out names are learnt: they are never documented in training.
 
 use std::path::Path;
 
-use super::fit::{Batch, FitSettings, fit, lookup};
-use super::task_card::{CardSpec, task_card};
+use super::fit::{Batch, FitSettings, Fitted, fit, lookup};
+use super::task_card::{CardSpec, write_card};
 use crate::analysis::attention::Probe;
 use crate::data::AcdcData;
 use crate::error::Result;
-use crate::model::LoadedModel;
 use crate::model::config::{AttentionDir, ModelConfig, NormalizationType, PositionalEmbeddingType};
 use crate::rng::Rng;
 use crate::tasks::docstring::{self, ARG_DESC_WORDS, N_TRAIN_NAMES, NAMES, NOUNS, SYNTAX, function_words, pick};
 use crate::tasks::words::{BOS, PAD, UNK, owned};
 
 pub fn settings(seed: u64) -> FitSettings {
-    FitSettings { seed, steps: 6000, batch: 48, lr: 2e-3 }
+    FitSettings { seed, steps: 6000, batch: 32, lr: 2e-3 }
 }
 
-const BODY_SHARE: f64 = 0.2;
+const BODY_SHARE: f64 = 0.25;
+const REPEATED_SHARE: f64 = 0.3;
 
 /// `<bos>`, `[UNK]`, `<pad>`, the syntax words, `return`, `+`, the names, the description words.
 pub fn vocabulary() -> Vec<String> {
@@ -58,8 +59,8 @@ pub fn config() -> ModelConfig {
 }
 
 /// A documented function in words, and which word positions are scored: 3–6 parameters, the
-/// docstring documenting a run of at least two of them from parameter 0, 1 or 2,
-/// a 2–4 word description.
+/// docstring documenting a run of at least two of them from parameter 0, 1 or 2, a 1–5 word
+/// description (its varying length keeps the answer's distance from the end varying too).
 fn documented(rng: &mut Rng) -> (Vec<String>, Vec<bool>) {
     let n = 3 + rng.below(4);
     let mut names = pick(rng, &NAMES[..N_TRAIN_NAMES], n + 1);
@@ -67,7 +68,7 @@ fn documented(rng: &mut Rng) -> (Vec<String>, Vec<bool>) {
     let from = rng.below(3.min(n - 1));
     let to = from + 2 + rng.below(n - from - 1);
     let doc_args = &def_args[from..to];
-    let n_desc = 2 + rng.below(3);
+    let n_desc = 1 + rng.below(5);
     let desc = pick(rng, &NOUNS, n_desc);
     // Two words per parameter, as in the task: the last documented name is then always four
     // words before `:param`, which a small model finds quickly; the description varies instead.
@@ -78,23 +79,38 @@ fn documented(rng: &mut Rng) -> (Vec<String>, Vec<bool>) {
     (words, scored)
 }
 
-/// `def f ( self , a , b ): return a + b` over all names, every body name scored.
+/// `def f ( self , a , b , c , d ): return b + c + d` over all names: the body uses the parameters
+/// in order from a random one on, and every body name after the first is scored. The random start
+/// matters: when bodies began with the first parameter the model learnt to count positions
+/// ("the third name after return is the third parameter") instead of looking the previous name up.
 fn with_body(rng: &mut Rng) -> (Vec<String>, Vec<bool>) {
-    let n = 2 + rng.below(4);
+    let n = 3 + rng.below(4);
     let mut names = pick(rng, &NAMES, n + 1);
     let args = names.split_off(1);
+    let from = rng.below(n - 1);
     let mut words = function_words(names[0], &args, &[], &[], &[]);
     words.truncate(words.len() - 1); // no docstring
-    let start = words.len();
     words.push("return".into());
-    for (i, a) in args.iter().enumerate() {
+    let first = words.len();
+    for (i, a) in args[from..].iter().enumerate() {
         if i > 0 {
             words.push("+".into());
         }
         words.push(a.to_string());
     }
-    // Position t predicts word t + 1: score the word before each body name.
-    let scored = (0..words.len()).map(|t| t >= start && words.get(t + 1).is_some_and(|w| NAMES.contains(&w.as_str()))).collect();
+    // Position t predicts word t + 1: score the word before each body name but the first.
+    let scored = (0..words.len()).map(|t| t > first && words.get(t + 1).is_some_and(|w| NAMES.contains(&w.as_str()))).collect();
+    (words, scored)
+}
+
+/// Names in a random order, then the same names again, the second copy scored: the induction task
+/// over parameter names, dense practice at finding a name earlier in the row and copying what
+/// followed it, which both the docstring and the bodies need.
+fn repeated(rng: &mut Rng) -> (Vec<String>, Vec<bool>) {
+    let k = 4 + rng.below(9);
+    let mut words = owned(&pick(rng, &NAMES, k));
+    words.extend(words.clone());
+    let scored = (0..2 * k).map(|i| i >= k && i + 1 < 2 * k).collect();
     (words, scored)
 }
 
@@ -102,7 +118,14 @@ fn batch(vocab: &[String], rng: &mut Rng, size: usize) -> Batch {
     let id = lookup(vocab);
     let rows = (0..size)
         .map(|_| {
-            let (words, scored) = if rng.uniform() < BODY_SHARE { with_body(rng) } else { documented(rng) };
+            let u = rng.uniform();
+            let (words, scored) = if u < REPEATED_SHARE {
+                repeated(rng)
+            } else if u < REPEATED_SHARE + BODY_SHARE {
+                with_body(rng)
+            } else {
+                documented(rng)
+            };
             let mut tokens = vec![id(BOS)];
             tokens.extend(words.iter().map(|w| id(w)));
             let mut mask = vec![false];
@@ -143,13 +166,16 @@ pub const CARD: CardSpec = CardSpec {
         word-level tokens (`def`, `(`, `self`, `,`, `):`, `\"\"\"`, `:param`, `:`, 110 parameter names from the paper's \
         list, 32 description nouns).",
     data_notes: &[
-        "Three quarters of the rows are documented functions: 3–6 parameters, a 2–4 word description, then at \
+        "45% of the rows are documented functions: 3–6 parameters, a 1–5 word description, then at \
          least two `:param name : word word` lines for consecutive parameters from the first, second or third on; every \
          name after `:param` is scored except the first (which the def does not determine). (With 1–2 words per \
          parameter and d_model 128 the model reached only 40% after 4000 steps: a fixed line length lets it find \
          the last documented name by position.)",
-        "A fifth are functions with a body that uses every parameter in order (`def f ( self , a , b ): return a + \
-         b`), every body name scored, over all 110 names.",
+        "25% are functions with a body that uses the parameters in order from a random one on (`def f ( self , a , \
+         b , c ): return b + c`), every body name after the first scored, over all 110 names. (Bodies that started \
+         at the first parameter let the model count positions instead of looking names up; it stalled at 25%.)",
+        "30% are 4–12 names in a random order, then the same names again, the second copy scored (the induction \
+         task over parameter names), so that looking a name up and copying what followed it is learnt early.",
         "Held out: the last 20 of the 110 names are never documented in training (they occur only in bodies). The \
          task's data (and so ACDC and `circuitscope eval`) documents only these, in the paper's shape: two \
          undocumented parameters, three matching ones, one more; three description words; two words per parameter.",
@@ -159,15 +185,19 @@ pub const CARD: CardSpec = CardSpec {
     analysis: ANALYSIS,
 };
 
-/// Trains, writes the model folder and its card.
-pub fn train(out: &Path, seed: u64, steps: Option<usize>) -> Result<f32> {
-    let vocab = vocabulary();
+/// Trains, writes the model folder and its card; with `card_only`, re-measures the model already
+/// in `out` and rewrites its card.
+pub fn train(out: &Path, seed: u64, steps: Option<usize>, card_only: bool) -> Result<f32> {
     let mut s = settings(seed);
-    s.steps = steps.unwrap_or(s.steps);
-    let fitted = fit(out, &config(), &vocab, &s, |rng, n| batch(&vocab, rng, n))?;
-    let model = LoadedModel::from_dir(out, &crate::device::cpu())?;
-    let card = task_card(&model, &CARD, &s, &fitted)?;
-    std::fs::write(out.join("card.md"), card).map_err(|e| crate::Error::Io(format!("card.md: {e}")))?;
+    let fitted = if card_only {
+        Fitted::read(out)?
+    } else {
+        let vocab = vocabulary();
+        s.steps = steps.unwrap_or(s.steps);
+        fit(out, &config(), &vocab, &s, |rng, n| batch(&vocab, rng, n))?
+    };
+    s.steps = fitted.steps();
+    write_card(out, &CARD, &s, &fitted)?;
     Ok(fitted.final_loss())
 }
 
@@ -197,6 +227,15 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_row_scores_its_second_copy_but_the_first_word() {
+        let (words, scored) = repeated(&mut Rng::new(4));
+        let k = words.len() / 2;
+        assert_eq!(words[..k], words[k..]);
+        assert_eq!(scored.iter().filter(|s| **s).count(), k - 1);
+        assert!(!scored[k - 1] && scored[k] && !scored[2 * k - 1]);
+    }
+
+    #[test]
     fn every_training_row_fits_the_context() {
         let vocab = vocabulary();
         let mut rng = Rng::new(9);
@@ -206,13 +245,22 @@ mod tests {
     }
 
     #[test]
-    fn bodies_score_the_positions_before_each_parameter_use() {
-        let (words, scored) = with_body(&mut Rng::new(3));
-        let text: Vec<&str> = words.iter().map(String::as_str).collect();
-        let r = text.iter().position(|w| *w == "return").unwrap();
-        for (t, s) in scored.iter().enumerate() {
-            let next_is_name = t + 1 < words.len() && t >= r && NAMES.contains(&text[t + 1]);
-            assert_eq!(*s, next_is_name, "{t}: {:?}", text.get(t + 1));
+    fn bodies_score_every_parameter_use_but_the_first_and_follow_the_def() {
+        let mut rng = Rng::new(3);
+        for _ in 0..50 {
+            let (words, scored) = with_body(&mut rng);
+            let text: Vec<&str> = words.iter().map(String::as_str).collect();
+            let r = text.iter().position(|w| *w == "return").unwrap();
+            let close = text.iter().position(|w| *w == "):").unwrap();
+            let def_args: Vec<&str> = text[5..close].iter().step_by(2).copied().collect();
+            for (t, s) in scored.iter().enumerate() {
+                let next_is_later_name = t > r + 1 && t + 1 < words.len() && NAMES.contains(&text[t + 1]);
+                assert_eq!(*s, next_is_later_name, "{t}: {:?}", text.get(t + 1));
+                if *s {
+                    let prev = def_args.iter().position(|a| *a == text[t - 1]).unwrap();
+                    assert_eq!(def_args[prev + 1], text[t + 1]);
+                }
+            }
         }
     }
 

@@ -57,6 +57,31 @@ impl Fitted {
     pub fn final_loss(&self) -> f32 {
         self.curve.last().map(|c| c.1).unwrap_or(f32::NAN)
     }
+
+    /// Steps the run took (the curve ends at the last step).
+    pub fn steps(&self) -> usize {
+        self.curve.last().map(|c| c.0 + 1).unwrap_or(0)
+    }
+
+    /// A finished run read back from its folder, to re-measure a model without retraining it:
+    /// the curve from `loss.csv`, the wall time from the card it wrote (NaN if there is none).
+    pub fn read(out: &Path) -> Result<Self> {
+        let csv = std::fs::read_to_string(out.join("loss.csv")).map_err(|e| Error::Io(format!("loss.csv: {e}")))?;
+        let curve = csv
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(','))
+            .map(|(s, l)| Ok((s.parse().map_err(|_| Error::Io(format!("loss.csv: {s}")))?, l.parse().unwrap_or(f32::NAN))))
+            .collect::<Result<Vec<_>>>()?;
+        let card = std::fs::read_to_string(out.join("card.md")).unwrap_or_default();
+        Ok(Self { curve, seconds: seconds_in_card(&card).unwrap_or(f64::NAN) })
+    }
+}
+
+/// The wall time a card records: "…; 412 s on two shared CPU cores".
+fn seconds_in_card(card: &str) -> Option<f64> {
+    let end = card.find(" s on two shared CPU cores")?;
+    card[..end].rsplit(' ').next()?.parse().ok()
 }
 
 /// Trains a model of `config` from seed `s.seed` on batches from `sample(rng, batch_size)` and
@@ -118,6 +143,12 @@ pub fn lookup(vocabulary: &[String]) -> impl Fn(&str) -> u32 + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_card_s_training_time_is_read_back() {
+        assert_eq!(seconds_in_card("- Seed 0, 3000 Adam steps; 412 s on two shared CPU cores.\n"), Some(412.0));
+        assert_eq!(seconds_in_card("no card"), None);
+    }
 
     #[test]
     fn padding_extends_rows_and_never_scores_the_padding() {

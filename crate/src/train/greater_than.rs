@@ -4,12 +4,11 @@
 
 use std::path::Path;
 
-use super::fit::{Batch, FitSettings, fit, lookup};
-use super::task_card::{CardSpec, task_card};
+use super::fit::{Batch, FitSettings, Fitted, fit, lookup};
+use super::task_card::{CardSpec, write_card};
 use crate::analysis::attention::Probe;
 use crate::data::AcdcData;
 use crate::error::Result;
-use crate::model::LoadedModel;
 use crate::model::config::{ActFn, AttentionDir, ModelConfig, NormalizationType, PositionalEmbeddingType};
 use crate::rng::Rng;
 use crate::tasks::greater_than::{self, YY_INDEX, YearPrompt, two_digits};
@@ -70,7 +69,8 @@ fn batch(vocab: &[String], rng: &mut Rng, size: usize) -> Batch {
     Batch::padded(rows, 0)
 }
 
-/// From the last position: to the start year's two digits, its century, the noun, `<bos>`, itself.
+/// From the last position to each word of the template that might matter, and from "to" back
+/// to the start year (a second route: read the year where it ends, move it later).
 fn probes(data: &AcdcData) -> Vec<Probe> {
     let end = data.seq_len() - 1;
     let pairs = |k: usize| (0..data.rows()).map(|r| (r, end, k)).collect();
@@ -78,12 +78,32 @@ fn probes(data: &AcdcData) -> Vec<Probe> {
         Probe { name: "END → start YY".into(), pairs: pairs(YY_INDEX + 1) },
         Probe { name: "END → start century".into(), pairs: pairs(YY_INDEX) },
         Probe { name: "END → noun".into(), pairs: pairs(2) },
-        Probe { name: "END → `<bos>`".into(), pairs: pairs(0) },
+        Probe { name: "END → first \"year\"".into(), pairs: pairs(YY_INDEX - 1) },
+        Probe { name: "END → \"to\"".into(), pairs: pairs(YY_INDEX + 2) },
+        Probe { name: "END → last \"year\"".into(), pairs: pairs(end - 1) },
         Probe { name: "END → END".into(), pairs: pairs(end) },
+        Probe { name: "END → `<bos>`".into(), pairs: pairs(0) },
+        Probe { name: "\"to\" → start YY".into(), pairs: (0..data.rows()).map(|r| (r, YY_INDEX + 2, YY_INDEX + 1)).collect() },
     ]
 }
 
-const ANALYSIS: &str = "(to be written after the first training run)";
+/// Written from the card of the seed-0 model (the tables above it reproduce for that seed).
+const ANALYSIS: &str = "**Reading the start year.** Head A0.3 is the year reader: from the last token it puts 0.99 of its \
+attention on the start year's two digits, and 0.95 from \"to\", the token right after them; A0.0 reads them from \"to\" \
+too (0.93) and A0.1 partly from the end (0.41), while A0.0 and A0.2 look from the end at the two \"year\" tokens. The \
+largest effects ACDC measures are A0.3's value and key inputs from the embedding: when it tested them, removing either \
+would have cost about 0.4 of the full model's 0.93 probability difference. The value carries which digits; the key \
+finds them (the corrupted \"01\" is another token, so both change).\n\n\
+**Comparing.** No head compares two numbers: MLPs do, on the digits the heads moved, and two routes reach the logits. \
+A0.3 → MLP 0 at the end, then MLP 0 and MLP 1 → logits; and A1.2 (A1.3 less so), which attends from the end to \"to\" \
+(0.79), where layer 0 and MLP 0 have already processed the year, and writes to the logits directly (removing A1.2 → \
+logits would have cost 0.35). This is the shape of GPT-2's greater-than circuit (Hanna et al. 2023): attention brings \
+the YY token to the end, MLPs turn it into a boundary over the 100 two-digit tokens.\n\n\
+**How ACDC's circuit matches.** Everything the attention table points at is in the circuit: A0.3, A1.2, both MLPs. \
+It also keeps all four layer-0 heads and A1.3, each of whose edges moves the metric by 0.01–0.2, and it drops A1.0 \
+and A1.1, whose attention goes nowhere in particular. The circuit is small at the top (A0.3 and A1.2 carry most of \
+the effect) but distributed below it: a model this small spreads the year over several heads, and ACDC keeps every \
+one that carries more than τ = 0.01. The circuit keeps a probability difference of 0.82 of the full model's 0.93.";
 
 pub const CARD: CardSpec = CardSpec {
     id: "greater-than",
@@ -105,15 +125,19 @@ pub const CARD: CardSpec = CardSpec {
     analysis: ANALYSIS,
 };
 
-/// Trains, writes the model folder and its card.
-pub fn train(out: &Path, seed: u64, steps: Option<usize>) -> Result<f32> {
-    let vocab = vocabulary();
+/// Trains, writes the model folder and its card; with `card_only`, re-measures the model already
+/// in `out` and rewrites its card.
+pub fn train(out: &Path, seed: u64, steps: Option<usize>, card_only: bool) -> Result<f32> {
     let mut s = settings(seed);
-    s.steps = steps.unwrap_or(s.steps);
-    let fitted = fit(out, &config(), &vocab, &s, |rng, n| batch(&vocab, rng, n))?;
-    let model = LoadedModel::from_dir(out, &crate::device::cpu())?;
-    let card = task_card(&model, &CARD, &s, &fitted)?;
-    std::fs::write(out.join("card.md"), card).map_err(|e| crate::Error::Io(format!("card.md: {e}")))?;
+    let fitted = if card_only {
+        Fitted::read(out)?
+    } else {
+        let vocab = vocabulary();
+        s.steps = steps.unwrap_or(s.steps);
+        fit(out, &config(), &vocab, &s, |rng, n| batch(&vocab, rng, n))?
+    };
+    s.steps = fitted.steps();
+    write_card(out, &CARD, &s, &fitted)?;
     Ok(fitted.final_loss())
 }
 

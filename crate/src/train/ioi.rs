@@ -8,12 +8,11 @@
 
 use std::path::Path;
 
-use super::fit::{Batch, FitSettings, fit, lookup};
-use super::task_card::{CardSpec, task_card};
+use super::fit::{Batch, FitSettings, Fitted, fit, lookup};
+use super::task_card::{CardSpec, write_card};
 use crate::analysis::attention::Probe;
 use crate::data::AcdcData;
 use crate::error::Result;
-use crate::model::LoadedModel;
 use crate::model::config::{ActFn, AttentionDir, ModelConfig, NormalizationType, PositionalEmbeddingType};
 use crate::rng::Rng;
 use crate::tasks::ioi::{self, BODIES, INTROS, IoiPrompt, NAMES, OBJECTS, PLACES, fill};
@@ -34,12 +33,12 @@ pub const STORIES: [&str; 5] = [
     "Then , {X} went to the {P} . Later , a friend said goodbye to {X} .",
 ];
 /// Share of training rows that are stories.
-const STORY_SHARE: f64 = 0.3;
+const STORY_SHARE: f64 = 0.4;
 
 /// `<bos>`, `[UNK]`, `<pad>`, the template and story words, names, places, objects.
 pub fn vocabulary() -> Vec<String> {
     let mut v: Vec<String> = [BOS, UNK, PAD].iter().map(|w| w.to_string()).collect();
-    let extra = STORIES.iter().chain(&["a friend , the friend"]).flat_map(|s| s.split_whitespace()).map(String::from);
+    let extra = STORIES.iter().chain(&[PAIR, "a friend , the friend"]).flat_map(|s| s.split_whitespace()).map(String::from);
     for w in ioi::template_words().into_iter().chain(extra) {
         if !w.starts_with('{') && !v.contains(&w) {
             v.push(w);
@@ -72,23 +71,52 @@ pub fn config() -> ModelConfig {
     }
 }
 
-/// A one-name row in words and the name: half plain stories, half training templates in which
-/// the other party is "a friend" ("When Zoe and a friend went to the store , the friend gave a
-/// drink to" → Zoe). The latter put every name, held out or not, where IOI's answer goes, with
-/// nothing to choose between.
-fn one_name(rng: &mut Rng) -> (Vec<String>, &'static str) {
-    let x = NAMES[rng.below(NAMES.len())];
-    let (p, o) = (PLACES[rng.below(PLACES.len())], OBJECTS[rng.below(OBJECTS.len())]);
-    if rng.below(2) == 0 {
-        return (fill(STORIES[rng.below(STORIES.len())], x, x, x, p, o), x);
+/// Two names said twice in the same order ("Zoe and Leo went to the park . Later , Zoe and Leo
+/// bought a ring ."); only the second "Leo" is scored, which takes telling the two names apart but
+/// no IOI choice (after "Zoe and" comes whoever came after Zoe before).
+pub const PAIR: &str = "{X} and {Y} went to the {P} . Later , {X} and {Y} bought a {O} .";
+
+/// A name for a row without an IOI choice: a held-out one a quarter of the time, so that each
+/// held-out name is trained about as often as a training name, which also occurs in IOI rows.
+/// (Drawn uniformly from all 300, held-out names were seen a third as often, and held-out accuracy
+/// stayed at 94–96%.)
+fn name(rng: &mut Rng) -> &'static str {
+    if rng.below(4) == 0 {
+        let held = Split::HeldOut.of(&NAMES, ioi::N_TRAIN_NAMES);
+        held[rng.below(held.len())]
+    } else {
+        NAMES[rng.below(NAMES.len())]
     }
-    let templates = ioi::templates(Split::Train);
-    let (intro, body) = templates[rng.below(templates.len())];
-    let (a, b) = if rng.below(2) == 0 { (x, "a friend") } else { ("a friend", x) };
-    let mut words = fill(INTROS[intro], a, b, "the friend", p, o);
-    words.extend(fill(BODIES[body], a, b, "the friend", p, o));
-    words.push(x.to_string());
-    (words, x)
+}
+
+/// A row without an IOI choice, in words, and the name to score where it is repeated (for a pair,
+/// its second occurrence only): a third each of plain stories, training templates in which the
+/// other party is "a friend" ("When Zoe and a friend went to the store , the friend gave a drink
+/// to" → Zoe), and pairs.
+fn other_sentence(rng: &mut Rng) -> (Vec<String>, &'static str) {
+    let x = name(rng);
+    let (p, o) = (PLACES[rng.below(PLACES.len())], OBJECTS[rng.below(OBJECTS.len())]);
+    match rng.below(3) {
+        0 => (fill(STORIES[rng.below(STORIES.len())], x, x, x, p, o), x),
+        1 => {
+            let templates = ioi::templates(Split::Train);
+            let (intro, body) = templates[rng.below(templates.len())];
+            let (a, b) = if rng.below(2) == 0 { (x, "a friend") } else { ("a friend", x) };
+            let mut words = fill(INTROS[intro], a, b, "the friend", p, o);
+            words.extend(fill(BODIES[body], a, b, "the friend", p, o));
+            words.push(x.to_string());
+            (words, x)
+        }
+        _ => {
+            let y = loop {
+                let y = name(rng);
+                if y != x {
+                    break y;
+                }
+            };
+            (fill(PAIR, x, y, x, p, o), y)
+        }
+    }
 }
 
 /// A training batch: IOI prompts with their answer (only it scored), and one-name rows (the
@@ -99,7 +127,7 @@ fn batch(vocab: &[String], rng: &mut Rng, size: usize) -> Batch {
         .map(|_| {
             let mut tokens = vec![id(BOS)];
             if rng.uniform() < STORY_SHARE {
-                let (words, x) = one_name(rng);
+                let (words, x) = other_sentence(rng);
                 tokens.extend(words.iter().map(|w| id(w)));
                 // Only the repeated mention is scored (a copy): scoring every word would drown the
                 // IOI answers, one per sentence, in story words.
@@ -165,15 +193,19 @@ pub const CARD: CardSpec = CardSpec {
     analysis: ANALYSIS,
 };
 
-/// Trains, writes the model folder and its card.
-pub fn train(out: &Path, seed: u64, steps: Option<usize>) -> Result<f32> {
-    let vocab = vocabulary();
+/// Trains, writes the model folder and its card; with `card_only`, re-measures the model already
+/// in `out` and rewrites its card.
+pub fn train(out: &Path, seed: u64, steps: Option<usize>, card_only: bool) -> Result<f32> {
     let mut s = settings(seed);
-    s.steps = steps.unwrap_or(s.steps);
-    let fitted = fit(out, &config(), &vocab, &s, |rng, n| batch(&vocab, rng, n))?;
-    let model = LoadedModel::from_dir(out, &crate::device::cpu())?;
-    let card = task_card(&model, &CARD, &s, &fitted)?;
-    std::fs::write(out.join("card.md"), card).map_err(|e| crate::Error::Io(format!("card.md: {e}")))?;
+    let fitted = if card_only {
+        Fitted::read(out)?
+    } else {
+        let vocab = vocabulary();
+        s.steps = steps.unwrap_or(s.steps);
+        fit(out, &config(), &vocab, &s, |rng, n| batch(&vocab, rng, n))?
+    };
+    s.steps = fitted.steps();
+    write_card(out, &CARD, &s, &fitted)?;
     Ok(fitted.final_loss())
 }
 
@@ -182,22 +214,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ioi_rows_score_the_answer_and_stories_never_hold_two_names() {
+    fn ioi_rows_score_the_name_said_once_and_other_rows_score_a_repeat_without_a_choice() {
         let vocab = vocabulary();
-        let b = batch(&vocab, &mut Rng::new(0), 64);
+        let b = batch(&vocab, &mut Rng::new(0), 128);
         let is_name = |t: &u32| NAMES.contains(&vocab[*t as usize].as_str());
+        let mut kinds = [0; 3];
         for (row, mask) in b.tokens.iter().zip(&b.mask) {
-            let names: Vec<&u32> = row.iter().filter(|t| is_name(t)).collect();
+            let names: Vec<u32> = row.iter().copied().filter(|t| is_name(t)).collect();
             assert_eq!(mask.iter().filter(|m| **m).count(), 1);
             let t = mask.iter().position(|m| *m).unwrap();
+            let answer = row[t + 1];
+            assert_eq!(answer, *names.last().unwrap(), "the scored word is the last name");
             if names.windows(2).all(|w| w[0] == w[1]) {
-                assert!(is_name(&row[t + 1]) && row[..=t].contains(&row[t + 1]), "a story scores its repeated name");
+                kinds[0] += 1; // one name: a story or "a friend"
+            } else if names.len() == 4 && names[0] == names[2] && names[1] == names[3] {
+                kinds[1] += 1; // a pair said twice: the second name follows the first again
             } else {
+                kinds[2] += 1;
                 assert_eq!(names.len(), 4, "IO, S, S, then the answer");
-                assert_eq!(row[t + 1], *names[3]);
-                assert_eq!(row[..=t].iter().filter(|x| **x == row[t + 1]).count(), 1, "the answer is the name said once");
+                assert_eq!(row[..=t].iter().filter(|x| **x == answer).count(), 1, "the answer is the name said once");
             }
         }
+        assert!(kinds.iter().all(|&k| k > 0), "{kinds:?}");
     }
 
     #[test]

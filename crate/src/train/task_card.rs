@@ -58,6 +58,13 @@ fn eval_table(rows: &[(&str, &Evaluation)]) -> String {
     md
 }
 
+/// Loads the model just written to `out`, measures it and writes `out/card.md`.
+pub fn write_card(out: &std::path::Path, spec: &CardSpec, s: &FitSettings, fitted: &Fitted) -> Result<()> {
+    let model = LoadedModel::from_dir(out, &crate::device::cpu())?;
+    let card = task_card(&model, spec, s, fitted)?;
+    std::fs::write(out.join("card.md"), card).map_err(|e| crate::Error::Io(format!("card.md: {e}")))
+}
+
 /// Measures `model` and returns its card as Markdown.
 pub fn task_card(model: &LoadedModel, spec: &CardSpec, s: &FitSettings, fitted: &Fitted) -> Result<String> {
     let task: Task = tasks::find(spec.task)?;

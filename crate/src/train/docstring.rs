@@ -5,6 +5,13 @@
 //! order from a random one on (`return b + c`, every name but the first scored) over all 110
 //! names; and induction rows over the names (a random run of names, repeated). Bodies and induction
 //! rows are where the held-out names are learnt: they are never documented in training.
+//!
+//! Status: not shipped. In 6000 steps (about 7 minutes) no variant tried here gets past the
+//! plateau before a 4-layer attention-only model learns to look names up: the best reached 40% on
+//! the paper's prompt shape by counting positions, and with position shortcuts removed even the
+//! induction rows alone stay at a loss near 1.8 after 2000 steps (1.0 with 2 layers or lr 5e-3),
+//! where `induction-2l` is at 0.2. Finding a recipe that learns within the time budget is the
+//! open debt here.
 
 use std::path::Path;
 
@@ -19,7 +26,7 @@ use crate::tasks::docstring::{self, ARG_DESC_WORDS, N_TRAIN_NAMES, NAMES, NOUNS,
 use crate::tasks::words::{BOS, PAD, UNK, owned};
 
 pub fn settings(seed: u64) -> FitSettings {
-    FitSettings { seed, steps: 6000, batch: 32, lr: 2e-3 }
+    FitSettings { seed, steps: 6000, batch: 32, lr: 5e-3 }
 }
 
 const BODY_SHARE: f64 = 0.25;

@@ -53,8 +53,8 @@ pub fn config() -> ModelConfig {
         model_name: "ioi".into(),
         n_layers: 4,
         n_heads: 4,
-        d_model: 64,
-        d_head: 16,
+        d_model: 128,
+        d_head: 32,
         d_mlp: Some(256),
         d_vocab: vocabulary().len(),
         d_vocab_out: None,
@@ -146,10 +146,10 @@ fn batch(vocab: &[String], rng: &mut Rng, size: usize) -> Batch {
     Batch::padded(rows, id(PAD))
 }
 
-/// The classic IOI attention patterns: from the end to IO and S, from S2 back to S1 (duplicate
-/// token heads) and to the token after S1 (induction heads).
+/// The classic IOI attention patterns: from the end to IO and S, from S2 to IO, back to S1
+/// (duplicate token heads) and to the token after S1 (induction heads).
 fn probes(data: &AcdcData) -> Vec<Probe> {
-    let mut p: Vec<Probe> = ["END → IO", "END → S1", "END → S2", "S2 → S1", "S2 → S1+1"]
+    let mut p: Vec<Probe> = ["END → IO", "END → S1", "END → S2", "S2 → IO", "S2 → S1", "S2 → S1+1"]
         .iter()
         .map(|n| Probe { name: n.to_string(), pairs: vec![] })
         .collect();
@@ -159,34 +159,56 @@ fn probes(data: &AcdcData) -> Vec<Probe> {
         let (io, s) = (correct[r].ids()[0], wrong[r].ids()[0]);
         let at = |id: u32, nth: usize| row[..=end].iter().enumerate().filter(|(_, t)| **t == id).nth(nth).map(|(i, _)| i);
         let (Some(i), Some(s1), Some(s2)) = (at(io, 0), at(s, 0), at(s, 1)) else { continue };
-        for (probe, q, k) in [(0, end, i), (1, end, s1), (2, end, s2), (3, s2, s1), (4, s2, s1 + 1)] {
+        for (probe, q, k) in [(0, end, i), (1, end, s1), (2, end, s2), (3, s2, i), (4, s2, s1), (5, s2, s1 + 1)] {
             p[probe].pairs.push((r, q, k));
         }
     }
     p
 }
 
-const ANALYSIS: &str = "(to be written after the first training run)";
+/// Written from the card of the seed-0 model (the tables above it reproduce for that seed).
+const ANALYSIS: &str = "**Two steps, at two positions.** The heads split cleanly by layer. From the last token (END), \
+the heads of layers 0–1 but A0.1 spread their attention evenly over the two names of the intro (about 0.5 on IO and \
+0.5 on S1; A0.2 0.3 on each), and every head of layers 2–3 looks at S2, the repeated name, with 0.88–0.98. The work happens at S2: there the \
+layer-1 heads A1.0, A1.1, A1.3 (and A1.2) attend to IO (0.65–0.83) and hardly to S1 (about 0.1), although S1 is the \
+very word they stand on. That is an anti-duplicate lookup, \"the intro name that is not me\". Layers 2–3 then carry \
+the result from S2 to the end and write IO into the logits. So this model picks out the indirect object where the \
+subject is repeated, not at the end as GPT-2 does (there duplicate-token and S-inhibition heads steer name movers \
+away from S): the ingredients, noticing the repeated name and moving a name to the output, are the same; where they \
+happen is not.\n\n\
+**What ACDC finds.** At the default τ = 0.1 ACDC keeps 120 of 527 edges, and the circuit keeps a logit difference of \
+5.26 of the full model's 6.80 on its 50 rows. The largest effects are the layer-1 heads' query, key and value inputs \
+(removing one costs 1.5–2.1 of logit difference when ACDC tests it), the embedding into the layer-0 heads' values \
+that feed them, and the direct paths of all eight layer-2/3 heads to the logits (0.3–0.6 each). That is the hand \
+analysis: an anti-duplicate step in layer 1 fed by layer 0, then eight movers.\n\n\
+**Distributed, honestly.** No single head is the circuit: eight movers share one job, and the layer-1 step is spread \
+over four heads fed by all four layer-0 heads and the embedding. This is also where ACDC's greedy pruning shows its \
+limit: at τ = 0.3 each of many parallel paths costs less than τ when it is tested, ACDC removes them one after \
+another, and the 22-edge circuit it returns has lost the behaviour (logit difference 0.19). On a model like this the \
+threshold has to sit below the effect of one redundant path.";
 
 pub const CARD: CardSpec = CardSpec {
     id: "ioi",
     task: "ioi",
-    summary: "A 4-layer transformer with MLPs (4 heads per layer, d_model 64, d_head 16, d_mlp 256, LayerNorm, learned \
-        positions) trained here on indirect-object sentences in the style of Wang et al. (2022): \"When Mary and John \
-        went to the store , John gave a drink to\" → Mary, in both name orders (ABBA, BABA), with 35 templates built \
-        from 7 intros × 5 bodies, 300 first names, 8 places and 8 objects; word-level vocabulary.",
+    summary: "A 4-layer transformer with MLPs (4 heads per layer, d_model 128, d_head 32, d_mlp 256, LayerNorm, learned \
+        positions; 527 edges) trained here on indirect-object sentences in the style of Wang et al. (2022): \"When Mary \
+        and John went to the store , John gave a drink to\" → Mary, in both name orders (ABBA, BABA), with 35 \
+        templates built from 7 intros × 5 bodies, 300 first names, 8 places and 8 objects; word-level vocabulary.",
     data_notes: &[
         "Held out of the IOI sentences: the last 20 of the 300 names (Iris, Leo, Nina, Oscar, Ruth, Steve, Tina, \
          Victor, Wendy, Zoe, Hugo, Ada, Felix, Mona, Otto, Rita, Seth, Uma, Walt, Yara) and 7 of the 35 intro–body \
          templates (one per intro, every body at least once). The task's data (and so ACDC and `circuitscope eval`) \
          uses only held-out names and held-out templates.",
-        "30% of the training rows have one name, drawn from all 300, its repeated mention scored: half are short \
-         stories (\"Zoe went to the park . Later , a friend said goodbye to Zoe .\"), half are training templates \
-         whose other party is \"a friend\" (\"When Zoe and a friend went to the store , the friend gave a drink to \
-         Zoe\"). A word-level model can only output a name it has been trained to output; these rows teach that \
-         for the held-out names without ever showing them beside another name. (With stories alone, held-out \
-         accuracy was 64–75%: the names were copied in stories but not by the heads that answer IOI.)",
-        "In IOI sentences only the answer is scored.",
+        "60% of the training rows are IOI sentences with training names and templates; only the answer is scored.",
+        "40% are sentences without an IOI choice, the repeated name scored, their names drawn from all 300 (held-out \
+         ones a quarter of the time): short one-name stories (\"Zoe went to the park . Later , a friend said goodbye \
+         to Zoe .\"), training templates whose other party is \"a friend\" (\"When Zoe and a friend went to the store \
+         , the friend gave a drink to Zoe\"), and a pair said twice (\"Zoe and Leo went to the park . Later , Zoe and \
+         Leo …\", the second Leo scored). A word-level model can only read and write a name it was trained on; these \
+         teach the held-out names without ever asking the IOI question about them.",
+        "How the held-out accuracy got here: 30 training names, stories only: 64–75% (the model fitted its weights to \
+         the names it saw); 120 names: 90%; 280 names at d_model 64: 94–96%; d_model 128: 95.5–99% on five seeds of \
+         the task's data.",
     ],
     train_examples: ioi::examples,
     probes,

@@ -4,22 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { assertSameCircuit, cliAcdc, waitRun } from './acdc.mjs';
-import { DEFAULT_MODEL, launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { DEFAULT_MODEL, openPage, pageSession, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = pageSession();
 
 // Not all defaults, so that every input is seen to reach the run.
 const SETTINGS = {
@@ -36,7 +25,7 @@ const SETTINGS = {
 test('the exported circuit.json equals the CLI’s', { timeout: 300_000 }, async () => {
   const s = SETTINGS;
   const query = `?backend=cpu&autorun=1&speed=max&model=${s.model}&task=${s.task}&tau=${s.tau}&metric=${s.metric}&ablation=${s.ablation}&seed=${s.seed}&indices=${s.indicesMode}&names=${s.namesMode}`;
-  const page = await openPage(browser.context, `${server.url}${query}`, 'acdc-cli');
+  const page = await openPage(session.browser.context, `${session.server.url}${query}`, 'acdc-cli');
   const expected = cliAcdc(s);
   await waitRun(page, (r) => r.phase === 'done', 180_000, 'the page’s run');
   await screenshot(page, 'acdc-cli');

@@ -8,26 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { waitRun } from './acdc.mjs';
-import { DEFAULT_MODEL, launchBrowser, MODELS_DIR, openPage, screenshot, startServer, waitSettled } from './harness.mjs';
+import { DEFAULT_MODEL, MODELS_DIR, openPage, pageSession, screenshot, waitSettled } from './harness.mjs';
 
-let server;
-let browser;
+const session = pageSession();
 let temp;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   temp = mkdtempSync(join(tmpdir(), 'circuitscope-acdc-errors-'));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
 test('an unknown model and a corrupt weights file are shown; the default still runs', { timeout: 240_000 }, async () => {
-  const page = await openPage(browser.context, `${server.url}?backend=cpu&speed=max&model=no-such-model&tau=0.1`, 'acdc-errors');
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu&speed=max&model=no-such-model&tau=0.1`, 'acdc-errors');
   const error = page.getByTestId('error');
   assert.match(await error.locator('.error-message').innerText(), /unknown model "no-such-model"/);
   assert.match(await error.locator('.error-hint').innerText(), new RegExp(DEFAULT_MODEL));

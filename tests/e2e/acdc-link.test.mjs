@@ -1,21 +1,10 @@
 // "Copy link" puts every input in the URL, and opening that link restores them.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { test } from 'node:test';
+import { openPage, pageSession } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = pageSession();
 
 /** @param {import('playwright-core').Page} page */
 async function readForm(page) {
@@ -34,7 +23,7 @@ async function readForm(page) {
 }
 
 test('a copied link reproduces the same settings', { timeout: 180_000 }, async () => {
-  const page = await openPage(browser.context, `${server.url}?backend=cpu`, 'copy-link');
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu`, 'copy-link');
   await page.getByTestId('tau').fill('0.2');
   await page.getByTestId('tau').press('Enter');
   await page.getByTestId('metric').selectOption('nll');
@@ -61,7 +50,7 @@ test('a copied link reproduces the same settings', { timeout: 180_000 }, async (
   }
   await page.close();
 
-  const reopened = await openPage(browser.context, link, 'copy-link-reopened');
+  const reopened = await openPage(session.browser.context, link, 'copy-link-reopened');
   assert.deepEqual(await readForm(reopened), chosen);
   assert.equal(await reopened.getByTestId('backend').getAttribute('data-backend'), 'cpu', 'the backend choice travels too');
   await reopened.close();

@@ -4,26 +4,15 @@
 // One WebGPU run checks that the GPU path prunes too.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { assertAllLocal, readRun, waitRun } from './acdc.mjs';
-import { DEFAULT_MODEL, launchBrowser, openPage, screenshot, startServer } from './harness.mjs';
+import { DEFAULT_MODEL, openPage, pageSession, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = pageSession();
 
 test('the default run prunes live; pause holds, step tests one edge', { timeout: 240_000 }, async () => {
-  browser.requests.length = 0;
-  const page = await openPage(browser.context, `${server.url}?backend=cpu&autorun=1`, 'acdc-live');
+  session.browser.requests.length = 0;
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu&autorun=1`, 'acdc-live');
   // The defaults: the default model and its first task with the task's τ.
   assert.equal(await page.getByTestId('model-select').inputValue(), DEFAULT_MODEL);
   assert.equal(await page.getByTestId('task').inputValue(), 'induction');
@@ -80,11 +69,11 @@ test('the default run prunes live; pause holds, step tests one edge', { timeout:
   await page.emulateMedia({ colorScheme: 'dark' });
   await screenshot(page, 'acdc-dark');
   await page.close();
-  assertAllLocal(browser.requests);
+  assertAllLocal(session.browser.requests);
 });
 
 test('on WebGPU a run starts and prunes edges', { timeout: 300_000 }, async (t) => {
-  const page = await openPage(browser.context, `${server.url}?autorun=1&speed=1`, 'acdc-webgpu', 240_000);
+  const page = await openPage(session.browser.context, `${session.server.url}?autorun=1&speed=1`, 'acdc-webgpu', 240_000);
   const backend = await page.getByTestId('backend').getAttribute('data-backend');
   if (backend !== 'webgpu') {
     await page.close();

@@ -3,28 +3,17 @@
 // pausing when scrolled away; and the app's chrome-less ?embed=1 view.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { assertAllLocal, readRun, waitRun } from './acdc.mjs';
-import { launchBrowser, screenshot, startServer } from './harness.mjs';
+import { pageSession, screenshot } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = pageSession();
 
 test('the embed example page runs two widgets', { timeout: 240_000 }, async () => {
-  browser.requests.length = 0;
-  const page = await browser.context.newPage();
+  session.browser.requests.length = 0;
+  const page = await session.browser.context.newPage();
   await page.setViewportSize({ width: 900, height: 700 });
-  await page.goto(`${server.url}embed-example.html?backend=cpu`);
+  await page.goto(`${session.server.url}embed-example.html?backend=cpu`);
   const widgets = page.locator('circuit-playground');
   assert.equal(await widgets.count(), 2);
   const [first, second] = [widgets.nth(0), widgets.nth(1)];
@@ -45,12 +34,12 @@ test('the embed example page runs two widgets', { timeout: 240_000 }, async () =
   assert.equal(Number(await second.getByTestId('tau').inputValue()), 0.5, 'each widget keeps its own τ');
   await screenshot(page, 'embed-second');
   await page.close();
-  assertAllLocal(browser.requests);
+  assertAllLocal(session.browser.requests);
 });
 
 test('?embed=1 shows the app without its chrome', { timeout: 120_000 }, async () => {
-  const page = await browser.context.newPage();
-  await page.goto(`${server.url}?embed=1&backend=cpu`);
+  const page = await session.browser.context.newPage();
+  await page.goto(`${session.server.url}?embed=1&backend=cpu`);
   await page.waitForSelector('[data-testid="status"][data-state="ready"]', { timeout: 90_000 });
   assert.equal(await page.locator('h1').count(), 0, 'no page header');
   assert.equal(await page.getByTestId('prompt').count(), 0, 'no prompt panel');

@@ -9,31 +9,25 @@ import {
   assertSameTop,
   choosePrompt,
   fetchIndex,
-  launchBrowser,
   MODELS_DIR,
   openPage,
+  pageSession,
   predictOnPage,
   screenshot,
-  startServer,
   testModel,
   waitSettled,
 } from './harness.mjs';
 
-let server;
-let browser;
+const session = pageSession();
 let model;
 let temp;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  model = testModel(await fetchIndex(server.url));
+  model = testModel(await fetchIndex(session.server.url));
   temp = mkdtempSync(join(tmpdir(), 'circuitscope-weights-'));
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
@@ -44,7 +38,7 @@ test('a truncated weights file is refused and the loaded model still predicts', 
   const corrupt = join(temp, 'model.safetensors');
   writeFileSync(corrupt, weights.subarray(0, Math.floor(weights.length / 2)));
 
-  const page = await openPage(browser.context, `${server.url}?backend=cpu&model=${model.id}`, 'corrupt-weights');
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu&model=${model.id}`, 'corrupt-weights');
   await page.getByTestId('weights-file').setInputFiles(corrupt);
   const error = page.getByTestId('error');
   await error.waitFor({ state: 'visible', timeout: 120_000 });
@@ -63,7 +57,7 @@ test('a truncated weights file is refused and the loaded model still predicts', 
 test('a prompt the tokenizer refuses shows an error, then a good prompt works', { timeout: 300_000 }, async (t) => {
   if (!model) return t.skip('models/index.json lists no model with a tokenizer');
   const { prompt, expected } = choosePrompt(model.id);
-  const page = await openPage(browser.context, `${server.url}?backend=cpu&model=${model.id}`, 'bad-prompt');
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu&model=${model.id}`, 'bad-prompt');
   // Thousands of words (longer than any n_ctx, even with an unknown-token
   // fallback) of characters no small vocabulary has.
   const bad = Array(4000).fill('\u{1F9EA}\u2603').join(' ');

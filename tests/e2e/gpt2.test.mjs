@@ -16,12 +16,11 @@ import {
   assertSameTop,
   choosePrompt,
   CLI_PATH,
-  launchBrowser,
   openPage,
+  pageSession,
   predictOnPage,
   ROOT,
   screenshot,
-  startServer,
   TOP_K,
   waitSettled,
 } from './harness.mjs';
@@ -38,8 +37,7 @@ const CONFIG = {
   n_embd: 64,
 };
 
-let server;
-let browser;
+const session = pageSession();
 let temp;
 /** The checkpoint's bytes, and the CLI's prediction for PROMPT on it. */
 let weights;
@@ -48,31 +46,27 @@ let reference;
 const hits = { weights: 0, config: 0 };
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
   temp = mkdtempSync(join(tmpdir(), 'circuitscope-gpt2-'));
   weights = randomGpt2(CONFIG, 1234);
   writeFileSync(join(temp, 'model.safetensors'), weights);
   writeFileSync(join(temp, 'config.json'), JSON.stringify(CONFIG));
   copyFileSync(join(ROOT, 'models/gpt2/tokenizer.json'), join(temp, 'tokenizer.json'));
   reference = cliPredict(temp, PROMPT);
-  await serveGpt2(browser.context);
+  await serveGpt2(session.browser.context);
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
   if (temp) rmSync(temp, { recursive: true, force: true });
 });
 
 test('GPT-2 loads only on request, with progress, predicts, and comes from the cache the second time', { timeout: 300_000 }, async () => {
-  browser.requests.length = 0;
-  const page = await openPage(browser.context, `${server.url}?backend=cpu`, 'gpt2-load');
+  session.browser.requests.length = 0;
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu`, 'gpt2-load');
   hits.weights = hits.config = 0;
   const panel = page.locator('[data-model="gpt2"]');
   assert.equal(await panel.getByTestId('remote-url').inputValue(), GPT2_URL);
   assert.equal(await panel.getByTestId('remote-cache').getAttribute('data-cached'), 'false');
-  assert.ok(!browser.requests.some((u) => u.startsWith(GPT2_URL)), 'the weights were fetched before anyone asked');
+  assert.ok(!session.browser.requests.some((u) => u.startsWith(GPT2_URL)), 'the weights were fetched before anyone asked');
 
   await panel.getByTestId('remote-load').click();
   await waitSettled(page);
@@ -116,7 +110,7 @@ test('GPT-2 loads only on request, with progress, predicts, and comes from the c
   await page.close();
 
   // A second page: the same URL is read from the cache, and the network is not asked.
-  const second = await openPage(browser.context, `${server.url}?backend=cpu`, 'gpt2-cached');
+  const second = await openPage(session.browser.context, `${session.server.url}?backend=cpu`, 'gpt2-cached');
   const panel2 = second.locator('[data-model="gpt2"]');
   assert.equal(await panel2.getByTestId('remote-cache').getAttribute('data-cached'), 'true');
   await panel2.getByTestId('remote-load').click();
@@ -131,7 +125,7 @@ test('GPT-2 loads only on request, with progress, predicts, and comes from the c
   await second.close();
 
   // A link to the model opens it from the cache, without asking the network either.
-  const linked = await openPage(browser.context, `${server.url}?backend=cpu&model=gpt2`, 'gpt2-link');
+  const linked = await openPage(session.browser.context, `${session.server.url}?backend=cpu&model=gpt2`, 'gpt2-link');
   await linked.waitForSelector('[data-testid="status"][data-state="ready"]:has-text("gpt2")', { timeout: 60_000 });
   assert.equal(await visibleError(linked), null);
   assert.equal(hits.weights, 1);
@@ -143,12 +137,12 @@ test('GPT-2 loads only on request, with progress, predicts, and comes from the c
   await linked.waitForSelector('[data-model="gpt2"] [data-testid="remote-cache"][data-cached="false"]');
   await linked.close();
 
-  const outside = browser.requests.filter((u) => !/^(https?:\/\/(127\.0\.0\.1|localhost)[:/]|data:|blob:)/.test(u));
+  const outside = session.browser.requests.filter((u) => !/^(https?:\/\/(127\.0\.0\.1|localhost)[:/]|data:|blob:)/.test(u));
   assert.deepEqual([...new Set(outside)], [GPT2_URL], 'the only outside URL is the routed one');
 });
 
 test('on WebGPU the same checkpoint predicts what the CLI does', { timeout: 300_000 }, async () => {
-  const page = await openPage(browser.context, `${server.url}?backend=webgpu`, 'gpt2-webgpu', 240_000);
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=webgpu`, 'gpt2-webgpu', 240_000);
   assert.equal(await page.getByTestId('backend').getAttribute('data-backend'), 'webgpu');
   await page.locator('[data-model="gpt2"]').getByTestId('remote-load').click();
   await waitSettled(page, 240_000);
@@ -162,18 +156,18 @@ test('on WebGPU the same checkpoint predicts what the CLI does', { timeout: 300_
 });
 
 test('a link to GPT-2 without a cached copy says how to load it; nothing is fetched', { timeout: 120_000 }, async () => {
-  browser.requests.length = 0;
-  const page = await openPage(browser.context, `${server.url}?backend=cpu&model=gpt2`, 'gpt2-not-cached');
+  session.browser.requests.length = 0;
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu&model=gpt2`, 'gpt2-not-cached');
   await page.getByTestId('error').waitFor({ state: 'visible', timeout: 60_000 });
   assert.match(await page.locator('.error-message').innerText(), /GPT-2 small is loaded only on request/);
   assert.match(await page.locator('.error-hint').innerText(), /Load GPT-2 small/);
   assert.notEqual(await page.getByTestId('model-select').inputValue(), 'gpt2');
-  assert.ok(!browser.requests.some((u) => u.startsWith(GPT2_URL)), 'the weights were fetched');
+  assert.ok(!session.browser.requests.some((u) => u.startsWith(GPT2_URL)), 'the weights were fetched');
   await page.close();
 });
 
 test('a failed or cancelled download shows an error and keeps the current model', { timeout: 240_000 }, async () => {
-  const page = await openPage(browser.context, `${server.url}?backend=cpu`, 'gpt2-failed');
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu`, 'gpt2-failed');
   await page.evaluate(() => caches.delete('circuitscope-weights-v1'));
   await page.reload();
   await waitSettled(page);

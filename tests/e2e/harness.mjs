@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { after, before } from 'node:test';
 import { preview } from 'vite';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -279,4 +280,35 @@ export function assertSameTop(actual, expected, tolerance = PROB_TOLERANCE) {
       assert.ok(tied, `rank ${rank + 1}: page id ${row.id}, CLI id ${want.id}, and their probabilities do not tie`);
     }
   });
+}
+
+/**
+ * The built page's server and one fresh browser for a test file: started
+ * before its tests, closed after them. Read `server` and `browser` inside
+ * tests or in hooks registered later; before that they throw.
+ */
+export function pageSession() {
+  /** @type {Awaited<ReturnType<typeof startServer>> | undefined} */
+  let server;
+  /** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  const started = (/** @type {string} */ what) => new Error(`pageSession: the ${what} starts in the file's before hook`);
+  return {
+    get server() {
+      if (!server) throw started('server');
+      return server;
+    },
+    get browser() {
+      if (!browser) throw started('browser');
+      return browser;
+    },
+  };
 }

@@ -2,33 +2,21 @@
 // any host but its own.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
+  choosePrompt,
   fetchIndex,
-  launchBrowser,
   openPage,
+  pageSession,
   predictOnPage,
   screenshot,
-  startServer,
   testModel,
-  choosePrompt,
 } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const session = pageSession();
 
 test('the page opens and the backend badge names WebGPU or CPU', { timeout: 300_000 }, async () => {
-  const page = await openPage(browser.context, server.url, 'page-opens', 240_000);
+  const page = await openPage(session.browser.context, session.server.url, 'page-opens', 240_000);
   const badge = page.getByTestId('backend');
   assert.match(await badge.innerText(), /WebGPU|CPU/);
   assert.match((await badge.getAttribute('data-backend')) ?? '', /^(webgpu|cpu)$/);
@@ -39,9 +27,9 @@ test('the page opens and the backend badge names WebGPU or CPU', { timeout: 300_
 });
 
 test('the model picker lists models/index.json with the card', { timeout: 300_000 }, async () => {
-  const index = await fetchIndex(server.url);
+  const index = await fetchIndex(session.server.url);
   assert.ok(index.length > 0, 'models/index.json lists no model');
-  const page = await openPage(browser.context, `${server.url}?backend=cpu`, 'model-picker');
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu`, 'model-picker');
   const options = await page.getByTestId('model-select').locator('option').evaluateAll((os) =>
     os.map((o) => o.getAttribute('value')),
   );
@@ -52,10 +40,10 @@ test('the model picker lists models/index.json with the card', { timeout: 300_00
 });
 
 test('every request the page makes stays on localhost', { timeout: 300_000 }, async () => {
-  const index = await fetchIndex(server.url);
+  const index = await fetchIndex(session.server.url);
   const model = testModel(index);
-  browser.requests.length = 0;
-  const page = await openPage(browser.context, `${server.url}?backend=cpu`, 'requests');
+  session.browser.requests.length = 0;
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu`, 'requests');
   if (model) {
     const { prompt } = choosePrompt(model.id);
     await page.getByTestId('model-select').selectOption(model.id);
@@ -64,16 +52,16 @@ test('every request the page makes stays on localhost', { timeout: 300_000 }, as
   }
   await page.close();
 
-  assert.ok(browser.requests.length > 0, 'no request was recorded');
+  assert.ok(session.browser.requests.length > 0, 'no request was recorded');
   // The worker's fetches are recorded too, or this test would prove little.
   assert.ok(
-    browser.requests.some((u) => u.endsWith('/model.safetensors')),
-    `the worker's weight download was not recorded: ${browser.requests.join(', ')}`,
+    session.browser.requests.some((u) => u.endsWith('/model.safetensors')),
+    `the worker's weight download was not recorded: ${session.browser.requests.join(', ')}`,
   );
   const local = (u) => {
     const url = new URL(u);
     if (url.protocol === 'data:' || url.protocol === 'blob:') return true;
     return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   };
-  assert.deepEqual(browser.requests.filter((u) => !local(u)), [], 'requests that left localhost');
+  assert.deepEqual(session.browser.requests.filter((u) => !local(u)), [], 'requests that left localhost');
 });

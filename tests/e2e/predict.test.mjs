@@ -3,34 +3,25 @@
 // SwiftShader here (ENV.md): correct but slow, hence the long timeouts.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import {
   assertSameTop,
   choosePrompt,
   fetchIndex,
-  launchBrowser,
   openPage,
+  pageSession,
   predictOnPage,
   screenshot,
-  startServer,
   testModel,
 } from './harness.mjs';
 
-let server;
-let browser;
+const session = pageSession();
 let model;
 let reference;
 
 before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  model = testModel(await fetchIndex(server.url));
+  model = testModel(await fetchIndex(session.server.url));
   if (model) reference = choosePrompt(model.id);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const cases = [
@@ -42,7 +33,7 @@ for (const { backend, query, timeout } of cases) {
   test(`the ${backend} prediction equals the CLI's`, { timeout: timeout + 60_000 }, async (t) => {
     if (!model) return t.skip('models/index.json lists no model with a tokenizer');
     const sep = query ? '&' : '?';
-    const page = await openPage(browser.context, `${server.url}${query}${sep}model=${model.id}`, `predict-${backend}`, timeout);
+    const page = await openPage(session.browser.context, `${session.server.url}${query}${sep}model=${model.id}`, `predict-${backend}`, timeout);
     assert.equal(
       await page.getByTestId('backend').getAttribute('data-backend'),
       backend,

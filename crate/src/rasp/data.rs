@@ -57,13 +57,30 @@ pub fn paper_data(name: &str, model: &LoadedModel, rows: Option<usize>, seed: u6
 /// Data for any compiled program: `rows` random inputs of `max_seq_len` tokens over the
 /// program's vocabulary after BOS, corrupted by permuting the rows.
 pub fn program_data(program: &Program, rows: usize, seed: u64) -> AcdcData {
+    random_rows(program.vocab.len(), program.max_seq_len, rows, seed)
+}
+
+/// [`program_data`] for a compiled model whose program is not at hand (a shipped tracr model, or
+/// one compiled in the page): the vocabulary and length come from its tokenizer (`BOS`, the
+/// vocabulary, `[UNK]`) and `n_ctx`, so the rows are the same as its program's.
+pub fn model_data(model: &LoadedModel, rows: usize, seed: u64) -> Result<AcdcData> {
+    let d_vocab = model.config.d_vocab as u32;
+    let compiled = d_vocab >= 3
+        && model.config.n_ctx >= 2
+        && model.token_text(0) == super::residual::BOS
+        && model.token_text(d_vocab - 1) == super::residual::UNK;
+    if !compiled {
+        return Err(Error::Invalid(
+            "this task needs a model compiled from a RASP program (its tokenizer is BOS, the vocabulary, [UNK])".into(),
+        ));
+    }
+    Ok(random_rows(d_vocab as usize - 2, model.config.n_ctx - 1, rows, seed))
+}
+
+fn random_rows(vocab: usize, len: usize, rows: usize, seed: u64) -> AcdcData {
     let mut rng = Rng::new(seed);
     let clean: Vec<Vec<u32>> = (0..rows.max(2))
-        .map(|_| {
-            std::iter::once(0)
-                .chain((0..program.max_seq_len).map(|_| 1 + rng.below(program.vocab.len()) as u32))
-                .collect()
-        })
+        .map(|_| std::iter::once(0).chain((0..len).map(|_| 1 + rng.below(vocab) as u32)).collect())
         .collect();
     let mut order: Vec<usize> = (0..clean.len()).collect();
     rng.shuffle(&mut order);
@@ -98,5 +115,14 @@ mod tests {
         assert_eq!(p.len(), 6);
         assert_eq!(p[0], vec![1, 2, 3]);
         assert_eq!(p[5], vec![3, 2, 1]);
+    }
+
+    #[test]
+    fn a_compiled_model_gets_the_same_rows_as_its_program() {
+        let compiled = crate::rasp::compile_source(crate::rasp::programs::HIST, "tracr-hist").unwrap();
+        let model = compiled.load(&crate::device::cpu()).unwrap();
+        let from_model = model_data(&model, 50, 3).unwrap();
+        let from_program = program_data(&compiled.program, 50, 3);
+        assert_eq!((from_model.clean, from_model.corrupt), (from_program.clean, from_program.corrupt));
     }
 }

@@ -4,9 +4,10 @@
 //! The pipeline reads top to bottom: `lexer` → `parser` → `lower` and `calls` (an [`ir::Program`]) →
 //! `value_set` (what each s-op can hold) → `layers` (which block computes it) → `attention` and
 //! `mlp` (its weights over named `residual` directions) → `assemble` (a model in our format) and
-//! `ground_truth` (its circuit). `eval` is the interpreter the model is checked against, `check`
-//! runs that check, `data` makes the paper's tracr datasets, `recovery` asks ACDC to find the
-//! circuit, and `programs` holds the shipped programs.
+//! `ground_truth` (its circuit; `layout` groups its residual basis by writer for the page).
+//! `eval` is the interpreter the model is checked against, `check` runs that check, `data`
+//! makes the paper's tracr datasets, `recovery` asks ACDC to find the circuit, and `programs`
+//! holds the shipped programs.
 
 pub mod assemble;
 pub mod attention;
@@ -20,12 +21,14 @@ pub mod expr;
 pub mod ground_truth;
 pub mod ir;
 pub mod layers;
+pub mod layout;
 pub mod lexer;
 pub mod lower;
 pub mod mlp;
 pub mod parser;
 pub mod programs;
 pub mod recovery;
+pub mod report;
 pub mod residual;
 pub mod value;
 pub mod value_set;

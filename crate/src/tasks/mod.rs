@@ -122,7 +122,7 @@ impl Task {
         let mut rng = Rng::new(seed);
         let examples = match self.name {
             "induction" => return induction_data(model, rows, &mut rng),
-            tracr::REVERSE | tracr::PROPORTION => return tracr::tracr_data(self.name, model, Some(rows), seed),
+            name if tracr::is_tracr(name) => return tracr::tracr_data(name, model, Some(rows), seed),
             "ioi" => ioi::examples(&mut rng, rows, Split::HeldOut),
             "greater-than" => greater_than::examples(&mut rng, rows, Split::HeldOut),
             "docstring" => docstring::examples(&mut rng, rows, Split::HeldOut),

@@ -1,16 +1,52 @@
 //! The ACDC paper's tracr tasks (ACDC.md §4, §6), on the models `circuitscope rasp compile`
-//! writes from `reverse.rasp` and `frac_prevs.rasp`. The metric is L2 against the clean model's
-//! logits at every non-BOS position; the paper runs ACDC with zero ablation, where the
-//! corruption does not matter; the data's corruptions serve resample ablation.
+//! writes from `reverse.rasp` and `frac_prevs.rasp`, and one task each for the other shipped
+//! programs and for any program compiled in the page (random inputs over the model's own
+//! vocabulary). The metric is L2 against the clean model's logits at every non-BOS position;
+//! the paper runs ACDC with zero ablation, where the corruption does not matter; the data's
+//! corruptions serve resample ablation.
 
 use crate::data::AcdcData;
 use crate::error::Result;
 use crate::metric::MetricKind;
 use crate::model::LoadedModel;
+use crate::patch::Ablation;
 pub use crate::rasp::data::{PROPORTION, REVERSE};
 use crate::tasks::{Accuracy, Task};
 
-/// The two tasks' descriptions, for the task list.
+pub const HIST: &str = "tracr-hist";
+pub const SORT: &str = "tracr-sort";
+pub const X_MAJORITY: &str = "tracr-x-majority";
+/// Any compiled program: the page's RASP editor gives its models this task.
+pub const PROGRAM: &str = "tracr-program";
+
+/// Rows of random inputs for the tasks without a paper dataset.
+const RANDOM_ROWS: usize = 50;
+
+/// Whether `name` is one of the compiled-model tasks.
+pub fn is_tracr(name: &str) -> bool {
+    [REVERSE, PROPORTION, HIST, SORT, X_MAJORITY, PROGRAM].contains(&name)
+}
+
+/// The ablation a task is run with unless the user says otherwise: zero for the compiled
+/// models, as the paper ran them (their circuits are defined by zero ablation); resample else.
+pub fn default_ablation(name: &str) -> Ablation {
+    if is_tracr(name) { Ablation::Zero } else { Ablation::Resample }
+}
+
+/// A task over random inputs of a compiled model (every one but the paper's two).
+fn random_task(name: &'static str, explanation: &'static str) -> Task {
+    Task {
+        name,
+        default_metric: MetricKind::L2,
+        default_tau: 1e-3,
+        default_rows: RANDOM_ROWS,
+        // Debt: as for tracr-reverse, "argmax equals the program's output" is the right measure.
+        accuracy: Accuracy::Top1,
+        explanation,
+    }
+}
+
+/// The compiled-model tasks' descriptions, for the task list.
 pub fn tasks() -> Vec<Task> {
     vec![
         Task {
@@ -43,11 +79,69 @@ pub fn tasks() -> Vec<Task> {
                 are random strings over w x y z after BOS; the metric is the squared difference from the model's \
                 own output, and the paper removes edges by zero ablation.",
         },
+        random_task(
+            HIST,
+            "A transformer compiled from a RASP program, not trained: at each position it outputs how many \
+                times that position's token occurs in the whole input. The head of layer 0 attends from each \
+                token to the tokens equal to it (and BOS), so its share of BOS is 1/(count + 1); the MLP of \
+                layer 0 decodes the count. Rows are random strings over the program's vocabulary; the metric is \
+                the squared difference from the model's own logits, with zero ablation as in the paper.",
+        ),
+        random_task(
+            SORT,
+            "A transformer compiled from a RASP program, not trained: it outputs its input sorted, repeats kept. \
+                An MLP makes every key distinct (token + index / 5), a head counts the smaller keys to find each \
+                token's place, and a last head copies the token whose place is this position. Rows are random \
+                strings over the program's vocabulary; the metric is the squared difference from the model's own \
+                logits, with zero ablation as in the paper.",
+        ),
+        random_task(
+            X_MAJORITY,
+            "A transformer compiled from a RASP program, not trained: at each position, whether more than half \
+                of the tokens so far are x. An MLP marks the x tokens, a head averages the marks over the prefix, \
+                and a numerical MLP (a sum of ReLU steps) compares the average with one half. Rows are random \
+                strings over the program's vocabulary; the metric is the squared difference from the model's own \
+                output, with zero ablation as in the paper.",
+        ),
+        random_task(
+            PROGRAM,
+            "Any program compiled in the RASP editor. Its circuit is known by construction: every edge the \
+                program's dataflow uses (ground_truth.json). Rows are random strings of the program's maximum \
+                length over its vocabulary; the metric is the squared difference from the model's own output, \
+                with zero ablation as in the paper, so ACDC should keep exactly the ground-truth edges.",
+        ),
     ]
 }
 
-/// The dataset of a tracr task for `model` ([`crate::rasp::data::paper_data`], which the
-/// compiler's recovery tests and `circuitscope rasp roc` use too).
+/// The dataset of a tracr task for `model`: the paper's ([`crate::rasp::data::paper_data`], which
+/// the compiler's recovery tests and `circuitscope rasp roc` use too) for its two tasks, random
+/// inputs over the model's vocabulary ([`crate::rasp::data::model_data`]) for the others.
 pub fn tracr_data(name: &str, model: &LoadedModel, rows: Option<usize>, seed: u64) -> Result<AcdcData> {
-    crate::rasp::data::paper_data(name, model, rows, seed)
+    match name {
+        REVERSE | PROPORTION => crate::rasp::data::paper_data(name, model, rows, seed),
+        _ => crate::rasp::data::model_data(model, rows.unwrap_or(RANDOM_ROWS), seed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rasp::{compile_source, programs};
+
+    #[test]
+    fn every_compiled_model_task_is_listed_with_l2_and_zero_ablation() {
+        let names: Vec<&str> = tasks().iter().map(|t| t.name).collect();
+        assert_eq!(names, [REVERSE, PROPORTION, HIST, SORT, X_MAJORITY, PROGRAM]);
+        assert!(tasks().iter().all(|t| t.default_metric == MetricKind::L2 && default_ablation(t.name) == Ablation::Zero));
+        assert_eq!(default_ablation("ioi"), Ablation::Resample);
+    }
+
+    #[test]
+    fn the_program_task_makes_random_rows_of_the_models_length_over_its_vocabulary() {
+        let model = compile_source(programs::SORT, "tracr-sort").unwrap().load(&crate::device::cpu()).unwrap();
+        let data = crate::tasks::find(PROGRAM).unwrap().generate(&model, None, 0).unwrap();
+        assert_eq!(data.clean.len(), RANDOM_ROWS);
+        // BOS, then max_seq_len = 5 tokens among the ids 1..=4 of vocab {1, 2, 3, 4}.
+        assert!(data.clean.iter().all(|r| r.len() == 6 && r[0] == 0 && r[1..].iter().all(|&t| (1..=4).contains(&t))));
+    }
 }

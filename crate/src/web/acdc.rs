@@ -57,6 +57,7 @@ pub fn list_tasks() -> Result<JsValue, JsError> {
         name: &'static str,
         default_metric: crate::metric::MetricKind,
         default_tau: f64,
+        default_ablation: Ablation,
         default_rows: usize,
         explanation: &'static str,
     }
@@ -66,6 +67,7 @@ pub fn list_tasks() -> Result<JsValue, JsError> {
             name: t.name,
             default_metric: t.default_metric,
             default_tau: t.default_tau,
+            default_ablation: crate::tasks::tracr::default_ablation(t.name),
             default_rows: t.default_rows,
             explanation: t.explanation,
         })

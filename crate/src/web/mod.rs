@@ -4,6 +4,7 @@
 
 mod acdc;
 mod backend;
+mod rasp;
 
 use std::rc::Rc;
 

@@ -1,0 +1,60 @@
+//! The RASP editor's call: compile the page's text into a Session, or say where it fails.
+//! A failure is a value, not a thrown `Error`, because the editor points at its line and column.
+
+use std::rc::Rc;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::{backend, js_error, to_js, Session};
+use crate::rasp::report::{compile_for_page, CompileFailure, CompileReport};
+
+/// `{ok: true, report}` or `{ok: false, error}`.
+#[derive(Serialize)]
+struct Outcome<'a> {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a CompileFailure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a CompileReport>,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Compiles `source`: `{ok: true, report}` (then the result's `session()` holds the model)
+    /// or `{ok: false, error: {message, line, column}}`. Throws only when a compiled model fails
+    /// to load, which would be a compiler bug.
+    #[wasm_bindgen(js_name = compileRasp)]
+    pub fn compile_rasp(source: &str) -> Result<Compile, JsError> {
+        match compile_for_page(source) {
+            Err(error) => Ok(Compile { outcome: to_js(&Outcome { ok: false, error: Some(&error), report: None })?, session: None }),
+            Ok((compiled, report)) => {
+                let model = compiled.load(&backend::current().0).map_err(js_error)?;
+                Ok(Compile {
+                    outcome: to_js(&Outcome { ok: true, error: None, report: Some(&report) })?,
+                    session: Some(Session { model: Rc::new(model) }),
+                })
+            }
+        }
+    }
+}
+
+/// What `Session.compileRasp` returns: the outcome as JSON, and the Session when it compiled.
+#[wasm_bindgen]
+pub struct Compile {
+    outcome: JsValue,
+    session: Option<Session>,
+}
+
+#[wasm_bindgen]
+impl Compile {
+    #[wasm_bindgen(getter)]
+    pub fn outcome(&self) -> JsValue {
+        self.outcome.clone()
+    }
+
+    /// The compiled model's Session (once; undefined after a failure).
+    pub fn session(&mut self) -> Option<Session> {
+        self.session.take()
+    }
+}

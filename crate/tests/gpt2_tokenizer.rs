@@ -90,11 +90,14 @@ fn it_is_gpt_2s_vocabulary_with_end_of_text_as_a_special_token() {
     assert_eq!(tokenizer.token_text(995), " world");
 }
 
-/// models/gpt2/config.json is Hugging Face's GPT-2 small config, read as our GPT-2 small.
+/// models/gpt2/config.json is Hugging Face's GPT-2 small config, read as our GPT-2 small, plus
+/// our `tasks`: the paper's GPT-2 tasks, whose data `tasks::paper_gpt2` holds.
 #[test]
 fn the_config_is_gpt_2_small() {
     let config = circuitscope::model::ModelConfig::from_json(&read("models/gpt2/config.json")).unwrap();
+    assert_eq!(config.tasks, ["ioi", "greater-than"]);
     let mut expected = circuitscope::model::ModelConfig::gpt2_small();
     expected.model_name = config.model_name.clone();
+    expected.tasks = config.tasks.clone();
     assert_eq!(config, expected);
 }

@@ -48,7 +48,8 @@ pub fn config_from_hf(value: &Value) -> Result<ModelConfig> {
         eps: value.get("layer_norm_epsilon").and_then(Value::as_f64).unwrap_or(1e-5),
         use_attn_scale: true,
         use_pos_embed: false,
-        tasks: vec![],
+        // Not Hugging Face's: ours (models/gpt2/config.json), the tasks the page opens GPT-2 with.
+        tasks: value.get("tasks").and_then(|t| serde_json::from_value(t.clone()).ok()).unwrap_or_default(),
     })
 }
 

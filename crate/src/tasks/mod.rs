@@ -5,6 +5,7 @@ pub mod docstring;
 pub mod greater_than;
 pub mod induction;
 pub mod ioi;
+pub mod paper_gpt2;
 pub mod tracr;
 pub mod words;
 
@@ -69,7 +70,8 @@ pub fn all() -> Vec<Task> {
                 spot the duplicate name, S-inhibition heads that pass that on, and name-mover heads that copy the \
                 indirect object to the output. The corrupted input uses three other names (ABC), which removes the \
                 clue; the metric is the logit of the indirect object minus that of the subject (negated, so lower \
-                is better). Rows use names and templates the shipped model never saw in this task.",
+                is better). Rows use names and templates the shipped model never saw in this task. On GPT-2 small \
+                the rows are the paper's own: 100 prompts \"Then, A and B went to the PLACE. B gave a OBJECT to\".",
         },
         Task {
             name: "greater-than",
@@ -83,7 +85,8 @@ pub fn all() -> Vec<Task> {
                 for larger numbers: in GPT-2 small attention heads bring the start year to the last position and \
                 MLPs do the comparison. The corrupted input replaces the start year's digits with 01, which leaves \
                 nothing to compare with; the metric is the probability of the later years minus that of the \
-                others (negated). Rows use event nouns the shipped model never saw.",
+                others (negated). Rows use event nouns the shipped model never saw. On GPT-2 small the rows are the \
+                paper's own 100, \"The {noun} lasted from the year 1732 to 17\".",
         },
         Task {
             name: "docstring",
@@ -116,8 +119,13 @@ pub fn find(name: &str) -> Result<Task> {
 impl Task {
     /// The task's dataset for `model` (its config, and its tokenizer for the word tasks), `rows`
     /// rows (default: the task's), from `seed`. The word tasks draw held-out names, nouns and
-    /// templates; a model whose vocabulary lacks a word gets an `Error::Invalid` naming it.
+    /// templates; a model whose vocabulary lacks a word gets an `Error::Invalid` naming it. On a
+    /// model with GPT-2's tokenizer, ioi and greater-than are the paper's fixed rows instead
+    /// (`paper_gpt2`: the first `rows` of 100, `seed` unused).
     pub fn generate(&self, model: &LoadedModel, rows: Option<usize>, seed: u64) -> Result<AcdcData> {
+        if let Some(data) = paper_gpt2::data(self.name, model.tokenizer.as_ref(), rows)? {
+            return fits(model, self.name, data);
+        }
         let rows = rows.unwrap_or(self.default_rows).max(2);
         let mut rng = Rng::new(seed);
         let examples = match self.name {
@@ -128,17 +136,20 @@ impl Task {
             "docstring" => docstring::examples(&mut rng, rows, Split::HeldOut),
             other => return Err(Error::Invalid(format!("task {other} has no generator"))),
         };
-        let data = words::encode_for(model, self.name, &examples)?;
-        if data.seq_len() > model.config.n_ctx {
-            return Err(Error::Invalid(format!(
-                "task {} needs rows of {} tokens; this model reads at most n_ctx = {}",
-                self.name,
-                data.seq_len(),
-                model.config.n_ctx
-            )));
-        }
-        Ok(data)
+        fits(model, self.name, words::encode_for(model, self.name, &examples)?)
     }
+}
+
+/// `data`, if its rows fit in the model's context.
+fn fits(model: &LoadedModel, task: &str, data: AcdcData) -> Result<AcdcData> {
+    if data.seq_len() > model.config.n_ctx {
+        return Err(Error::Invalid(format!(
+            "task {task} needs rows of {} tokens; this model reads at most n_ctx = {}",
+            data.seq_len(),
+            model.config.n_ctx
+        )));
+    }
+    Ok(data)
 }
 
 /// Induction rows over the model's token ids (any vocabulary will do), corrupted by shuffling rows.

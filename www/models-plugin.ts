@@ -3,7 +3,9 @@
 // output by `vite build`, and indexed as `models/index.json` (see ModelEntry in
 // src/models.ts) from every `models/<id>/config.json`. A folder with a
 // `remote.json` ({url, bytes}) instead of model.safetensors is a model whose
-// weights the page fetches only when the user asks (GPT-2 small).
+// weights the page fetches only when the user asks (GPT-2 small). A compiled
+// model's `program.rasp` comes inline (the RASP editor's examples) and its
+// `ground_truth.json` is flagged (the page overlays it on a found circuit).
 
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import type { Plugin } from 'vite';
 const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.md': 'text/markdown; charset=utf-8',
+  '.rasp': 'text/plain; charset=utf-8',
   '.safetensors': 'application/octet-stream',
 };
 
@@ -26,6 +29,9 @@ interface IndexEntry {
   card: string;
   weightsBytes: number | null;
   remote: { url: string; bytes: number | null } | null;
+  /** program.rasp's text, for a model compiled from RASP (null otherwise). */
+  program: string | null;
+  hasGroundTruth: boolean;
 }
 
 /** @param modelsDir absolute path of the folder holding `<id>/config.json`. */
@@ -85,6 +91,8 @@ function indexEntry(dir: string, id: string): IndexEntry {
     card: firstParagraph(cardText),
     weightsBytes: existsSync(weightsPath) ? statSync(weightsPath).size : null,
     remote: remoteWeights(join(dir, 'remote.json')),
+    program: existsSync(join(dir, 'program.rasp')) ? readFileSync(join(dir, 'program.rasp'), 'utf8') : null,
+    hasGroundTruth: existsSync(join(dir, 'ground_truth.json')),
   };
 }
 

@@ -82,3 +82,21 @@ test('τ slider: log scale from 1e-4 to 1, three significant digits', () => {
   assert.equal(s.tauToSlider(10), 1);
   assert.equal(s.tauToSlider(1e-9), 0);
 });
+
+test("a task chosen afresh brings its metric, τ and ablation (zero for tracr)", () => {
+  const tracr = { name: 'tracr-reverse', defaultMetric: 'l2', defaultTau: 1e-3, defaultAblation: 'zero', defaultRows: 6, explanation: '' };
+  const settings = s.completeSettings({ ablation: 'resample', metric: 'kl' }, 'induction-2l', induction);
+  const next = s.withTask(settings, tracr);
+  assert.deepEqual([next.task, next.metric, next.tau, next.ablation], ['tracr-reverse', 'l2', 1e-3, 'zero']);
+  assert.equal(s.completeSettings({}, 'tracr-reverse', tracr).ablation, 'zero');
+  assert.equal(s.withTask(next, induction).ablation, 'zero', 'a task that names no ablation keeps the current one');
+});
+
+test('a picked model that lists its tasks opens with its first one unless it lists the current task', () => {
+  const current = s.completeSettings({}, 'induction-2l', induction);
+  assert.equal(s.modelTask(current, ['tracr-proportion']), 'tracr-proportion');
+  assert.equal(s.modelTask(current, ['ioi', 'induction']), undefined, 'the current task fits');
+  assert.equal(s.modelTask(current, []), undefined, 'a model that lists none keeps the task');
+  assert.equal(s.modelTask(current, undefined), undefined);
+  assert.equal(s.modelTask(null, ['tracr-proportion']), undefined, "the first load keeps the URL's task");
+});

@@ -1,13 +1,16 @@
 // The ACDC stage of the playground: run buttons, live numbers, the graph, the
-// metric curve, the attention of a clicked head, and the exports. It runs
+// metric curve, the attention of a clicked head, the exports, and (for a model
+// with a known circuit) the ground-truth overlay once a run is done. It runs
 // what the playground's settings say and reports back only its phase and its
 // errors; the settings stay the playground's.
 
 import { el } from './dom';
 import { download, graphSvg, svgToPng } from './graph-export';
 import { computeLayout, type GraphLayout } from './graph-layout';
+import { scoreCircuit, truthEdges, type TruthEdges } from './ground-truth';
 import type { Speed } from './protocol';
 import { RunController } from './run-controller';
+import type { GroundTruth } from './rasp-types';
 import type { RunState } from './run-state';
 import { acdcSettings, type Settings } from './settings';
 import type { Ablation, GraphInfo, TaskData } from './wasm-types';
@@ -18,6 +21,7 @@ import { MetricChart } from './views/metric-chart';
 import { ResultsBar } from './views/results-bar';
 import { RunButtons, type RunPhase } from './views/run-buttons';
 import { RunStats } from './views/run-stats';
+import { TruthOverlay } from './views/truth-overlay';
 import type { WorkerClient } from './worker-client';
 
 export interface StageHost {
@@ -39,6 +43,7 @@ export class AcdcStage {
   private readonly chart = new MetricChart();
   private readonly attention = new AttentionView();
   private readonly circuitList = new CircuitList();
+  private readonly overlay = new TruthOverlay();
   private readonly graphView: GraphView;
   private readonly results: ResultsBar;
   private readonly run: RunController;
@@ -46,6 +51,8 @@ export class AcdcStage {
 
   private graph: GraphInfo | null = null;
   private layout: GraphLayout | null = null;
+  /** The model's known circuit as edge ids of its graph (compiled models only). */
+  private truth: TruthEdges | null = null;
   /** The first clean row, whose attention a clicked head shows. */
   private row: number[] | null = null;
   private attentionRequest = 0;
@@ -79,6 +86,7 @@ export class AcdcStage {
       { class: 'stage', 'data-testid': 'stage' },
       el('div', { class: 'run-bar' }, this.buttons.element, this.stats.element),
       this.graphView.element,
+      this.overlay.element,
       el('div', { class: 'stage-row' }, this.chart.element, this.attention.element),
       this.results.element,
       this.circuitList.element,
@@ -94,11 +102,16 @@ export class AcdcStage {
     return this.run.active;
   }
 
-  /** A new model (or none): its graph, laid out once; any run is dropped. */
-  setGraph(graph: GraphInfo | null): void {
+  /**
+   * A new model (or none): its graph, laid out once, and its ground truth if
+   * it has one (a compiled model's); any run is dropped.
+   */
+  setGraph(graph: GraphInfo | null, truth: GroundTruth | null = null): void {
     this.run.reset();
     this.graph = graph;
     this.layout = graph ? computeLayout(graph) : null;
+    this.truth = graph && truth ? truthEdges(graph, truth) : null;
+    this.showTruth(null);
     if (graph && this.layout) {
       this.graphView.setGraph(graph, this.layout);
       this.stats.showGraph(graph.counts.edges);
@@ -123,6 +136,7 @@ export class AcdcStage {
     this.graphView.setDone(false);
     this.results.setCircuit(false);
     this.circuitList.clear();
+    this.showTruth(null);
     this.run.start(acdcSettings(settings), paused);
     if (paused) this.run.step();
   }
@@ -142,6 +156,7 @@ export class AcdcStage {
     this.graphView.setState(null);
     this.results.setCircuit(false);
     this.circuitList.clear();
+    this.showTruth(null);
     if (this.graph) {
       this.stats.showGraph(this.graph.counts.edges);
       this.chart.clear(this.graph.counts.edges);
@@ -167,6 +182,7 @@ export class AcdcStage {
         this.graphView.setDone(true);
         this.results.setCircuit(true);
         this.circuitList.show(state);
+        this.showTruth(state);
       },
       failed: (error: unknown) => this.host.error('run', error),
     };
@@ -176,6 +192,19 @@ export class AcdcStage {
     this.stats.show(state);
     this.chart.show(state.history, state.graph.counts.edges);
     this.graphView.redraw();
+  }
+
+  /** The overlay for a finished run's circuit (null: none). */
+  private showTruth(state: RunState | null): void {
+    const truth = this.truth;
+    if (state === null || truth === null) {
+      this.graphView.setTruth(null);
+      this.overlay.clear();
+      return;
+    }
+    const score = scoreCircuit(state.graph, truth.ids, (e) => state.present(e));
+    this.graphView.setTruth(score.verdict);
+    this.overlay.show(score, truth.ids.size + truth.unmatched.length, truth.unmatched.length);
   }
 
   private showPhase(phase: RunPhase): void {
@@ -222,6 +251,7 @@ export class AcdcStage {
         nodeBorder: color('--node-border', '#94a3b8'),
       },
       this.graphView.circuitOnly,
+      this.graphView.truthVerdict,
     );
   }
 

@@ -13,16 +13,20 @@ export interface ExportColors {
   nodeBorder: string;
 }
 
-/** The graph as an SVG document; `circuitOnly` leaves out removed edges and dead nodes. */
+/**
+ * The graph as an SVG document; `circuitOnly` leaves out removed edges and
+ * dead nodes; `truth` colours edges as the ground-truth overlay does.
+ */
 export function graphSvg(
   layout: GraphLayout,
   state: RunState | null,
   palette: Palette,
   colors: ExportColors,
   circuitOnly: boolean,
+  truth: Uint8Array | null = null,
 ): string {
   // Long after any fade: removed edges at their final faintness.
-  const options = { palette, circuitOnly, now: Number.MAX_SAFE_INTEGER };
+  const options = { palette, circuitOnly, now: Number.MAX_SAFE_INTEGER, truth };
   const alive = new Uint8Array(layout.boxes.length);
   const edges: string[] = [];
   const order = [...layout.edges].sort((a, b) => rank(a.id, state) - rank(b.id, state));

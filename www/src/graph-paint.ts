@@ -1,9 +1,12 @@
 // How an edge looks for its fate, and the canvas painter of the edge layer.
 // Untested edges are faint, the edge tested last is highlighted, removed ones
-// fade out, kept ones are coloured and sized by their effect |Δ|. The SVG
+// fade out, kept ones are coloured and sized by their effect |Δ|. Once a run
+// on a model with a ground truth is done, the overlay colours edges by their
+// verdict instead (true positive, miss, extra; ground-truth.ts). The SVG
 // export (graph-export.ts) styles edges with the same `edgeStyle`.
 
 import { controlPoints, type EdgeGeometry, type GraphLayout } from './graph-layout';
+import { Verdict } from './ground-truth';
 import { Fate, type RunState } from './run-state';
 
 /** How long a removed edge takes to fade out (ms). */
@@ -16,6 +19,10 @@ export interface Palette {
   /** Kept edges run from `keptLow` (small |Δ|) to `keptHigh` (the largest): [hue, saturation %, lightness %]. */
   keptLow: [number, number, number];
   keptHigh: [number, number, number];
+  /** The ground-truth overlay: kept and true, true but removed, kept but not true. */
+  truePositive: string;
+  miss: string;
+  extra: string;
 }
 
 export const LIGHT: Palette = {
@@ -24,6 +31,9 @@ export const LIGHT: Palette = {
   current: '#2563eb',
   keptLow: [38, 92, 58],
   keptHigh: [350, 80, 38],
+  truePositive: '#15803d',
+  miss: '#dc2626',
+  extra: '#d97706',
 };
 
 export const DARK: Palette = {
@@ -32,6 +42,9 @@ export const DARK: Palette = {
   current: '#60a5fa',
   keptLow: [45, 95, 60],
   keptHigh: [350, 90, 62],
+  truePositive: '#4ade80',
+  miss: '#f87171',
+  extra: '#fbbf24',
 };
 
 export interface EdgeStyle {
@@ -46,6 +59,8 @@ export interface PaintOptions {
   circuitOnly: boolean;
   /** The page's clock (ms), for fading. */
   now: number;
+  /** Per edge id, the ground-truth overlay's verdict (none: no overlay). */
+  truth?: Uint8Array | null;
 }
 
 /** The style of an edge, or null when it is not drawn. A port mark (DIRECT_COMPUTATION) is drawn thick. */
@@ -57,6 +72,15 @@ export function edgeStyle(edge: EdgeGeometry, state: RunState | null, options: P
 
 function baseStyle(e: number, state: RunState | null, options: PaintOptions): EdgeStyle | null {
   const { palette } = options;
+  switch (options.truth?.[e] ?? Verdict.None) {
+    case Verdict.TruePositive:
+      return { color: palette.truePositive, width: 3, alpha: 0.95 };
+    case Verdict.Miss:
+      // Shown even in "circuit only": a miss is what the circuit lacks.
+      return { color: palette.miss, width: 3, alpha: 0.95 };
+    case Verdict.Extra:
+      return { color: palette.extra, width: 3, alpha: 0.95 };
+  }
   const fate = state?.fate[e] ?? Fate.Untested;
   if (state?.current === e) return { color: palette.current, width: 3.5, alpha: 1 };
   switch (fate) {
@@ -118,7 +142,8 @@ export function paintEdges(
     const key = `${style.color}|${style.width.toFixed(2)}|${style.alpha.toFixed(2)}`;
     let group = groups.get(key);
     if (group === undefined) {
-      group = { style, edges: [], rank: rankOf(geometry.id, state) };
+      const judged = (options.truth?.[geometry.id] ?? Verdict.None) !== Verdict.None;
+      group = { style, edges: [], rank: judged ? 4 : rankOf(geometry.id, state) };
       groups.set(key, group);
     }
     group.edges.push(geometry);
@@ -136,7 +161,7 @@ export function paintEdges(
   ctx.globalAlpha = 1;
 }
 
-/** Paint order: removed, untested, kept, current. */
+/** Paint order: removed, untested, kept, current (the overlay's edges over all). */
 function rankOf(e: number, state: RunState | null): number {
   if (state?.current === e) return 3;
   switch (state?.fate[e] ?? Fate.Untested) {

@@ -1,6 +1,8 @@
 // The shipped models as the page sees them: `/models/index.json`, written by
 // the models plugin (www/models-plugin.ts) from every `models/<id>/config.json`.
 
+import type { GroundTruth } from './rasp-types';
+
 /** One entry of `/models/index.json`. */
 export interface ModelEntry {
   /** The folder name under `models/`; what a `load` request names. */
@@ -16,6 +18,10 @@ export interface ModelEntry {
   weightsBytes: number | null;
   /** remote.json: weights fetched only on request (GPT-2 small), not shipped. */
   remote: RemoteWeights | null;
+  /** program.rasp's text for a model compiled from RASP (the editor's examples), else null. */
+  program: string | null;
+  /** ground_truth.json is there: the circuit the model was compiled to have. */
+  hasGroundTruth: boolean;
 }
 
 export interface RemoteWeights {
@@ -75,6 +81,21 @@ export async function fetchModelTexts(
   return { config, tokenizer };
 }
 
+/** The model's ground_truth.json (null when it has none). */
+export async function fetchGroundTruth(entry: ModelEntry): Promise<GroundTruth | null> {
+  if (!entry.hasGroundTruth) return null;
+  const url = modelUrl(`${entry.id}/ground_truth.json`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url.pathname}: ${response.status} ${response.statusText}`.trim());
+  const truth: unknown = await response.json();
+  if (!isGroundTruth(truth)) throw new Error(`${url.pathname} has no edge list`);
+  return truth;
+}
+
+function isGroundTruth(value: unknown): value is GroundTruth {
+  return typeof value === 'object' && value !== null && 'edges' in value && Array.isArray(value.edges);
+}
+
 function isModelEntry(value: unknown): value is ModelEntry {
   return (
     typeof value === 'object' &&
@@ -86,7 +107,7 @@ function isModelEntry(value: unknown): value is ModelEntry {
   );
 }
 
-/** Index entries written before `remote` existed have none. */
+/** Index entries written before `remote` (or `program`) existed have none. */
 function withRemote(entry: ModelEntry): ModelEntry {
-  return { ...entry, remote: entry.remote ?? null };
+  return { ...entry, remote: entry.remote ?? null, program: entry.program ?? null, hasGroundTruth: entry.hasGroundTruth ?? false };
 }

@@ -5,6 +5,8 @@
 //
 // It owns the page state — the Settings, which model is loaded, what is in
 // flight — and wires the views to the worker client; the views only render.
+// Models fetched on request and models compiled from RASP come in through
+// their own controllers (remote-controller.ts, rasp-controller.ts).
 // Attributes: model, task, tau, metric, ablation, seed, indices, names,
 // backend, speed, autorun, prompt; `url-state` makes the URL the settings'
 // projection (the app page), and compact (chrome-less) is the default
@@ -12,44 +14,28 @@
 
 import { AcdcStage } from './acdc-stage';
 import { el } from './dom';
-import { DEFAULT_MODEL, fetchModelIndex, fetchModelTexts, isOnRequest, pickModel, type ModelEntry } from './models';
+import type { Loaded } from './model-host';
+import { DEFAULT_MODEL, fetchGroundTruth, fetchModelIndex, fetchModelTexts, isOnRequest, pickModel, type ModelEntry } from './models';
 import { readOptions, watchVisibility, type Options } from './element-options';
-import type { Backend, ErrorCode, SessionInfo } from './protocol';
-import { DownloadError, fetchWeights, forgetCached, isCached } from './remote-weights';
-import { completeSettings, parseSettings, pickTask, type Settings } from './settings';
+import type { Backend, ErrorCode } from './protocol';
+import { EDITED_MODEL, RaspController } from './rasp-controller';
+import { RemoteController, type RemoteHost } from './remote-controller';
+import { DownloadError } from './remote-weights';
+import { completeSettings, modelTask, parseSettings, pickTask, withTask, type Settings } from './settings';
 import { linkTo, readUrlSettings, writeSettingsToUrl } from './url-state';
 import css from './styles.css?inline';
+import raspCss from './rasp.css?inline';
 import type { TaskData, TaskInfo } from './wasm-types';
 import { BackendBadge } from './views/backend-badge';
 import { ErrorArea } from './views/error-area';
 import { ModelPicker } from './views/model-picker';
 import { PromptPanel } from './views/prompt-panel';
-import { RemoteModelPanel, type RemoteModelActions } from './views/remote-model';
 import type { RunPhase } from './views/run-buttons';
 import { SettingsForm } from './views/settings-form';
 import { StatusLine } from './views/status-line';
 import { TaskPanel } from './views/task-panel';
 import { WeightsInput, type PickedFiles } from './views/weights-input';
 import { RequestError, WorkerClient } from './worker-client';
-
-/** The model the worker holds, and where its weights came from. */
-interface Loaded {
-  entry: ModelEntry;
-  info: SessionInfo;
-  /** A file name or host when the weights did not come with the page; undefined for the shipped ones. */
-  source?: string;
-  /** How to load it again in a fresh worker (default: the shipped model `entry`). */
-  reload?: () => Promise<void>;
-}
-
-/** Hints for a model fetched on request. */
-const REMOTE_HINTS = {
-  fetch:
-    'The download failed; the current model is still loaded. Check the URL and the connection, or pick a local copy of the safetensors file.',
-  cancelled: 'The current model is still loaded.',
-  webgpu:
-    'The WebGPU device may have refused the model’s buffers (GPT-2 small’s 154 MB embedding is more than WebGPU’s default 128 MiB per binding). Reload the page with ?backend=cpu to run it on the CPU. The current model is still loaded.',
-};
 
 let sheet: CSSStyleSheet | null = null;
 
@@ -60,14 +46,11 @@ export class CircuitPlayground extends HTMLElement {
   private readonly errors = new ErrorArea();
   private readonly picker = new ModelPicker((entry) => {
     this.errors.clear();
-    this.download?.abort();
+    this.remote.cancel();
     void this.loadModel(entry);
   });
-  /** Models fetched on request (GPT-2 small): one panel each, under the picker. */
-  private remotePanels: RemoteModelPanel[] = [];
-  private readonly remoteHost = el('div', { class: 'remote-models' });
-  /** The download in progress, if any. */
-  private download: AbortController | null = null;
+  private readonly remote = new RemoteController(this.remoteHost());
+  private readonly rasp = new RaspController(this.remoteHost());
   private backend: Backend | null = null;
   private readonly weights = new WeightsInput(
     (files) => void this.loadFiles(files),
@@ -130,7 +113,7 @@ export class CircuitPlayground extends HTMLElement {
     const stage = this.stage?.element ?? el('div');
     this.form.taskSlot.replaceChildren(this.taskPanel.element);
     const settings = el('div', { class: 'panel settings-panel' }, this.form.element);
-    const model = el('div', { class: 'panel' }, this.picker.element, this.weights.element, this.remoteHost);
+    const model = el('div', { class: 'panel' }, this.picker.element, this.weights.element, this.remote.element);
     if (compact) {
       return el(
         'div',
@@ -157,6 +140,7 @@ export class CircuitPlayground extends HTMLElement {
         this.status.element,
         this.errors.element,
         el('div', { class: 'workbench' }, el('aside', { class: 'sidebar' }, model, settings), stage),
+        this.rasp.element,
         this.prompt.element,
       ),
     );
@@ -187,7 +171,8 @@ export class CircuitPlayground extends HTMLElement {
       return;
     }
     this.picker.setModels(index.value);
-    this.setRemoteModels(index.value);
+    this.remote.setModels(index.value);
+    this.rasp.setExamples(index.value);
     const wantedModel = this.wanted.model ?? null;
     const entry = pickModel(index.value, wantedModel);
     if (entry === undefined) {
@@ -204,7 +189,9 @@ export class CircuitPlayground extends HTMLElement {
     await this.loadModel(entry);
     const onRequest = index.value.find((m) => m.id === wantedModel && isOnRequest(m));
     if (onRequest) {
-      await this.openOnRequest(onRequest);
+      await this.remote.open(onRequest);
+    } else if (wantedModel === EDITED_MODEL) {
+      await this.rasp.compileSaved();
     } else if (wantedModel !== null && wantedModel !== entry.id) {
       this.showError(
         'fetch',
@@ -268,12 +255,13 @@ export class CircuitPlayground extends HTMLElement {
   }
 
   /**
-   * Runs a load; on success it becomes the current model, on failure the old one stays.
-   * `hint` may replace the error's usual hint.
+   * Runs a load; on success it becomes the current model, on failure (or
+   * null: nothing to load) the old one stays. `hint` may replace the error's
+   * usual hint.
    */
   private async changeModel(
     label: string,
-    load: () => Promise<Loaded>,
+    load: () => Promise<Loaded | null>,
     hint: (error: unknown) => string | undefined = () => undefined,
   ): Promise<void> {
     this.loads++;
@@ -281,11 +269,12 @@ export class CircuitPlayground extends HTMLElement {
     this.status.set('loading', label);
     try {
       const loaded = await load();
+      if (loaded === null) return;
       this.loaded = loaded;
       this.picker.show(loaded.entry);
       this.picker.showInfo(loaded.info, loaded.source);
       this.prompt.clear();
-      await this.showModel(loaded.entry);
+      await this.showModel(loaded);
     } catch (error) {
       this.showError(codeOf(error, 'load'), messageOf(error), hint(error));
       if (this.loaded) {
@@ -303,142 +292,25 @@ export class CircuitPlayground extends HTMLElement {
     }
   }
 
-  /** One panel per model whose weights are fetched on request, with its cache state. */
-  private setRemoteModels(index: ModelEntry[]): void {
-    const actions: RemoteModelActions = {
-      load: (entry, url) => void this.loadRemote(entry, { url }),
-      loadFile: (entry, file) => void this.loadRemote(entry, { file }),
-      cancel: () => this.download?.abort(),
-      forget: (entry, url) => void this.forget(entry, url),
-      urlChanged: (entry, url) => void this.showCached(entry, url),
-    };
-    this.remotePanels = index.filter(isOnRequest).map((entry) => new RemoteModelPanel(entry, actions));
-    this.remoteHost.replaceChildren(...this.remotePanels.map((p) => p.element));
-    for (const panel of this.remotePanels) void this.showCached(panel.entry, panel.currentUrl);
-    this.updateControls();
-  }
-
-  private remotePanel(entry: ModelEntry): RemoteModelPanel | undefined {
-    return this.remotePanels.find((p) => p.entry.id === entry.id);
-  }
-
-  private async showCached(entry: ModelEntry, url: string, note = ''): Promise<void> {
-    const cached = await isCached(url).catch(() => false);
-    this.remotePanel(entry)?.showCached(cached, note);
-  }
-
-  private async forget(entry: ModelEntry, url: string): Promise<void> {
-    const forgotten = await forgetCached(url).catch(() => false);
-    await this.showCached(entry, url, forgotten ? 'The cached copy was deleted.' : '');
-  }
-
   /**
-   * A link asked for a model fetched on request: from the cache if it is there
-   * (nothing leaves the machine), else a message that says how to load it.
+   * The loaded model's graph (with its ground truth, if it has one), the
+   * settings made whole for it (with its own task when it asks for one or
+   * cannot run the current one), and its task data.
    */
-  private async openOnRequest(entry: ModelEntry): Promise<void> {
-    const url = this.remotePanel(entry)?.currentUrl ?? entry.remote?.url ?? '';
-    if (await isCached(url).catch(() => false)) {
-      await this.loadRemote(entry, { url }, true);
-      return;
-    }
-    this.showError(
-      'fetch',
-      `${entry.name} is loaded only on request`,
-      `Its weights are not part of this page. Press "Load ${entry.name}" in the model panel to fetch them, or pick a local copy; until then this is ${this.loaded?.entry.id ?? 'no model'}.`,
-    );
-  }
-
-  /**
-   * Loads a model fetched on request: the weights from `source` (a URL, read
-   * from the cache when it has them, or a local file), config.json and
-   * tokenizer.json from the model's folder. A failed or cancelled download
-   * leaves the current model in place; a file that is not a checkpoint is not
-   * kept in the cache.
-   */
-  private async loadRemote(entry: ModelEntry, source: { url: string } | { file: File }, cacheOnly = false): Promise<void> {
-    const panel = this.remotePanel(entry);
-    if (this.loads > 0 && this.download === null) return;
-    this.errors.clear();
-    this.download?.abort();
-    const controller = new AbortController();
-    this.download = controller;
-    panel?.setDownloading(true);
-    const url = 'url' in source ? source.url : null;
-    const load = async (): Promise<Loaded> => {
-      // In parallel with the weights: small, and from this page's own server.
-      const texts = fetchModelTexts(entry);
-      texts.catch(() => undefined);
-      let weights: ArrayBuffer;
-      let from: string;
-      if ('file' in source) {
-        weights = await source.file.arrayBuffer();
-        panel?.received(weights.byteLength, 'file');
-        from = source.file.name;
-      } else {
-        if (!/^https?:\/\//.test(source.url)) throw new DownloadError(`not an http(s) URL: ${JSON.stringify(source.url)}`);
-        const got = await fetchWeights(source.url, {
-          signal: controller.signal,
-          cacheOnly,
-          onProgress: (bytes, total, fromCache) => {
-            panel?.progress(bytes, total, fromCache);
-            const label = fromCache ? `Reading ${entry.name} from the browser cache` : `Downloading ${entry.name}`;
-            this.status.progress(label, bytes, total ?? entry.remote?.bytes ?? null);
-          },
-        });
-        weights = got.bytes;
-        panel?.received(weights.byteLength, got.fromCache ? 'cache' : 'network');
-        panel?.showCached(got.cached, got.cacheError ? `(Not cached: ${got.cacheError}.)` : '');
-        from = `${new URL(source.url).host}${got.fromCache ? ', cached' : ''}`;
-      }
-      const { config, tokenizer } = await texts;
-      if (controller.signal.aborted) throw new DownloadError('the download was cancelled', true);
-      // The worker holds the old model until this one has loaded.
-      this.download = null;
-      panel?.setDownloading(false);
-      this.status.set('loading', `Loading ${entry.name} (${megabytes(weights.byteLength)}) into the model…`);
-      const info = await this.worker().loadFiles(config, weights, tokenizer);
-      const reload = async () => {
-        const again = url !== null && (await isCached(url).catch(() => false));
-        if (again) await this.loadRemote(entry, { url }, true);
-        else {
-          const shipped = this.picker.entry(DEFAULT_MODEL) ?? this.picker.entry(this.picker.selectedId);
-          if (shipped && !isOnRequest(shipped)) await this.loadModel(shipped);
-        }
-      };
-      return { entry, info, source: from, reload };
-    };
-    const hint = (error: unknown): string | undefined => {
-      if (error instanceof DownloadError) return error.cancelled ? REMOTE_HINTS.cancelled : REMOTE_HINTS.fetch;
-      if (this.backend === 'webgpu' && !/^(config|tokenizer|weights):/.test(messageOf(error))) return REMOTE_HINTS.webgpu;
-      return undefined;
-    };
-    await this.changeModel(`Loading ${entry.name}…`, load, (error) => {
-      if (error instanceof DownloadError) panel?.failed(messageOf(error));
-      else if (url !== null && /^weights: not a valid safetensors file/.test(messageOf(error))) {
-        // Not a safetensors file at all (an HTML page, a truncated file): do not keep it.
-        void forgetCached(url).then(() => this.showCached(entry, url));
-      }
-      return hint(error);
-    });
-    if (this.download === controller) this.download = null;
-    panel?.setDownloading(false);
-    this.updateControls();
-  }
-
-  /** The loaded model's graph, the settings made whole for it, and its task data. */
-  private async showModel(entry: ModelEntry): Promise<void> {
+  private async showModel({ entry, truth, task: ownTask }: Loaded): Promise<void> {
     this.hasGraph = false;
     this.stage?.setGraph(null);
     const graph = await this.worker().graph();
-    this.stage?.setGraph(graph);
+    this.stage?.setGraph(graph, truth ?? (await fetchGroundTruth(entry).catch(() => null)));
     this.hasGraph = true;
     const base: Partial<Settings> = this.settings ?? this.wanted;
-    const task = pickTask(this.tasks, base.task, entry.config.tasks);
-    if (base.task !== undefined && task?.name !== base.task) {
+    const own = this.tasks.find((t) => t.name === (ownTask ?? modelTask(this.settings, entry.config.tasks)));
+    const task = own ?? pickTask(this.tasks, base.task, entry.config.tasks);
+    if (base.task !== undefined && task?.name !== base.task && !own) {
       this.showError('task', `unknown task "${base.task}"; showing ${task?.name ?? 'none'} instead`);
     }
-    this.settings = completeSettings(base, entry.id, task);
+    const complete = completeSettings(base, entry.id, task);
+    this.settings = own ? withTask(complete, own) : complete;
     this.showSettings();
     await this.loadTaskData();
   }
@@ -466,12 +338,9 @@ export class CircuitPlayground extends HTMLElement {
   private changeSettings(patch: Partial<Settings>): void {
     const current = this.settings;
     if (current === null) return;
-    const next: Settings = { ...current, ...patch };
+    let next: Settings = { ...current, ...patch };
     const task = this.tasks.find((t) => t.name === next.task);
-    if (patch.task !== undefined && patch.task !== current.task && task) {
-      next.metric = task.defaultMetric;
-      next.tau = task.defaultTau;
-    }
+    if (patch.task !== undefined && patch.task !== current.task && task) next = withTask(next, task);
     this.settings = next;
     this.showSettings();
     if (this.stage?.phase === 'done' || this.stage?.phase === 'failed') this.stage.reset();
@@ -544,8 +413,28 @@ export class CircuitPlayground extends HTMLElement {
 
   private updateControls(): void {
     this.prompt.setEnabled(this.loaded !== null && this.loads === 0);
-    for (const panel of this.remotePanels) panel.setEnabled(this.backend !== null && this.loads === 0);
+    this.remote.setEnabled(this.backend !== null && this.loads === 0);
+    this.rasp.setEnabled(this.backend !== null && this.loads === 0);
     this.stage?.refresh();
+  }
+
+  /** What the remote and RASP controllers may do to the page. */
+  private remoteHost(): RemoteHost {
+    return {
+      client: () => this.worker(),
+      status: this.status,
+      changeModel: (label, load, hint) => this.changeModel(label, load, hint),
+      busy: () => this.loads > 0,
+      clearErrors: () => this.errors.clear(),
+      showError: (code, message, hint) => this.showError(code, message, hint),
+      updateControls: () => this.updateControls(),
+      backend: () => this.backend,
+      currentId: () => this.loaded?.entry.id ?? null,
+      loadShipped: async () => {
+        const shipped = this.picker.entry(DEFAULT_MODEL) ?? this.picker.entry(this.picker.selectedId);
+        if (shipped && !isOnRequest(shipped)) await this.loadModel(shipped);
+      },
+    };
   }
 
   /** After an action ends: ready if a model is usable, failed otherwise. */
@@ -569,17 +458,13 @@ export class CircuitPlayground extends HTMLElement {
 function styleSheet(): CSSStyleSheet {
   if (sheet === null) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
+    sheet.replaceSync(css + raspCss);
   }
   return sheet;
 }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 /** The protocol code of a failed request; `fallback` for errors raised on this side. */

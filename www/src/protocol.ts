@@ -15,6 +15,7 @@ import type {
   TaskData,
   TaskInfo,
 } from './wasm-types';
+import type { CompileReport, RaspError } from './rasp-types';
 
 /** The burn device the wasm module runs on. */
 export type Backend = 'webgpu' | 'cpu';
@@ -64,6 +65,16 @@ export interface LoadRequest {
   id: number;
   /** A model id: a folder under `/models`. */
   model: string;
+}
+
+/**
+ * Compiles a RASP program. One that compiles becomes the loaded model (and
+ * cancels the run); one that does not leaves the loaded model in place.
+ */
+export interface CompileRaspRequest {
+  type: 'compileRasp';
+  id: number;
+  source: string;
 }
 
 /** Loads a model from files the user picked (the weights buffer is transferred). */
@@ -143,6 +154,7 @@ export type WorkerRequest =
   | InitRequest
   | LoadRequest
   | LoadFilesRequest
+  | CompileRaspRequest
   | PredictRequest
   | TasksRequest
   | GraphRequest
@@ -173,6 +185,21 @@ export interface LoadedResponse {
   type: 'loaded';
   id: number;
   info: SessionInfo;
+}
+
+/** The program compiled and its model is the loaded one now. */
+export interface RaspCompiledResponse {
+  type: 'raspCompiled';
+  id: number;
+  info: SessionInfo;
+  report: CompileReport;
+}
+
+/** The program does not compile (where and why); the previous model is still loaded. */
+export interface RaspRejectedResponse {
+  type: 'raspRejected';
+  id: number;
+  error: RaspError;
 }
 
 export interface PredictionResponse {
@@ -269,6 +296,8 @@ export type WorkerResponse =
   | ReadyResponse
   | ProgressResponse
   | LoadedResponse
+  | RaspCompiledResponse
+  | RaspRejectedResponse
   | PredictionResponse
   | TasksResponse
   | GraphInfoResponse

@@ -88,12 +88,35 @@ export function completeSettings(partial: Partial<Settings>, model: string, task
     task: task?.name ?? partial.task ?? 'induction',
     algorithm: 'acdc',
     metric: partial.metric ?? task?.defaultMetric ?? 'kl',
-    ablation: partial.ablation ?? 'resample',
+    ablation: partial.ablation ?? task?.defaultAblation ?? 'resample',
     tau: partial.tau ?? task?.defaultTau ?? 0.05,
     seed: partial.seed ?? 0,
     indicesMode: partial.indicesMode ?? 'normal',
     namesMode: partial.namesMode ?? 'normal',
   };
+}
+
+/** The settings with a newly chosen task, and that task's metric, τ and ablation. */
+export function withTask(settings: Settings, task: TaskInfo): Settings {
+  return {
+    ...settings,
+    task: task.name,
+    metric: task.defaultMetric,
+    tau: task.defaultTau,
+    ablation: task.defaultAblation ?? settings.ablation,
+  };
+}
+
+/**
+ * The task a newly picked model opens with, when it should not keep the
+ * current one: the model lists its tasks (config.tasks) and the current task
+ * is not among them. Undefined on the first load (the URL's task stands) and
+ * for models that list none.
+ */
+export function modelTask(current: Settings | null, modelTasks: unknown): string | undefined {
+  const listed = Array.isArray(modelTasks) ? modelTasks.filter((t): t is string => typeof t === 'string') : [];
+  if (current === null || listed.length === 0 || listed.includes(current.task)) return undefined;
+  return listed[0];
 }
 
 /** The task to open: the wanted one if it exists, else one the model lists, else the first. */

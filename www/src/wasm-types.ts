@@ -17,6 +17,8 @@ export interface TaskInfo {
   name: string;
   defaultMetric: MetricName;
   defaultTau: number;
+  /** Zero for the compiled (tracr) models, as the paper ran them; resample otherwise. */
+  defaultAblation: Ablation;
   defaultRows: number;
   explanation: string;
 }

@@ -20,7 +20,11 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
+import type { CompileReport, RaspError } from './rasp-types';
 import type { AcdcSettings, AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
+
+/** How a compile ends: the new model, or where the program is wrong (the old model stays). */
+export type CompileResult = { ok: true; info: SessionInfo; report: CompileReport } | { ok: false; error: RaspError };
 
 /** A request that ended in an `error` message (or with the worker gone). */
 export class RequestError extends Error {
@@ -93,6 +97,13 @@ export class WorkerClient {
     const message = await this.send({ type: 'loadFiles', config, weights, tokenizer }, [weights]);
     if (message.type !== 'loaded') throw unexpected(message);
     return message.info;
+  }
+
+  async compileRasp(source: string): Promise<CompileResult> {
+    const message = await this.send({ type: 'compileRasp', source });
+    if (message.type === 'raspCompiled') return { ok: true, info: message.info, report: message.report };
+    if (message.type === 'raspRejected') return { ok: false, error: message.error };
+    throw unexpected(message);
   }
 
   async predict(prompt: string, k: number): Promise<Prediction> {

@@ -4,27 +4,32 @@
 //
 // Wasm calls run one at a time, in arrival order (`exclusive`), so a predict
 // never sees a half-loaded model. A failed load leaves the previous Session in
-// place. An ACDC run (worker-run.ts) takes the lock once per batch, so other
-// requests (an attention pattern, a prediction) are served between batches;
-// `control` requests never wait for the lock. A new model cancels the run.
+// place, as does a RASP program that does not compile. An ACDC run
+// (worker-run.ts) takes the lock once per batch, so other requests (an
+// attention pattern, a prediction) are served between batches; `control`
+// requests never wait for the lock. A new model cancels the run.
 
 import init, { initBackend, listTasks, Session } from './pkg/circuitscope.js';
 import type {
   AttentionRequest,
   Backend,
   BackendPreference,
+  CompileRaspRequest,
   ControlRequest,
   ErrorCode,
   LoadFilesRequest,
   LoadRequest,
   Prediction,
   PredictRequest,
+  RaspCompiledResponse,
+  RaspRejectedResponse,
   ReadyResponse,
   RunRequest,
   WorkerRequest,
   WorkerResponse,
   SessionInfo,
 } from './protocol';
+import type { CompileOutcome } from './rasp-types';
 import { formatBytes, largestTensor } from './safetensors-header';
 import type { AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
 import { RunLoop } from './worker-run';
@@ -87,6 +92,9 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | ControlReques
         return;
       case 'loadFiles':
         post({ type: 'loaded', id: request.id, info: await loadFromFiles(request) });
+        return;
+      case 'compileRasp':
+        post(await compileRasp(request));
         return;
       case 'predict':
         post({ type: 'prediction', id: request.id, prediction: await predict(request) });
@@ -158,6 +166,7 @@ function codeFor(request: WorkerRequest): ErrorCode {
       return 'backend';
     case 'load':
     case 'loadFiles':
+    case 'compileRasp':
       return 'load';
     case 'predict':
       return 'predict';
@@ -270,11 +279,31 @@ async function adapterBufferLimit(): Promise<number | null> {
 
 /** Loads a new Session; only once it loaded is the old one freed. */
 function swapSession(config: string, weights: Uint8Array, tokenizer: string | null): SessionInfo {
-  const next = Session.load(config, weights, tokenizer);
+  return adopt(Session.load(config, weights, tokenizer));
+}
+
+/** Makes `next` the loaded Session, freeing the old one. */
+function adopt(next: Session): SessionInfo {
   const info: SessionInfo = next.info();
   session?.free();
   session = next;
   return info;
+}
+
+/** Compiles a RASP program; only one that compiled replaces the model (and ends the run). */
+async function compileRasp(request: CompileRaspRequest): Promise<RaspCompiledResponse | RaspRejectedResponse> {
+  await requireBackend();
+  const compile = Session.compileRasp(request.source);
+  const outcome: CompileOutcome = compile.outcome;
+  const next = compile.session();
+  compile.free();
+  if (!outcome.ok) {
+    next?.free();
+    return { type: 'raspRejected', id: request.id, error: outcome.error };
+  }
+  if (next === undefined) throw new WorkerError('load', 'the compiled model was not handed over');
+  active?.cancel();
+  return { type: 'raspCompiled', id: request.id, info: adopt(next), report: outcome.report };
 }
 
 /** The loaded Session; `code` is what a missing one reports as. */

@@ -30,6 +30,8 @@ export class GraphView {
   private nodes: SVGElement[] = [];
   private zoom = 1;
   private selected: string | null = null;
+  /** The ground-truth overlay's verdict per edge, once a run on a model with one is done. */
+  private truth: Uint8Array | null = null;
   private frame = 0;
   private readonly dark = window.matchMedia('(prefers-color-scheme: dark)');
 
@@ -72,6 +74,7 @@ export class GraphView {
     this.graph = graph;
     this.layout = layout;
     this.state = null;
+    this.truth = null;
     this.selected = null;
     this.circuitOnlyBox.checked = false;
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
@@ -93,6 +96,17 @@ export class GraphView {
     this.state = state;
     if (state === null) this.circuitOnlyBox.checked = false;
     this.redraw();
+  }
+
+  /** Colours edges by their ground-truth verdict (null: the run's own colours). */
+  setTruth(verdict: Uint8Array | null): void {
+    this.truth = verdict;
+    this.element.dataset.truth = verdict ? 'shown' : 'none';
+    this.redraw();
+  }
+
+  get truthVerdict(): Uint8Array | null {
+    return this.truth;
   }
 
   /** "circuit only" is offered once the run is done. */
@@ -143,7 +157,8 @@ export class GraphView {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(this.zoom * ratio, 0, 0, this.zoom * ratio, 0, 0);
-    paintEdges(ctx, layout, this.state, { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now() });
+    const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth };
+    paintEdges(ctx, layout, this.state, options);
     this.paintNodes(layout);
   }
 

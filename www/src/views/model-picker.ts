@@ -53,9 +53,17 @@ export class ModelPicker {
     return this.entries.find((m) => m.id === id);
   }
 
-  /** Shows `entry` as the current model (also used to revert after a failed load). */
+  /**
+   * Shows `entry` as the current model (also used to revert after a failed
+   * load). One in no index (compiled in the page) gets an option of its own.
+   */
   show(entry: ModelEntry, source?: string): void {
-    this.select.value = entry.id;
+    this.select.querySelector('option[data-compiled]')?.remove();
+    // Compiled in the page: no weights file and none to fetch.
+    if (entry.weightsBytes === null && entry.remote === null) {
+      this.select.append(el('option', { value: entry.id, 'data-compiled': true }, `${entry.id} · compiled`));
+      this.select.selectedIndex = this.select.options.length - 1;
+    } else this.select.value = entry.id;
     this.card.textContent = entry.card;
     this.facts.textContent = source ? `Weights from ${source}` : '';
   }

@@ -1,0 +1,44 @@
+// What the playground lends the controllers that bring in models other than
+// the shipped ones (remote-controller.ts, rasp-controller.ts): one way to
+// change the model — on success it becomes the current one, on failure the old
+// one stays — and the page's status, errors and worker.
+
+import type { ModelEntry } from './models';
+import type { ErrorCode, SessionInfo } from './protocol';
+import type { GroundTruth } from './rasp-types';
+import type { StatusLine } from './views/status-line';
+import type { WorkerClient } from './worker-client';
+
+/** The model the worker holds, and where its weights came from. */
+export interface Loaded {
+  entry: ModelEntry;
+  info: SessionInfo;
+  /** A file name or host when the weights did not come with the page; undefined for the shipped ones. */
+  source?: string;
+  /** How to load it again in a fresh worker (default: the shipped model `entry`). */
+  reload?: () => Promise<void>;
+  /** Its known circuit, when it came with it (a compiled model; shipped ones fetch theirs). */
+  truth?: GroundTruth;
+  /** The task to open it with, with that task's defaults (default: keep the current task). */
+  task?: string;
+}
+
+export interface ModelHost {
+  client(): WorkerClient;
+  readonly status: StatusLine;
+  /**
+   * Runs a load: a `Loaded` becomes the current model, null changes nothing,
+   * an error is shown (with `hint`'s text, if it gives one) and the old model stays.
+   */
+  changeModel(
+    label: string,
+    load: () => Promise<Loaded | null>,
+    hint?: (error: unknown) => string | undefined,
+  ): Promise<void>;
+  /** A load is in flight. */
+  busy(): boolean;
+  clearErrors(): void;
+  showError(code: ErrorCode, message: string, hint?: string): void;
+  /** The controls may change (a download started or ended). */
+  updateControls(): void;
+}

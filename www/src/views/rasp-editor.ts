@@ -1,0 +1,132 @@
+// The RASP editor: a program's text, the shipped programs as examples, and a
+// Compile button. A program that does not compile is pointed at (line,
+// column, and the line itself with a caret); the text is never lost: it is
+// kept in localStorage as it is typed, and an example replaces it only when
+// picked.
+
+import { el } from '../dom';
+import type { RaspError } from '../rasp-types';
+
+/** A shipped program: its model id and source. */
+export interface RaspExample {
+  id: string;
+  source: string;
+}
+
+const STORAGE_KEY = 'circuitscope.rasp.source';
+
+export class RaspEditor {
+  private readonly examples = el('select', { id: 'rasp-example', 'data-testid': 'rasp-example' });
+  private readonly text = el('textarea', {
+    id: 'rasp-source',
+    class: 'rasp-source',
+    'data-testid': 'rasp-source',
+    spellcheck: false,
+    rows: 12,
+    'aria-label': 'RASP program',
+  });
+  private readonly compileButton = el('button', { type: 'button', class: 'primary', 'data-testid': 'rasp-compile' }, 'Compile');
+  private readonly message = el('div', { class: 'rasp-error', 'data-testid': 'rasp-error', role: 'alert', hidden: true });
+  private readonly note = el('span', { class: 'rasp-note', 'data-testid': 'rasp-note', role: 'status' });
+  readonly element = el(
+    'section',
+    { class: 'rasp-editor', 'aria-label': 'RASP editor' },
+    el('div', { class: 'rasp-bar' }, el('label', { for: 'rasp-example' }, 'Example'), this.examples, this.compileButton, this.note),
+    this.text,
+    this.message,
+  );
+  private list: RaspExample[] = [];
+
+  /** @param onCompile the user asked to compile this text. */
+  constructor(onCompile: (source: string) => void) {
+    this.text.value = readSaved() ?? '';
+    this.compileButton.addEventListener('click', () => onCompile(this.text.value));
+    this.text.addEventListener('keydown', (event) => {
+      if (event instanceof KeyboardEvent && event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        onCompile(this.text.value);
+      }
+    });
+    this.text.addEventListener('input', () => {
+      save(this.text.value);
+      // Edited: no longer the example the select names.
+      this.examples.value = '';
+    });
+    this.examples.addEventListener('change', () => {
+      const example = this.list.find((e) => e.id === this.examples.value);
+      if (example) this.setSource(example.source);
+    });
+  }
+
+  /** The shipped programs; the first fills an empty editor. */
+  setExamples(examples: RaspExample[]): void {
+    this.list = examples;
+    this.examples.replaceChildren(
+      el('option', { value: '' }, 'Pick an example…'),
+      ...examples.map((e) => el('option', { value: e.id }, e.id.replace(/^tracr-/, ''))),
+    );
+    if (this.text.value.trim() === '' && examples[0]) this.setSource(examples[0].source);
+  }
+
+  get source(): string {
+    return this.text.value;
+  }
+
+  setEnabled(enabled: boolean): void {
+    this.compileButton.disabled = !enabled;
+  }
+
+  /** Points at the error in the text, and selects its place. */
+  showError(error: RaspError): void {
+    const line = this.text.value.split('\n')[error.line - 1] ?? '';
+    const caret = `${' '.repeat(Math.max(0, error.column - 1))}^`;
+    this.message.replaceChildren(
+      el('p', {}, el('strong', {}, `Line ${error.line}, column ${error.column}: `), error.message),
+      el('pre', {}, `${line}\n${caret}`),
+      el('p', { class: 'rasp-kept' }, 'The previous model is still loaded.'),
+    );
+    this.message.dataset.line = String(error.line);
+    this.message.dataset.column = String(error.column);
+    this.message.hidden = false;
+    this.note.textContent = '';
+    const offset = offsetOf(this.text.value, error.line, error.column);
+    this.text.setSelectionRange(offset, Math.min(this.text.value.length, offset + 1));
+  }
+
+  /** A compile went through (or is under way): the note says so. */
+  showNote(note: string): void {
+    this.message.hidden = true;
+    this.message.replaceChildren();
+    this.note.textContent = note;
+  }
+
+  private setSource(source: string): void {
+    this.text.value = source;
+    save(source);
+    this.message.hidden = true;
+  }
+}
+
+/** The character offset of a 1-based line and column. */
+export function offsetOf(text: string, line: number, column: number): number {
+  const lines = text.split('\n');
+  let offset = 0;
+  for (let i = 0; i < Math.min(line - 1, lines.length); i++) offset += lines[i].length + 1;
+  return Math.min(text.length, offset + Math.max(0, column - 1));
+}
+
+function readSaved(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function save(source: string): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, source);
+  } catch {
+    // Storage may be off (private mode, an iframe): the text stays in the editor.
+  }
+}

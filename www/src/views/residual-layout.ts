@@ -1,0 +1,64 @@
+// The compiled model's residual stream: each basis direction by name, grouped
+// by what writes it (the embeddings, then each head and MLP in forward order,
+// with the s-op it computes), and the model's size beside it.
+
+import { el } from '../dom';
+import type { CompileReport, LayoutGroup } from '../rasp-types';
+
+export class ResidualLayout {
+  private readonly summary = el('p', { class: 'layout-summary', 'data-testid': 'layout-summary' });
+  private readonly groups = el('ol', { class: 'layout-groups', 'data-testid': 'layout-groups' });
+  readonly element = el(
+    'section',
+    { class: 'residual-layout', 'aria-label': 'Residual stream layout', 'data-testid': 'residual-layout', hidden: true },
+    el('h3', {}, 'Residual stream'),
+    this.summary,
+    this.groups,
+  );
+
+  show(report: CompileReport): void {
+    this.summary.textContent =
+      `${report.name}: ${report.nLayers} layer${report.nLayers === 1 ? '' : 's'} × ${report.nHeads} head${report.nHeads === 1 ? '' : 's'}, ` +
+      `d_model ${report.dModel} (one direction per value), ${report.graphEdges} edges of which ` +
+      `${report.groundTruth.edges.length} are the program's circuit.`;
+    this.groups.replaceChildren(...report.layout.map(groupItem));
+    this.element.dataset.directions = String(report.dModel);
+    this.element.hidden = false;
+  }
+
+  clear(): void {
+    this.element.hidden = true;
+    this.groups.replaceChildren();
+    this.summary.textContent = '';
+  }
+}
+
+function groupItem(group: LayoutGroup): HTMLElement {
+  const dirs = el(
+    'span',
+    { class: 'layout-dirs' },
+    ...group.dirs.map((d) => el('code', { class: 'layout-dir', title: `direction ${d.index} of the residual stream` }, d.label)),
+  );
+  return el(
+    'li',
+    { class: `layout-group layout-${group.kind}`, 'data-writer': group.writer, 'data-testid': 'layout-group' },
+    el('span', { class: 'layout-writer' }, writerLabel(group)),
+    group.op ? el('span', { class: 'layout-op' }, `${group.sop} = ${group.op}`) : null,
+    dirs,
+  );
+}
+
+/** `Token embedding`, `A0.0`, `MLP 2`: the graph view's labels. */
+export function writerLabel(group: Pick<LayoutGroup, 'kind' | 'writer' | 'head'>): string {
+  const layer = /^blocks\.(\d+)\./.exec(group.writer)?.[1] ?? '?';
+  switch (group.kind) {
+    case 'embed':
+      return 'Token embedding';
+    case 'pos_embed':
+      return 'Position embedding';
+    case 'attn':
+      return `A${layer}.${group.head ?? 0}`;
+    case 'mlp':
+      return `MLP ${layer}`;
+  }
+}

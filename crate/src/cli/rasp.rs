@@ -51,8 +51,9 @@ pub enum RaspCommand {
     Roc {
         #[arg(long)]
         model: PathBuf,
-        /// tracr-reverse or tracr-proportion (default: the model's first task, else random inputs
-        /// of the program's maximum length).
+        /// A tracr task: the paper's data for tracr-reverse and tracr-proportion, random inputs of
+        /// the program's maximum length for the others (default: the model's first task, else
+        /// random inputs).
         #[arg(long, conflicts_with = "data")]
         task: Option<String>,
         /// A dataset instead of a task.
@@ -97,7 +98,7 @@ pub fn rasp(args: &RaspArgs) -> Result<()> {
                 .map_err(|e| Error::Invalid(format!("ground_truth.json: {e}")))?;
             let data = match (data, task.as_ref().or(loaded.config.tasks.first())) {
                 (Some(path), _) => AcdcData::from_json(&read(path)?)?,
-                (None, Some(task)) => rasp::data::paper_data(task, &loaded, None, *seed)?,
+                (None, Some(task)) => crate::tasks::tracr::tracr_data(task, &loaded, None, *seed)?,
                 (None, None) => {
                     let program = rasp::parse_program(&read(&model.join("program.rasp"))?, &folder_name(model))?;
                     rasp::data::program_data(&program, 50, *seed)

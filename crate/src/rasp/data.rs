@@ -62,17 +62,18 @@ pub fn program_data(program: &Program, rows: usize, seed: u64) -> AcdcData {
 
 /// [`program_data`] for a compiled model whose program is not at hand (a shipped tracr model, or
 /// one compiled in the page): the vocabulary and length come from its tokenizer (`BOS`, the
-/// vocabulary, `[UNK]`) and `n_ctx`, so the rows are the same as its program's.
-pub fn model_data(model: &LoadedModel, rows: usize, seed: u64) -> Result<AcdcData> {
+/// vocabulary, `[UNK]`) and `n_ctx`, so the rows are the same as its program's. Another model is
+/// refused with an error that names `task`.
+pub fn model_data(task: &str, model: &LoadedModel, rows: usize, seed: u64) -> Result<AcdcData> {
     let d_vocab = model.config.d_vocab as u32;
     let compiled = d_vocab >= 3
         && model.config.n_ctx >= 2
         && model.token_text(0) == super::residual::BOS
         && model.token_text(d_vocab - 1) == super::residual::UNK;
     if !compiled {
-        return Err(Error::Invalid(
-            "this task needs a model compiled from a RASP program (its tokenizer is BOS, the vocabulary, [UNK])".into(),
-        ));
+        return Err(Error::Invalid(format!(
+            "task {task} needs a model compiled from a RASP program (its tokenizer is BOS, the vocabulary, [UNK])"
+        )));
     }
     Ok(random_rows(d_vocab as usize - 2, model.config.n_ctx - 1, rows, seed))
 }
@@ -121,7 +122,7 @@ mod tests {
     fn a_compiled_model_gets_the_same_rows_as_its_program() {
         let compiled = crate::rasp::compile_source(crate::rasp::programs::HIST, "tracr-hist").unwrap();
         let model = compiled.load(&crate::device::cpu()).unwrap();
-        let from_model = model_data(&model, 50, 3).unwrap();
+        let from_model = model_data("tracr-hist", &model, 50, 3).unwrap();
         let from_program = program_data(&compiled.program, 50, 3);
         assert_eq!((from_model.clean, from_model.corrupt), (from_program.clean, from_program.corrupt));
     }

@@ -119,7 +119,7 @@ pub fn tasks() -> Vec<Task> {
 pub fn tracr_data(name: &str, model: &LoadedModel, rows: Option<usize>, seed: u64) -> Result<AcdcData> {
     match name {
         REVERSE | PROPORTION => crate::rasp::data::paper_data(name, model, rows, seed),
-        _ => crate::rasp::data::model_data(model, rows.unwrap_or(RANDOM_ROWS), seed),
+        _ => crate::rasp::data::model_data(name, model, rows.unwrap_or(RANDOM_ROWS), seed),
     }
 }
 
@@ -143,5 +143,14 @@ mod tests {
         assert_eq!(data.clean.len(), RANDOM_ROWS);
         // BOS, then max_seq_len = 5 tokens among the ids 1..=4 of vocab {1, 2, 3, 4}.
         assert!(data.clean.iter().all(|r| r.len() == 6 && r[0] == 0 && r[1..].iter().all(|&t| (1..=4).contains(&t))));
+    }
+
+    #[test]
+    fn a_model_without_a_rasp_tokenizer_is_refused_with_the_tasks_name() {
+        let files = compile_source(programs::HIST, "tracr-hist").unwrap().files().unwrap();
+        let untokenized =
+            LoadedModel::from_bytes(&files.config_json, &files.safetensors, None, &crate::device::cpu()).unwrap();
+        let error = crate::tasks::find(HIST).unwrap().generate(&untokenized, None, 0).unwrap_err().to_string();
+        assert!(error.starts_with("task tracr-hist needs a model compiled from a RASP program"), "{error}");
     }
 }

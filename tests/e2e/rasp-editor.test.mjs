@@ -2,7 +2,8 @@
 // model (its residual layout shown, its paper task opened with zero ablation
 // and L2), ACDC runs to the end, and the ground-truth overlay says it found
 // exactly the 15 edges the program uses; a program that does not compile is
-// pointed at by line and column and the compiled model stays loaded. A
+// pointed at by line and column and the compiled model stays loaded. On one
+// input the model outputs what the program does. A
 // shipped compiled model picked from the list opens with its own task and gets
 // the overlay from its ground_truth.json.
 
@@ -63,6 +64,20 @@ test('the reverse example compiles, and ACDC finds exactly its ground truth', { 
   assert.equal(Number(await page.getByTestId('tau').inputValue()), 1e-3);
   assert.equal(await page.getByTestId('graph-panel').getAttribute('data-edges'), '106');
 
+  // The weights compute the program: one input, side by side.
+  await page.getByTestId('rasp-input').fill('3 1 2 2');
+  await page.getByTestId('rasp-run').click();
+  await page.waitForSelector('[data-testid="input-verdict"][data-agree]', { timeout: 30_000 });
+  const cells = (id) => page.$$eval(`[data-testid="${id}"] td`, (tds) => tds.map((td) => td.textContent));
+  assert.deepEqual(await cells('run-program'), ['2', '2', '1', '3']);
+  assert.deepEqual(await cells('run-model'), ['2', '2', '1', '3']);
+  assert.equal(await page.getByTestId('input-verdict').getAttribute('data-agree'), 'true');
+  await page.getByRole('region', { name: 'Run the program and its model on an input' }).screenshot({ path: `${ARTIFACTS}/rasp-input-run.png` });
+  await page.getByTestId('rasp-input').fill('3 1 4');
+  await page.getByTestId('rasp-run').click();
+  await page.getByTestId('input-verdict').filter({ hasText: 'vocabulary' }).waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('input-verdict').innerText(), /`4` is not in the vocabulary \{1, 2, 3\}/);
+
   await runToTheEnd(page);
   assert.deepEqual(await truthCounts(page), { tp: 15, misses: 0, extras: 0 });
   assert.equal(Number(await page.getByTestId('truth-rates').getAttribute('data-tpr')), 1);
@@ -109,4 +124,27 @@ test('a shipped compiled model opens with its task and gets the overlay from its
   // The paper's 10 edges less the two its BOS-inside rows need (tasks/tracr.rs).
   assert.deepEqual(await truthCounts(page), { tp: 8, misses: 0, extras: 0 });
   await page.close();
+});
+
+test('an edited program is compiled under its own name, and a link to it compiles the saved text', { timeout: 240_000 }, async () => {
+  const context = session.browser.context;
+  const page = await openPage(context, `${session.server.url}?backend=cpu`, 'rasp-edited');
+  await page.getByTestId('rasp-panel').locator('summary').click();
+  await page.getByTestId('rasp-source').fill('vocab = {a, b, c}\nmax_seq_len = 4\ncount = SelectorWidth(Select(tokens, tokens, EQ))\n');
+  await compile(page);
+  assert.match(await page.getByTestId('status').innerText(), /Ready: rasp-program/);
+  assert.equal(await page.getByTestId('task').inputValue(), 'tracr-program');
+  assert.equal(await page.getByTestId('ablation').inputValue(), 'zero');
+  await runToTheEnd(page);
+  const counts = await truthCounts(page);
+  assert.deepEqual([counts.misses, counts.extras], [0, 0], JSON.stringify(counts));
+  const link = page.url();
+  assert.match(link, /model=rasp-program/);
+  await page.close();
+
+  const linked = await openPage(context, link, 'rasp-edited-link');
+  assert.match(await linked.getByTestId('status').innerText(), /Ready: rasp-program/);
+  assert.equal(await linked.getByTestId('task').inputValue(), 'tracr-program');
+  assert.equal(await linked.getByTestId('error').isVisible(), false, 'no "unknown model" error');
+  await linked.close();
 });

@@ -186,13 +186,13 @@ export class CircuitPlayground extends HTMLElement {
     this.picker.show(entry);
     if (!(ready.status === 'fulfilled' && ready.value)) return;
     if (!(await this.loadTasks())) return;
+    // A link to a program edited in the page: the editor's saved text (else the default model).
+    if (wantedModel === EDITED_MODEL && (await this.rasp.compileSaved())) return;
     await this.loadModel(entry);
     const onRequest = index.value.find((m) => m.id === wantedModel && isOnRequest(m));
     if (onRequest) {
       await this.remote.open(onRequest);
-    } else if (wantedModel === EDITED_MODEL) {
-      await this.rasp.compileSaved();
-    } else if (wantedModel !== null && wantedModel !== entry.id) {
+    } else if (wantedModel !== null && wantedModel !== entry.id && wantedModel !== EDITED_MODEL) {
       this.showError(
         'fetch',
         `unknown model "${wantedModel}"`,

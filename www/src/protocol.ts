@@ -15,7 +15,7 @@ import type {
   TaskData,
   TaskInfo,
 } from './wasm-types';
-import type { CompileReport, RaspError } from './rasp-types';
+import type { CompileReport, InputRun, RaspError } from './rasp-types';
 
 /** The burn device the wasm module runs on. */
 export type Backend = 'webgpu' | 'cpu';
@@ -75,6 +75,14 @@ export interface CompileRaspRequest {
   type: 'compileRasp';
   id: number;
   source: string;
+}
+
+/** Runs a RASP program and its compiled model on one input (words of its vocabulary). */
+export interface RaspRunRequest {
+  type: 'raspRun';
+  id: number;
+  source: string;
+  input: string;
 }
 
 /** Loads a model from files the user picked (the weights buffer is transferred). */
@@ -155,6 +163,7 @@ export type WorkerRequest =
   | LoadRequest
   | LoadFilesRequest
   | CompileRaspRequest
+  | RaspRunRequest
   | PredictRequest
   | TasksRequest
   | GraphRequest
@@ -200,6 +209,12 @@ export interface RaspRejectedResponse {
   type: 'raspRejected';
   id: number;
   error: RaspError;
+}
+
+export interface RaspRunResponse {
+  type: 'raspRun';
+  id: number;
+  run: InputRun;
 }
 
 export interface PredictionResponse {
@@ -298,6 +313,7 @@ export type WorkerResponse =
   | LoadedResponse
   | RaspCompiledResponse
   | RaspRejectedResponse
+  | RaspRunResponse
   | PredictionResponse
   | TasksResponse
   | GraphInfoResponse

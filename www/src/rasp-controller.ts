@@ -2,13 +2,15 @@
 // compile that, when the program compiles, makes its model the current one
 // (with its residual layout shown and its ground truth handed to the graph)
 // and opens it with its own task. A program that does not compile is pointed
-// at in the editor and changes nothing else.
+// at in the editor and changes nothing else. One input can be run through the
+// program and its model side by side.
 
 import { el } from './dom';
 import type { Loaded, ModelHost } from './model-host';
 import type { ModelEntry } from './models';
 import type { SessionInfo } from './protocol';
 import type { CompileReport } from './rasp-types';
+import { InputRunView } from './views/input-run';
 import { RaspEditor } from './views/rasp-editor';
 import { ResidualLayout } from './views/residual-layout';
 
@@ -18,6 +20,7 @@ export const EDITED_MODEL = 'rasp-program';
 export class RaspController {
   private readonly editor = new RaspEditor((source) => void this.compile(source));
   private readonly layout = new ResidualLayout();
+  private readonly tryInput = new InputRunView((input) => void this.runInput(input));
   readonly element = el(
     'details',
     { class: 'panel rasp-panel', 'data-testid': 'rasp-panel' },
@@ -29,6 +32,7 @@ export class RaspController {
         'zero ablation and the L2 metric, and the graph shows which ground-truth edges it found, missed or added.',
     ),
     this.editor.element,
+    this.tryInput.element,
     this.layout.element,
   );
 
@@ -41,16 +45,25 @@ export class RaspController {
 
   setEnabled(enabled: boolean): void {
     this.editor.setEnabled(enabled);
+    this.tryInput.setEnabled(enabled);
   }
 
-  /** Opens the panel and compiles what the editor holds (a link to an edited program). */
-  async compileSaved(): Promise<void> {
+  /**
+   * Opens the panel and compiles what the editor holds, keeping the link's
+   * settings (a link to an edited program); false when it did not compile.
+   */
+  async compileSaved(): Promise<boolean> {
     this.element.setAttribute('open', '');
-    await this.compile(this.editor.source);
+    return this.compile(this.editor.source, false);
   }
 
-  async compile(source: string): Promise<void> {
-    if (this.host.busy()) return;
+  /**
+   * Compiles `source`; true when its model is the current one now. `ownTask`:
+   * open it with its own task and that task's settings (a fresh compile).
+   */
+  async compile(source: string, ownTask = true): Promise<boolean> {
+    if (this.host.busy()) return false;
+    let compiled = false;
     this.host.clearErrors();
     this.editor.showNote('Compiling…');
     await this.host.changeModel('Compiling the RASP program…', async (): Promise<Loaded | null> => {
@@ -61,17 +74,35 @@ export class RaspController {
       }
       const { report, info } = result;
       this.layout.show(report);
+      this.tryInput.suggest(exampleInput(report));
       this.editor.showNote(`Compiled: ${report.name} is the current model.`);
+      compiled = true;
       return {
         entry: compiledEntry(report, info, source),
         info,
         source: 'the RASP editor',
         truth: report.groundTruth,
-        task: report.tasks[0],
-        reload: () => this.compile(source),
+        task: ownTask ? report.tasks[0] : undefined,
+        reload: async () => void (await this.compile(source, false)),
       };
     });
+    return compiled;
   }
+
+  /** The program in the editor and its model on `input`. */
+  private async runInput(input: string): Promise<void> {
+    try {
+      this.tryInput.show(await this.host.client().raspRun(this.editor.source, input));
+    } catch (error) {
+      this.tryInput.showError(error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+/** Up to four tokens of the vocabulary, last first (reverse's "3 2 1"): an input to try. */
+function exampleInput(report: CompileReport): string {
+  const vocab = report.groundTruth.residual.filter((l) => l.startsWith('tokens:') && l !== 'tokens:BOS').map((l) => l.slice(7));
+  return vocab.slice(-4).reverse().join(' ');
 }
 
 /** A model-list entry for a compiled model (it is in no index). */

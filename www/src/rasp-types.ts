@@ -59,3 +59,15 @@ export interface RaspError {
 
 /** `Session.compileRasp(source).outcome`. */
 export type CompileOutcome = { ok: true; report: CompileReport } | { ok: false; error: RaspError };
+
+/** `raspRun(source, input)`: the program and its compiled model on one input, per position after BOS. */
+export interface InputRun {
+  input: string[];
+  /** The output s-op's name. */
+  output: string;
+  /** The interpreter's output; null where the program has no value (an empty selection). */
+  program: (string | null)[];
+  /** The model's: the winning value, or the output logit for a numerical program. */
+  model: string[];
+  agree: boolean[];
+}

@@ -20,7 +20,7 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
-import type { CompileReport, RaspError } from './rasp-types';
+import type { CompileReport, InputRun, RaspError } from './rasp-types';
 import type { AcdcSettings, AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
 
 /** How a compile ends: the new model, or where the program is wrong (the old model stays). */
@@ -104,6 +104,12 @@ export class WorkerClient {
     if (message.type === 'raspCompiled') return { ok: true, info: message.info, report: message.report };
     if (message.type === 'raspRejected') return { ok: false, error: message.error };
     throw unexpected(message);
+  }
+
+  async raspRun(source: string, input: string): Promise<InputRun> {
+    const message = await this.send({ type: 'raspRun', source, input });
+    if (message.type !== 'raspRun') throw unexpected(message);
+    return message.run;
   }
 
   async predict(prompt: string, k: number): Promise<Prediction> {

@@ -9,7 +9,7 @@
 // attention pattern, a prediction) are served between batches; `control`
 // requests never wait for the lock. A new model cancels the run.
 
-import init, { initBackend, listTasks, Session } from './pkg/circuitscope.js';
+import init, { initBackend, listTasks, raspRun, Session } from './pkg/circuitscope.js';
 import type {
   AttentionRequest,
   Backend,
@@ -29,7 +29,7 @@ import type {
   WorkerResponse,
   SessionInfo,
 } from './protocol';
-import type { CompileOutcome } from './rasp-types';
+import type { CompileOutcome, InputRun } from './rasp-types';
 import { formatBytes, largestTensor } from './safetensors-header';
 import type { AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
 import { RunLoop } from './worker-run';
@@ -96,6 +96,12 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | ControlReques
       case 'compileRasp':
         post(await compileRasp(request));
         return;
+      case 'raspRun': {
+        await requireBackend();
+        const run: InputRun = await raspRun(request.source, request.input);
+        post({ type: 'raspRun', id: request.id, run });
+        return;
+      }
       case 'predict':
         post({ type: 'prediction', id: request.id, prediction: await predict(request) });
         return;
@@ -169,6 +175,7 @@ function codeFor(request: WorkerRequest): ErrorCode {
     case 'compileRasp':
       return 'load';
     case 'predict':
+    case 'raspRun':
       return 'predict';
     case 'tasks':
     case 'taskData':

@@ -11,7 +11,7 @@ use super::value_set;
 use crate::error::{Error, Result};
 use crate::model::LoadedModel;
 
-pub const NUMERIC_TOLERANCE: f64 = 1e-3;
+pub use super::compare::NUMERIC_TOLERANCE;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mismatch {

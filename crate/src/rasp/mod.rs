@@ -5,9 +5,9 @@
 //! `value_set` (what each s-op can hold) → `layers` (which block computes it) → `attention` and
 //! `mlp` (its weights over named `residual` directions) → `assemble` (a model in our format) and
 //! `ground_truth` (its circuit; `layout` groups its residual basis by writer for the page).
-//! `eval` is the interpreter the model is checked against, `check` runs that check, `data`
-//! makes the paper's tracr datasets, `recovery` asks ACDC to find the circuit, and `programs`
-//! holds the shipped programs.
+//! `eval` is the interpreter the model is checked against, `check` runs that check on every
+//! input (`compare` on one, for the page), `data` makes the paper's tracr datasets, `recovery`
+//! asks ACDC to find the circuit, and `programs` holds the shipped programs.
 
 pub mod assemble;
 pub mod attention;
@@ -15,6 +15,7 @@ pub mod calls;
 pub mod card;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod check;
+pub mod compare;
 pub mod data;
 pub mod eval;
 pub mod expr;

@@ -16,6 +16,7 @@ use crate::predict::predict_async;
 
 pub use acdc::{list_tasks, AcdcRun};
 pub use backend::{current, init_backend};
+pub use rasp::{rasp_run, Compile};
 
 #[wasm_bindgen(start)]
 pub fn start() {

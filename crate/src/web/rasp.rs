@@ -1,5 +1,6 @@
-//! The RASP editor's call: compile the page's text into a Session, or say where it fails.
-//! A failure is a value, not a thrown `Error`, because the editor points at its line and column.
+//! The RASP editor's calls: compile the page's text into a Session, or say where it fails (a
+//! failure is a value, not a thrown `Error`, because the editor points at its line and column);
+//! and run a program and its compiled model on one input, side by side.
 
 use std::rc::Rc;
 
@@ -7,6 +8,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{backend, js_error, to_js, Session};
+use crate::rasp::compare::{compare, parse_input};
 use crate::rasp::report::{compile_for_page, CompileFailure, CompileReport};
 
 /// `{ok: true, report}` or `{ok: false, error}`.
@@ -57,4 +59,22 @@ impl Compile {
     pub fn session(&mut self) -> Option<Session> {
         self.session.take()
     }
+}
+
+/// The program `source` and its compiled model on `input` (words of its vocabulary, `1 2 3`):
+/// resolves to `{input, output, program, model, agree}` (`rasp::compare::InputRun`). It compiles
+/// `source` again rather than trust that the loaded model is its (milliseconds for the shipped
+/// programs), and reads the logits back asynchronously, as WebGPU requires.
+#[wasm_bindgen(js_name = raspRun)]
+pub fn rasp_run(source: String, input: String) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        let fail = |e: crate::Error| JsValue::from(js_error(e));
+        let compiled = crate::rasp::compile_source(&source, "rasp").map_err(|e| fail(e.into()))?;
+        let (values, ids) = parse_input(&compiled, &input).map_err(fail)?;
+        let model = compiled.load(&backend::current().0).map_err(fail)?;
+        let logits = model.transformer.forward(model.tokens(&[ids]).map_err(fail)?);
+        let data = logits.to_data_async().await.map_err(|e| fail(crate::Error::Device(format!("{e:?}"))))?;
+        let logits = data.try_to_vec::<f32>().map_err(|e| fail(crate::Error::Device(format!("{e:?}"))))?;
+        to_js(&compare(&compiled, &values, &logits).map_err(fail)?).map_err(JsValue::from)
+    })
 }

@@ -5,7 +5,7 @@
 // pointed at by line and column and the compiled model stays loaded. On one
 // input the model outputs what the program does. A
 // shipped compiled model picked from the list opens with its own task and gets
-// the overlay from its ground_truth.json.
+// the overlay from its ground_truth.json, misses included at a τ too high.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -88,6 +88,9 @@ test('the reverse example compiles, and ACDC finds exactly its ground truth', { 
   await page.getByRole('button', { name: 'Zoom in' }).click();
   await page.waitForTimeout(300);
   await page.getByTestId('stage').screenshot({ path: `${ARTIFACTS}/rasp-reverse-truth-graph.png` });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByTestId('stage').screenshot({ path: `${ARTIFACTS}/rasp-reverse-truth-dark.png` });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // A program that does not compile: pointed at, and the compiled model stays.
   const broken = 'vocab = {1, 2, 3}\nmax_seq_len = 4\nx = Map(x -> x +, tokens)\n';
@@ -123,6 +126,16 @@ test('a shipped compiled model opens with its task and gets the overlay from its
   await runToTheEnd(page);
   // The paper's 10 edges less the two its BOS-inside rows need (tasks/tracr.rs).
   assert.deepEqual(await truthCounts(page), { tp: 8, misses: 0, extras: 0 });
+
+  // Above the q and k edges' effect ACDC drops them: misses, never an extra (rasp_recovery.rs).
+  await page.getByTestId('tau').fill('0.1');
+  await page.getByTestId('tau').dispatchEvent('change');
+  await runToTheEnd(page);
+  const high = await truthCounts(page);
+  assert.ok(high.misses > 0 && high.extras === 0 && high.tp + high.misses === 8, JSON.stringify(high));
+  assert.match(await page.getByTestId('truth-note').innerText(), /Misses are ground-truth edges ACDC removed/);
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  await page.getByTestId('stage').screenshot({ path: `${ARTIFACTS}/rasp-proportion-misses.png` });
   await page.close();
 });
 

@@ -49,8 +49,8 @@ export class CircuitPlayground extends HTMLElement {
     this.remote.cancel();
     void this.loadModel(entry);
   });
-  private readonly remote = new RemoteController(this.remoteHost());
-  private readonly rasp = new RaspController(this.remoteHost());
+  private readonly remote = new RemoteController(this.modelHost());
+  private readonly rasp = new RaspController(this.modelHost());
   private backend: Backend | null = null;
   private readonly weights = new WeightsInput(
     (files) => void this.loadFiles(files),
@@ -419,7 +419,7 @@ export class CircuitPlayground extends HTMLElement {
   }
 
   /** What the remote and RASP controllers may do to the page. */
-  private remoteHost(): RemoteHost {
+  private modelHost(): RemoteHost {
     return {
       client: () => this.worker(),
       status: this.status,

@@ -6,20 +6,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { waitRun } from './acdc.mjs';
 import { DEFAULT_MODEL, MODELS_DIR, openPage, pageSession, screenshot, waitSettled } from './harness.mjs';
 
-const session = pageSession();
+const session = pageSession({
+  async setup() {
+    temp = mkdtempSync(join(tmpdir(), 'circuitscope-acdc-errors-'));
+  },
+  async teardown() {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  },
+});
 let temp;
-
-before(async () => {
-  temp = mkdtempSync(join(tmpdir(), 'circuitscope-acdc-errors-'));
-});
-
-after(async () => {
-  if (temp) rmSync(temp, { recursive: true, force: true });
-});
 
 test('an unknown model and a corrupt weights file are shown; the default still runs', { timeout: 240_000 }, async () => {
   const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu&speed=max&model=no-such-model&tau=0.1`, 'acdc-errors');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   assertSameTop,
   choosePrompt,
@@ -18,18 +18,17 @@ import {
   waitSettled,
 } from './harness.mjs';
 
-const session = pageSession();
+const session = pageSession({
+  async setup() {
+    model = testModel(await fetchIndex(session.server.url));
+    temp = mkdtempSync(join(tmpdir(), 'circuitscope-weights-'));
+  },
+  async teardown() {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  },
+});
 let model;
 let temp;
-
-before(async () => {
-  model = testModel(await fetchIndex(session.server.url));
-  temp = mkdtempSync(join(tmpdir(), 'circuitscope-weights-'));
-});
-
-after(async () => {
-  if (temp) rmSync(temp, { recursive: true, force: true });
-});
 
 test('a truncated weights file is refused and the loaded model still predicts', { timeout: 300_000 }, async (t) => {
   if (!model) return t.skip('models/index.json lists no model with a tokenizer');

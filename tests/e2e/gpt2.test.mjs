@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   assertSameTop,
   choosePrompt,
@@ -37,27 +37,26 @@ const CONFIG = {
   n_embd: 64,
 };
 
-const session = pageSession();
+const session = pageSession({
+  async setup() {
+    temp = mkdtempSync(join(tmpdir(), 'circuitscope-gpt2-'));
+    weights = randomGpt2(CONFIG, 1234);
+    writeFileSync(join(temp, 'model.safetensors'), weights);
+    writeFileSync(join(temp, 'config.json'), JSON.stringify(CONFIG));
+    copyFileSync(join(ROOT, 'models/gpt2/tokenizer.json'), join(temp, 'tokenizer.json'));
+    reference = cliPredict(temp, PROMPT);
+    await serveGpt2(session.browser.context);
+  },
+  async teardown() {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  },
+});
 let temp;
 /** The checkpoint's bytes, and the CLI's prediction for PROMPT on it. */
 let weights;
 let reference;
 /** Requests served by the routes of serveGpt2. */
 const hits = { weights: 0, config: 0 };
-
-before(async () => {
-  temp = mkdtempSync(join(tmpdir(), 'circuitscope-gpt2-'));
-  weights = randomGpt2(CONFIG, 1234);
-  writeFileSync(join(temp, 'model.safetensors'), weights);
-  writeFileSync(join(temp, 'config.json'), JSON.stringify(CONFIG));
-  copyFileSync(join(ROOT, 'models/gpt2/tokenizer.json'), join(temp, 'tokenizer.json'));
-  reference = cliPredict(temp, PROMPT);
-  await serveGpt2(session.browser.context);
-});
-
-after(async () => {
-  if (temp) rmSync(temp, { recursive: true, force: true });
-});
 
 test('GPT-2 loads only on request, with progress, predicts, and comes from the cache the second time', { timeout: 300_000 }, async () => {
   session.browser.requests.length = 0;

@@ -284,10 +284,13 @@ export function assertSameTop(actual, expected, tolerance = PROB_TOLERANCE) {
 
 /**
  * The built page's server and one fresh browser for a test file: started
- * before its tests, closed after them. Read `server` and `browser` inside
- * tests or in hooks registered later; before that they throw.
+ * before its tests, closed after them. `setup` runs once both are up and
+ * `teardown` before they close (one hook each: Node 20 does not wait for one
+ * top-level `before` hook before starting the next). Read `server` and
+ * `browser` inside tests or those callbacks; before that they throw.
+ * @param {{setup?: () => Promise<void> | void, teardown?: () => Promise<void> | void}} [hooks]
  */
-export function pageSession() {
+export function pageSession({ setup, teardown } = {}) {
   /** @type {Awaited<ReturnType<typeof startServer>> | undefined} */
   let server;
   /** @type {Awaited<ReturnType<typeof launchBrowser>> | undefined} */
@@ -295,10 +298,15 @@ export function pageSession() {
   before(async () => {
     server = await startServer();
     browser = await launchBrowser();
+    await setup?.();
   });
   after(async () => {
-    await browser?.close();
-    await server?.close();
+    try {
+      await teardown?.();
+    } finally {
+      await browser?.close();
+      await server?.close();
+    }
   });
   const started = (/** @type {string} */ what) => new Error(`pageSession: the ${what} starts in the file's before hook`);
   return {

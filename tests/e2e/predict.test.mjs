@@ -3,7 +3,7 @@
 // SwiftShader here (ENV.md): correct but slow, hence the long timeouts.
 
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { test } from 'node:test';
 import {
   assertSameTop,
   choosePrompt,
@@ -15,14 +15,14 @@ import {
   testModel,
 } from './harness.mjs';
 
-const session = pageSession();
+const session = pageSession({
+  async setup() {
+    model = testModel(await fetchIndex(session.server.url));
+    if (model) reference = choosePrompt(model.id);
+  },
+});
 let model;
 let reference;
-
-before(async () => {
-  model = testModel(await fetchIndex(session.server.url));
-  if (model) reference = choosePrompt(model.id);
-});
 
 const cases = [
   { backend: 'cpu', query: '?backend=cpu', timeout: 240_000 },

@@ -18,9 +18,9 @@ pub struct EvalArgs {
     pub model: PathBuf,
     #[arg(long)]
     pub task: String,
-    /// Rows of task data.
-    #[arg(long, default_value_t = 200)]
-    pub n: usize,
+    /// Rows of task data (default 200; on a fixed dataset, such as GPT-2's paper data, all of it).
+    #[arg(long)]
+    pub n: Option<usize>,
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
     /// A dataset to use instead of the task's own (the JSON `circuitscope data` writes); the task
@@ -32,6 +32,15 @@ pub struct EvalArgs {
     pub metric: Option<MetricKind>,
 }
 
+const DEFAULT_ROWS: usize = 200;
+
+/// Rows to ask `task` for when `--n` is not given: all of a fixed dataset (the paper's GPT-2 data
+/// has 100 rows; asking for more is an error), else `DEFAULT_ROWS`.
+fn default_rows(model: &LoadedModel, task: &str) -> Result<Option<usize>> {
+    let fixed = crate::tasks::paper_gpt2::data(task, model.tokenizer.as_ref(), None)?.is_some();
+    Ok((!fixed).then_some(DEFAULT_ROWS))
+}
+
 pub fn eval(args: &EvalArgs) -> Result<()> {
     let model = LoadedModel::from_dir(&args.model, &cpu())?;
     let task = crate::tasks::find(&args.task)?;
@@ -40,7 +49,13 @@ pub fn eval(args: &EvalArgs) -> Result<()> {
             let text = std::fs::read_to_string(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
             AcdcData::from_json(&text)?
         }
-        None => task.generate(&model, Some(args.n), args.seed)?,
+        None => {
+            let rows = match args.n {
+                Some(n) => Some(n),
+                None => default_rows(&model, &args.task)?,
+            };
+            task.generate(&model, rows, args.seed)?
+        }
     };
     let result = evaluate(&model, &task, &data, args.metric)?;
     println!("{}", serde_json::to_string_pretty(&result).expect("plain numbers"));

@@ -92,6 +92,18 @@ pub fn fit(
     config: &ModelConfig,
     vocabulary: &[String],
     s: &FitSettings,
+    sample: impl FnMut(&mut Rng, usize) -> Batch,
+) -> Result<Fitted> {
+    fit_from(out, config, vocabulary, s, random_weights(config, s.seed), sample)
+}
+
+/// [`fit`] from given initial weights (a model that rescales its seeded init).
+pub fn fit_from(
+    out: &Path,
+    config: &ModelConfig,
+    vocabulary: &[String],
+    s: &FitSettings,
+    init: crate::model::weights::WeightMap,
     mut sample: impl FnMut(&mut Rng, usize) -> Batch,
 ) -> Result<Fitted> {
     if vocabulary.len() != config.d_vocab {
@@ -99,7 +111,7 @@ pub fn fit(
     }
     let started = Instant::now();
     let device = crate::device::cpu().autodiff();
-    let mut model = Transformer::load(random_weights(config, s.seed), config, &device)?;
+    let mut model = Transformer::load(init, config, &device)?;
     let mut optim = AdamConfig::new().init();
     let mut rng = Rng::new(s.seed.wrapping_add(1));
     let mut curve = Vec::new();

@@ -42,8 +42,13 @@ fn ioi_names_the_indirect_object_on_held_out_names_and_templates() {
     assert!(e.corrupt_metric.abs() < 0.25 * e.clean_metric.abs(), "ABC brings it near zero: {e:?}");
 }
 
-// `docstring-4l` is not shipped yet: no training recipe tried reaches the task within the time
-// budget (see `train::docstring`). Its test returns with the model.
+#[test]
+fn docstring_4l_names_the_next_parameter_on_held_out_names() {
+    let e = eval("docstring-4l", "docstring", 200);
+    assert!(e.clean_accuracy >= 0.9, "{e:?}");
+    assert!(e.clean_metric < -5.0, "a clear logit difference: {e:?}");
+    assert!(e.corrupt_accuracy <= 0.1, "random_random removes the answer from the prompt: {e:?}");
+}
 
 #[test]
 fn a_task_the_model_has_no_words_for_is_refused_by_name() {

@@ -122,6 +122,33 @@ pub fn examples(rng: &mut Rng, rows: usize, split: Split) -> Vec<WordExample> {
     (0..rows).map(|_| DocPrompt::sample(rng, split).example()).collect()
 }
 
+/// A prompt of the varied shape the docstring model trains on (`train::docstring`): 3–6 parameters,
+/// documented from the first, second or third on, a 1–5 word description, all names from `split`,
+/// cut after the `:param` that asks for the next one. Corrupted: the `def` parameters replaced by
+/// other names. The trainer's card reports accuracy on these beside the paper's fixed shape.
+pub fn varied_example(rng: &mut Rng, split: Split) -> WordExample {
+    let n = 3 + rng.below(4);
+    let mut names = pick(rng, split.of(&NAMES, N_TRAIN_NAMES), 2 * n + 1);
+    let others = names.split_off(n + 1);
+    let def_args = names.split_off(1);
+    let from = rng.below(3.min(n - 1));
+    let answer = from + 1 + rng.below(n - from - 1);
+    let n_desc = 1 + rng.below(5);
+    let desc = pick(rng, &NOUNS, n_desc);
+    let arg_desc: Vec<Vec<&str>> = (from..answer).map(|_| pick(rng, &NOUNS, ARG_DESC_WORDS)).collect();
+    let prompt = |def: &[&str]| {
+        let mut w = function_words(names[0], def, &desc, &def_args[from..answer], &arg_desc);
+        w.push(":param".into());
+        w
+    };
+    WordExample {
+        clean: prompt(&def_args),
+        corrupt: prompt(&others),
+        correct: vec![def_args[answer].to_string()],
+        wrong: def_args.iter().enumerate().filter(|&(i, _)| i != answer).map(|(_, a)| a.to_string()).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,6 +187,23 @@ mod tests {
                     assert!(list.contains(&w.as_str()) || !NAMES.contains(&w.as_str()), "{w}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_varied_row_asks_for_the_parameter_after_the_last_documented_one_and_its_corruption_removes_it() {
+        let mut rng = Rng::new(8);
+        for _ in 0..100 {
+            let e = varied_example(&mut rng, Split::HeldOut);
+            let close = e.clean.iter().position(|w| w == "):").unwrap();
+            let def_args: Vec<&String> = e.clean[..close].iter().skip(5).step_by(2).collect();
+            let last = e.clean.len() - 1;
+            assert_eq!(e.clean[last], ":param");
+            let prev = def_args.iter().position(|a| **a == e.clean[last - 4]).unwrap();
+            assert_eq!(def_args[prev + 1], &e.correct[0]);
+            assert_eq!(e.clean.len(), e.corrupt.len());
+            assert!(!e.corrupt.contains(&e.correct[0]));
+            assert!(e.clean.iter().all(|w| !NAMES[..N_TRAIN_NAMES].contains(&w.as_str())));
         }
     }
 }

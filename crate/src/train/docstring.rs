@@ -269,32 +269,6 @@ fn initial_weights(config: &ModelConfig, seed: u64) -> WeightMap {
     init
 }
 
-/// A documented function of the training rows' varied shape (3–6 parameters, documented from the
-/// first, second or third on, a 1–5 word description) whose names all come from `split`, cut after
-/// the `:param` that asks for the next one. Corrupted: the `def` parameters replaced by other names.
-pub fn varied_example(rng: &mut Rng, split: Split) -> WordExample {
-    let n = 3 + rng.below(4);
-    let mut names = pick(rng, split.of(&NAMES, N_TRAIN_NAMES), 2 * n + 1);
-    let others = names.split_off(n + 1);
-    let def_args = names.split_off(1);
-    let from = rng.below(3.min(n - 1));
-    let answer = from + 1 + rng.below(n - from - 1);
-    let n_desc = 1 + rng.below(5);
-    let desc = pick(rng, &NOUNS, n_desc);
-    let arg_desc: Vec<Vec<&str>> = (from..answer).map(|_| pick(rng, &NOUNS, ARG_DESC_WORDS)).collect();
-    let prompt = |def: &[&str]| {
-        let mut w = function_words(names[0], def, &desc, &def_args[from..answer], &arg_desc);
-        w.push(":param".into());
-        w
-    };
-    WordExample {
-        clean: prompt(&def_args),
-        corrupt: prompt(&others),
-        correct: vec![def_args[answer].to_string()],
-        wrong: def_args.iter().enumerate().filter(|&(i, _)| i != answer).map(|(_, a)| a.to_string()).collect(),
-    }
-}
-
 /// The card's extra table: the task metrics on varied-shape rows, held out and training names.
 fn varied_section(out: &Path) -> Result<String> {
     let model = LoadedModel::from_dir(out, &crate::device::cpu())?;
@@ -307,7 +281,7 @@ fn varied_section(out: &Path) -> Result<String> {
     );
     for (name, split) in [("held-out names", Split::HeldOut), ("training names", Split::Train)] {
         let mut rng = Rng::new(1);
-        let rows: Vec<WordExample> = (0..200).map(|_| varied_example(&mut rng, split)).collect();
+        let rows: Vec<WordExample> = (0..200).map(|_| docstring::varied_example(&mut rng, split)).collect();
         let e = evaluate(&model, &task, &encode_for(&model, task.name, &rows)?, None)?;
         md += &format!(
             "| {name} | {:.3} | {:.3} | {:.1}% | {:.1}% |\n",
@@ -382,23 +356,6 @@ mod tests {
             }
         }
         assert_eq!(scored.iter().filter(|s| **s).count(), close / 2);
-    }
-
-    #[test]
-    fn a_varied_row_asks_for_the_parameter_after_the_last_documented_one_and_its_corruption_removes_it() {
-        let mut rng = Rng::new(8);
-        for _ in 0..100 {
-            let e = varied_example(&mut rng, Split::HeldOut);
-            let close = e.clean.iter().position(|w| w == "):").unwrap();
-            let def_args: Vec<&String> = e.clean[..close].iter().skip(5).step_by(2).collect();
-            let last = e.clean.len() - 1;
-            assert_eq!(e.clean[last], ":param");
-            let prev = def_args.iter().position(|a| **a == e.clean[last - 4]).unwrap();
-            assert_eq!(def_args[prev + 1], &e.correct[0]);
-            assert_eq!(e.clean.len(), e.corrupt.len());
-            assert!(!e.corrupt.contains(&e.correct[0]));
-            assert!(e.clean.iter().all(|w| !NAMES[..N_TRAIN_NAMES].contains(&w.as_str())));
-        }
     }
 
     #[test]

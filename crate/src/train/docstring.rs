@@ -21,8 +21,8 @@
 
 use std::path::Path;
 
-use super::fit::{Batch, FitSettings, Fitted, fit_from, lookup};
-use super::task_card::{CardSpec, write_card};
+use super::fit::{Batch, FitSettings, fit_from, lookup};
+use super::task_card::{CardSpec, train_with_card};
 use crate::analysis::attention::Probe;
 use crate::analysis::eval::evaluate;
 use crate::data::AcdcData;
@@ -297,21 +297,15 @@ fn varied_section(out: &Path) -> Result<String> {
 /// Trains, writes the model folder and its card; with `card_only`, re-measures the model already
 /// in `out` and rewrites its card.
 pub fn train(out: &Path, seed: u64, steps: Option<usize>, card_only: bool) -> Result<f32> {
-    let mut s = settings(seed);
-    let fitted = if card_only {
-        Fitted::read(out)?
-    } else {
-        let vocab = vocabulary();
-        s.steps = steps.unwrap_or(s.steps);
+    let vocab = vocabulary();
+    let (fitted, _) = train_with_card(out, &CARD, settings(seed), steps, card_only, |s| {
         let config = config();
         let mut step = 0;
-        fit_from(out, &config, &vocab, &s, initial_weights(&config, seed), |rng, n| {
+        fit_from(out, &config, &vocab, s, initial_weights(&config, seed), |rng, n| {
             step += 1;
             batch(&vocab, rng, n, step < DOCS_FIRST)
-        })?
-    };
-    s.steps = fitted.steps();
-    write_card(out, &CARD, &s, &fitted)?;
+        })
+    })?;
     let card = out.join("card.md");
     let text = std::fs::read_to_string(&card).map_err(|e| Error::Io(format!("card.md: {e}")))?;
     let text = text.replacen("## Analysis", &(varied_section(out)? + "## Analysis"), 1);

@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use super::fit::{Batch, FitSettings, Fitted, fit, lookup};
-use super::task_card::{CardSpec, write_card};
+use super::fit::{Batch, FitSettings, fit, lookup};
+use super::task_card::{CardSpec, train_with_card};
 use crate::analysis::attention::Probe;
 use crate::data::AcdcData;
 use crate::error::Result;
@@ -218,16 +218,10 @@ pub const CARD: CardSpec = CardSpec {
 /// Trains, writes the model folder and its card; with `card_only`, re-measures the model already
 /// in `out` and rewrites its card.
 pub fn train(out: &Path, seed: u64, steps: Option<usize>, card_only: bool) -> Result<f32> {
-    let mut s = settings(seed);
-    let fitted = if card_only {
-        Fitted::read(out)?
-    } else {
-        let vocab = vocabulary();
-        s.steps = steps.unwrap_or(s.steps);
-        fit(out, &config(), &vocab, &s, |rng, n| batch(&vocab, rng, n))?
-    };
-    s.steps = fitted.steps();
-    write_card(out, &CARD, &s, &fitted)?;
+    let vocab = vocabulary();
+    let (fitted, _) = train_with_card(out, &CARD, settings(seed), steps, card_only, |s| {
+        fit(out, &config(), &vocab, s, |rng, n| batch(&vocab, rng, n))
+    })?;
     Ok(fitted.final_loss())
 }
 

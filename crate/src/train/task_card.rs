@@ -58,6 +58,28 @@ fn eval_table(rows: &[(&str, &Evaluation)]) -> String {
     md
 }
 
+/// A task model's `circuitscope train`: fits it with `fit` (the settings' steps replaced by `steps`
+/// when given) and writes its folder, or with `card_only` reads the model already in `out`; then
+/// measures it and writes its card. Returns what was fitted and the settings the card names.
+pub fn train_with_card(
+    out: &std::path::Path,
+    spec: &CardSpec,
+    mut s: FitSettings,
+    steps: Option<usize>,
+    card_only: bool,
+    fit: impl FnOnce(&FitSettings) -> Result<Fitted>,
+) -> Result<(Fitted, FitSettings)> {
+    let fitted = if card_only {
+        Fitted::read(out)?
+    } else {
+        s.steps = steps.unwrap_or(s.steps);
+        fit(&s)?
+    };
+    s.steps = fitted.steps();
+    write_card(out, spec, &s, &fitted)?;
+    Ok((fitted, s))
+}
+
 /// Loads the model just written to `out`, measures it and writes `out/card.md`.
 pub fn write_card(out: &std::path::Path, spec: &CardSpec, s: &FitSettings, fitted: &Fitted) -> Result<()> {
     let model = LoadedModel::from_dir(out, &crate::device::cpu())?;

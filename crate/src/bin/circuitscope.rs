@@ -6,6 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     keep_large_allocations();
+    quiet_on_closed_pipe();
     let cli = circuitscope::cli::Cli::parse();
     match circuitscope::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -24,5 +25,14 @@ fn keep_large_allocations() {
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 30);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
+    }
+}
+
+/// `circuitscope … | head` closes stdout early. Rust ignores SIGPIPE, so the next `println!` would
+/// panic ("failed printing to stdout"); like other Unix tools, end quietly instead.
+fn quiet_on_closed_pipe() {
+    // SAFETY: restores the default disposition of one signal, once, before any threads start.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -38,7 +38,9 @@ test('an unknown model and a corrupt weights file are shown; the default still r
   await screenshot(page, 'acdc-errors');
 
   await page.getByTestId('run').click();
-  const run = await waitRun(page, (r) => r.phase === 'running' && r.tested >= 3, 120_000, 'the run after the errors');
+  // Whether the first few tested edges are kept depends on the model, so wait
+  // for the first removal (it times out, and fails, if none comes).
+  const run = await waitRun(page, (r) => r.tested >= 1 && r.remaining < 305, 120_000, 'a removal in the run after the errors');
   assert.ok(run.remaining < 305, 'edges are pruned');
   assert.equal(Number(await page.getByTestId('tau').inputValue()), 0.1);
   await page.getByTestId('reset').click();

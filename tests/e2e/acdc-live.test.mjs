@@ -79,7 +79,7 @@ test('on WebGPU a run starts and prunes edges', { timeout: 300_000 }, async (t) 
     await page.close();
     return t.skip(`no WebGPU here (the page chose ${backend})`);
   }
-  const run = await waitRun(page, (r) => r.tested >= 3, 240_000, 'WebGPU pruning');
+  const run = await waitRun(page, (r) => r.tested >= 3 && r.remaining < 305, 240_000, 'WebGPU pruning');
   assert.ok(run.remaining < 305);
   await screenshot(page, 'acdc-webgpu');
   await page.getByTestId('reset').click();

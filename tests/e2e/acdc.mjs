@@ -24,13 +24,13 @@ export const METRIC_ATOL = 1e-6;
  */
 export async function readRun(scope) {
   const value = async (id) => Number((await scope.getByTestId(id).getAttribute('data-value')) ?? Number.NaN);
-  return {
-    phase: (await scope.getByTestId('stage').getAttribute('data-phase')) ?? '',
-    remaining: await value('remaining'),
-    tested: await value('tested'),
-    kept: await value('kept'),
-    passes: await value('passes'),
-  };
+  // One attribute at a time, while the run goes on: `tested` (which only grows)
+  // is read before `remaining` (which only shrinks), so "tested ≥ n" implies
+  // what n tested edges imply for `remaining` in the same reading.
+  const phase = (await scope.getByTestId('stage').getAttribute('data-phase')) ?? '';
+  const tested = await value('tested');
+  const remaining = await value('remaining');
+  return { phase, remaining, tested, kept: await value('kept'), passes: await value('passes') };
 }
 
 /**

@@ -123,6 +123,13 @@ test('a shipped compiled model opens with its task and gets the overlay from its
   assert.match(await page.getByTestId('status').innerText(), /Ready: tracr-proportion/);
   assert.equal(await page.getByTestId('task').inputValue(), 'tracr-proportion');
   assert.equal(await page.getByTestId('ablation').inputValue(), 'zero');
+  // Its residual layout, read off its ground_truth.json as for a program compiled here.
+  await page.getByTestId('rasp-panel').locator('summary').click();
+  const layout = page.getByTestId('residual-layout');
+  await layout.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match(await page.getByTestId('layout-summary').innerText(), /^tracr-proportion: 2 layers × 1 head, .* 38 edges of which 8/);
+  const writers = await page.$$eval('[data-testid="layout-group"]', (groups) => groups.map((g) => g.getAttribute('data-writer')));
+  assert.deepEqual(writers, ['hook_embed', 'hook_pos_embed', 'blocks.0.hook_mlp_out', 'blocks.1.attn.hook_result']);
   await runToTheEnd(page);
   // The paper's 10 edges less the two its BOS-inside rows need (tasks/tracr.rs).
   assert.deepEqual(await truthCounts(page), { tp: 8, misses: 0, extras: 0 });
@@ -136,6 +143,11 @@ test('a shipped compiled model opens with its task and gets the overlay from its
   assert.match(await page.getByTestId('truth-note').innerText(), /Misses are ground-truth edges ACDC removed/);
   await page.getByRole('button', { name: 'Zoom in' }).click();
   await page.getByTestId('stage').screenshot({ path: `${ARTIFACTS}/rasp-proportion-misses.png` });
+
+  // A model with no ground truth has no layout to show.
+  await page.getByTestId('model-select').selectOption('induction-2l');
+  await waitSettled(page);
+  assert.equal(await layout.isVisible(), false);
   await page.close();
 });
 

@@ -301,7 +301,9 @@ export class CircuitPlayground extends HTMLElement {
     this.hasGraph = false;
     this.stage?.setGraph(null);
     const graph = await this.worker().graph();
-    this.stage?.setGraph(graph, truth ?? (await fetchGroundTruth(entry).catch(() => null)));
+    const shipped = truth ? null : await fetchGroundTruth(entry).catch(() => null);
+    this.stage?.setGraph(graph, truth ?? shipped);
+    if (!truth) await this.rasp.showLayoutOf(entry, shipped, graph.counts.edges);
     this.hasGraph = true;
     const base: Partial<Settings> = this.settings ?? this.wanted;
     const own = this.tasks.find((t) => t.name === (ownTask ?? modelTask(this.settings, entry.config.tasks)));

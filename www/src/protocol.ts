@@ -15,7 +15,7 @@ import type {
   TaskData,
   TaskInfo,
 } from './wasm-types';
-import type { CompileReport, InputRun, RaspError } from './rasp-types';
+import type { CompileReport, InputRun, LayoutGroup, RaspError } from './rasp-types';
 
 /** The burn device the wasm module runs on. */
 export type Backend = 'webgpu' | 'cpu';
@@ -83,6 +83,13 @@ export interface RaspRunRequest {
   id: number;
   source: string;
   input: string;
+}
+
+/** The residual layout of a shipped compiled model, from its ground_truth.json text. */
+export interface RaspLayoutRequest {
+  type: 'raspLayout';
+  id: number;
+  groundTruth: string;
 }
 
 /** Loads a model from files the user picked (the weights buffer is transferred). */
@@ -164,6 +171,7 @@ export type WorkerRequest =
   | LoadFilesRequest
   | CompileRaspRequest
   | RaspRunRequest
+  | RaspLayoutRequest
   | PredictRequest
   | TasksRequest
   | GraphRequest
@@ -215,6 +223,12 @@ export interface RaspRunResponse {
   type: 'raspRun';
   id: number;
   run: InputRun;
+}
+
+export interface RaspLayoutResponse {
+  type: 'raspLayout';
+  id: number;
+  layout: LayoutGroup[];
 }
 
 export interface PredictionResponse {
@@ -314,6 +328,7 @@ export type WorkerResponse =
   | RaspCompiledResponse
   | RaspRejectedResponse
   | RaspRunResponse
+  | RaspLayoutResponse
   | PredictionResponse
   | TasksResponse
   | GraphInfoResponse

@@ -9,7 +9,7 @@ import { el } from './dom';
 import type { Loaded, ModelHost } from './model-host';
 import type { ModelEntry } from './models';
 import type { SessionInfo } from './protocol';
-import type { CompileReport } from './rasp-types';
+import type { CompileReport, GroundTruth } from './rasp-types';
 import { InputRunView } from './views/input-run';
 import { RaspEditor } from './views/rasp-editor';
 import { ResidualLayout } from './views/residual-layout';
@@ -87,6 +87,31 @@ export class RaspController {
       };
     });
     return compiled;
+  }
+
+  /**
+   * Shows the residual layout of a loaded model that has a ground truth but
+   * was not compiled here (a shipped `tracr-*` model), or clears the view for
+   * a model without one. A layout that cannot be read leaves the view empty.
+   */
+  async showLayoutOf(entry: ModelEntry, truth: GroundTruth | null, graphEdges: number): Promise<void> {
+    this.layout.clear();
+    if (truth === null) return;
+    try {
+      const layout = await this.host.client().raspLayout(truth);
+      const n = (key: string) => Number(entry.config[key]);
+      this.layout.show({
+        name: entry.id,
+        nLayers: n('n_layers'),
+        nHeads: n('n_heads'),
+        dModel: n('d_model'),
+        graphEdges,
+        layout,
+        groundTruth: truth,
+      });
+    } catch (error) {
+      console.warn(`no residual layout for ${entry.id}:`, error);
+    }
   }
 
   /** The program in the editor and its model on `input`. */

@@ -20,7 +20,7 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
-import type { CompileReport, InputRun, RaspError } from './rasp-types';
+import type { CompileReport, GroundTruth, InputRun, LayoutGroup, RaspError } from './rasp-types';
 import type { AcdcSettings, AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
 
 /** How a compile ends: the new model, or where the program is wrong (the old model stays). */
@@ -110,6 +110,13 @@ export class WorkerClient {
     const message = await this.send({ type: 'raspRun', source, input });
     if (message.type !== 'raspRun') throw unexpected(message);
     return message.run;
+  }
+
+  /** The residual layout of a shipped compiled model (its ground_truth.json). */
+  async raspLayout(truth: GroundTruth): Promise<LayoutGroup[]> {
+    const message = await this.send({ type: 'raspLayout', groundTruth: JSON.stringify(truth) });
+    if (message.type !== 'raspLayout') throw unexpected(message);
+    return message.layout;
   }
 
   async predict(prompt: string, k: number): Promise<Prediction> {

@@ -9,7 +9,7 @@
 // attention pattern, a prediction) are served between batches; `control`
 // requests never wait for the lock. A new model cancels the run.
 
-import init, { initBackend, listTasks, raspRun, Session } from './pkg/circuitscope.js';
+import init, { initBackend, listTasks, raspLayout, raspRun, Session } from './pkg/circuitscope.js';
 import type {
   AttentionRequest,
   Backend,
@@ -29,7 +29,7 @@ import type {
   WorkerResponse,
   SessionInfo,
 } from './protocol';
-import type { CompileOutcome, InputRun } from './rasp-types';
+import type { CompileOutcome, InputRun, LayoutGroup } from './rasp-types';
 import { formatBytes, largestTensor } from './safetensors-header';
 import type { AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
 import { RunLoop } from './worker-run';
@@ -102,6 +102,10 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | ControlReques
         post({ type: 'raspRun', id: request.id, run });
         return;
       }
+      case 'raspLayout':
+        await requireBackend();
+        post({ type: 'raspLayout', id: request.id, layout: raspLayout(request.groundTruth) as LayoutGroup[] });
+        return;
       case 'predict':
         post({ type: 'prediction', id: request.id, prediction: await predict(request) });
         return;
@@ -173,6 +177,7 @@ function codeFor(request: WorkerRequest): ErrorCode {
     case 'load':
     case 'loadFiles':
     case 'compileRasp':
+    case 'raspLayout':
       return 'load';
     case 'predict':
     case 'raspRun':

@@ -9,6 +9,8 @@ use wasm_bindgen::prelude::*;
 
 use super::{backend, js_error, to_js, Session};
 use crate::rasp::compare::{compare, parse_input};
+use crate::rasp::ground_truth::GroundTruth;
+use crate::rasp::layout::residual_layout;
 use crate::rasp::report::{compile_for_page, CompileFailure, CompileReport};
 
 /// `{ok: true, report}` or `{ok: false, error}`.
@@ -77,4 +79,13 @@ pub fn rasp_run(source: String, input: String) -> js_sys::Promise {
         let logits = data.try_to_vec::<f32>().map_err(|e| fail(crate::Error::Device(format!("{e:?}"))))?;
         to_js(&compare(&compiled, &values, &logits).map_err(fail)?).map_err(JsValue::from)
     })
+}
+
+/// The residual layout of a shipped compiled model, read off its `ground_truth.json` (the text),
+/// as `compileRasp` reports it for a program compiled in the page.
+#[wasm_bindgen(js_name = raspLayout)]
+pub fn rasp_layout(ground_truth: &str) -> Result<JsValue, JsError> {
+    let truth: GroundTruth = serde_json::from_str(ground_truth)
+        .map_err(|e| js_error(crate::Error::Invalid(format!("ground_truth.json: {e}"))))?;
+    to_js(&residual_layout(&truth))
 }

@@ -5,6 +5,11 @@
 import { el } from '../dom';
 import type { CompileReport, LayoutGroup } from '../rasp-types';
 
+/** What the layout view shows: the model's size, its circuit's size, and the layout. */
+export type LayoutSummary = Pick<CompileReport, 'name' | 'nLayers' | 'nHeads' | 'dModel' | 'graphEdges' | 'layout'> & {
+  groundTruth: { edges: readonly unknown[] };
+};
+
 export class ResidualLayout {
   private readonly summary = el('p', { class: 'layout-summary', 'data-testid': 'layout-summary' });
   private readonly groups = el('ol', { class: 'layout-groups', 'data-testid': 'layout-groups' });
@@ -16,7 +21,8 @@ export class ResidualLayout {
     this.groups,
   );
 
-  show(report: CompileReport): void {
+  /** A compile's report, or the same facts of a shipped compiled model. */
+  show(report: LayoutSummary): void {
     this.summary.textContent =
       `${report.name}: ${report.nLayers} layer${report.nLayers === 1 ? '' : 's'} × ${report.nHeads} head${report.nHeads === 1 ? '' : 's'}, ` +
       `d_model ${report.dModel} (one direction per value), ${report.graphEdges} edges of which ` +

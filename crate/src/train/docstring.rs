@@ -298,7 +298,7 @@ fn varied_section(out: &Path) -> Result<String> {
 /// in `out` and rewrites its card.
 pub fn train(out: &Path, seed: u64, steps: Option<usize>, card_only: bool) -> Result<f32> {
     let vocab = vocabulary();
-    let (fitted, _) = train_with_card(out, &CARD, settings(seed), steps, card_only, |s| {
+    let fitted = train_with_card(out, &CARD, settings(seed), steps, card_only, |s| {
         let config = config();
         let mut step = 0;
         fit_from(out, &config, &vocab, s, initial_weights(&config, seed), |rng, n| {

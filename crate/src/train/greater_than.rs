@@ -129,7 +129,7 @@ pub const CARD: CardSpec = CardSpec {
 /// in `out` and rewrites its card.
 pub fn train(out: &Path, seed: u64, steps: Option<usize>, card_only: bool) -> Result<f32> {
     let vocab = vocabulary();
-    let (fitted, _) = train_with_card(out, &CARD, settings(seed), steps, card_only, |s| {
+    let fitted = train_with_card(out, &CARD, settings(seed), steps, card_only, |s| {
         fit(out, &config(), &vocab, s, |rng, n| batch(&vocab, rng, n))
     })?;
     Ok(fitted.final_loss())

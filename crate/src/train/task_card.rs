@@ -60,7 +60,7 @@ fn eval_table(rows: &[(&str, &Evaluation)]) -> String {
 
 /// A task model's `circuitscope train`: fits it with `fit` (the settings' steps replaced by `steps`
 /// when given) and writes its folder, or with `card_only` reads the model already in `out`; then
-/// measures it and writes its card. Returns what was fitted and the settings the card names.
+/// measures it and writes its card. Returns what was fitted.
 pub fn train_with_card(
     out: &std::path::Path,
     spec: &CardSpec,
@@ -68,7 +68,7 @@ pub fn train_with_card(
     steps: Option<usize>,
     card_only: bool,
     fit: impl FnOnce(&FitSettings) -> Result<Fitted>,
-) -> Result<(Fitted, FitSettings)> {
+) -> Result<Fitted> {
     let fitted = if card_only {
         Fitted::read(out)?
     } else {
@@ -77,7 +77,7 @@ pub fn train_with_card(
     };
     s.steps = fitted.steps();
     write_card(out, spec, &s, &fitted)?;
-    Ok((fitted, s))
+    Ok(fitted)
 }
 
 /// Loads the model just written to `out`, measures it and writes `out/card.md`.

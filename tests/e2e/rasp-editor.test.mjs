@@ -130,6 +130,7 @@ test('a shipped compiled model opens with its task and gets the overlay from its
   assert.match(await page.getByTestId('layout-summary').innerText(), /^tracr-proportion: 2 layers × 1 head, .* 38 edges of which 8/);
   const writers = await page.$$eval('[data-testid="layout-group"]', (groups) => groups.map((g) => g.getAttribute('data-writer')));
   assert.deepEqual(writers, ['hook_embed', 'hook_pos_embed', 'blocks.0.hook_mlp_out', 'blocks.1.attn.hook_result']);
+  await layout.screenshot({ path: `${ARTIFACTS}/rasp-proportion-layout.png` });
   await runToTheEnd(page);
   // The paper's 10 edges less the two its BOS-inside rows need (tasks/tracr.rs).
   assert.deepEqual(await truthCounts(page), { tp: 8, misses: 0, extras: 0 });

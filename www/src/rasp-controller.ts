@@ -92,7 +92,7 @@ export class RaspController {
   /**
    * Shows the residual layout of a loaded model that has a ground truth but
    * was not compiled here (a shipped `tracr-*` model), or clears the view for
-   * a model without one. A layout that cannot be read leaves the view empty.
+   * a model without one. A layout that cannot be read says why in the view.
    */
   async showLayoutOf(entry: ModelEntry, truth: GroundTruth | null, graphEdges: number): Promise<void> {
     this.layout.clear();
@@ -110,7 +110,7 @@ export class RaspController {
         groundTruth: truth,
       });
     } catch (error) {
-      console.warn(`no residual layout for ${entry.id}:`, error);
+      this.layout.showError(error instanceof Error ? error.message : String(error));
     }
   }
 

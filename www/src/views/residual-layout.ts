@@ -32,6 +32,13 @@ export class ResidualLayout {
     this.element.hidden = false;
   }
 
+  /** Why a model that has a ground truth shows no layout. */
+  showError(message: string): void {
+    this.clear();
+    this.summary.textContent = `No residual layout: ${message}`;
+    this.element.hidden = false;
+  }
+
   clear(): void {
     this.element.hidden = true;
     this.groups.replaceChildren();

@@ -29,25 +29,18 @@ test('the default run prunes live; pause holds, step tests one edge', { timeout:
   await screenshot(page, 'acdc-running');
 
   await page.getByTestId('run').click(); // Pause
-  await waitRun(page, (r) => r.phase === 'paused', 5_000, 'pause');
-  // A batch already in flight may still land: wait for the numbers to settle first.
-  let paused = await readRun(page);
-  for (let i = 0; i < 20; i++) {
-    await page.waitForTimeout(300);
-    const now = await readRun(page);
-    if (now.tested === paused.tested) break;
-    paused = now;
-  }
-  await page.waitForTimeout(1000);
+  // "paused" shows only once the worker has stopped and every result it computed
+  // was applied (until then the page says "pausing…"): from then on nothing moves.
+  const paused = await waitRun(page, (r) => r.phase === 'paused', 30_000, 'pause');
+  await page.waitForTimeout(1500);
   const still = await readRun(page);
   assert.deepEqual(still, paused, 'nothing moves while paused');
 
   await page.getByTestId('step').click();
-  await waitRun(page, (r) => r.tested > paused.tested, 20_000, 'step');
-  await page.waitForTimeout(500);
-  const stepped = await readRun(page);
+  const stepped = await waitRun(page, (r) => r.phase === 'paused' && r.tested > paused.tested, 30_000, 'step');
   assert.equal(stepped.tested, paused.tested + 1, 'Step tests exactly one edge');
-  assert.equal(stepped.phase, 'paused');
+  await page.waitForTimeout(1000);
+  assert.deepEqual(await readRun(page), stepped, 'nothing moves after a step');
 
   await page.getByTestId('speed').selectOption('max');
   await page.getByTestId('run').click(); // Resume

@@ -29,7 +29,8 @@ test('the embed example page runs two widgets', { timeout: 240_000 }, async () =
   await second.scrollIntoViewIfNeeded();
   await waitRun(second, (r) => r.tested >= 2, 90_000, 'the second widget');
   assert.equal(page.workers().length, 2, 'one worker per widget');
-  const away = await readRun(first);
+  // Out of view, the first widget pauses (or had finished): "pausing…" first, then "paused".
+  const away = await waitRun(first, (r) => ['paused', 'done'].includes(r.phase), 30_000, 'the first widget pausing');
   assert.ok(['paused', 'done'].includes(away.phase), `the first widget, out of view, is ${away.phase}`);
   assert.equal(Number(await second.getByTestId('tau').inputValue()), 0.5, 'each widget keeps its own τ');
   await screenshot(page, 'embed-second');

@@ -146,7 +146,7 @@ export class AcdcStage {
   }
 
   resume(): void {
-    if (this.run.phase === 'paused') this.run.resume();
+    if (this.run.phase === 'paused' || this.run.phase === 'pausing') this.run.resume();
   }
 
   /** Drops the run (cancelling it) and shows the untouched graph. */

@@ -373,7 +373,7 @@ export class CircuitPlayground extends HTMLElement {
       link: () => this.link(),
       phase: (phase: RunPhase) => {
         if (phase === 'starting') this.errors.clear();
-        this.form.setEnabled(!(phase === 'starting' || phase === 'running' || phase === 'paused'));
+        this.form.setEnabled(!(phase === 'starting' || phase === 'running' || phase === 'pausing' || phase === 'paused'));
       },
       error: (stage: 'run' | 'attention' | 'export', error: unknown) =>
         this.showError(codeOf(error, stage === 'export' ? 'bad_request' : stage), messageOf(error)),

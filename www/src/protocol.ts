@@ -277,6 +277,18 @@ export interface EventsResponse {
   status: AcdcStatus;
 }
 
+/**
+ * The run has stopped testing edges: every event computed so far was posted
+ * before this message and no batch is in flight. Sent each time a paused run
+ * goes idle (after `pause`, after each `step`, and at the start of a run
+ * started paused), so "paused" on screen means nothing more will move.
+ */
+export interface PausedResponse {
+  type: 'paused';
+  id: number;
+  status: AcdcStatus;
+}
+
 /** The run finished: `circuit` is circuit.json, as the CLI writes it. */
 export interface RunDoneResponse {
   type: 'done';
@@ -336,13 +348,14 @@ export type WorkerResponse =
   | AttentionResponse
   | StartedResponse
   | EventsResponse
+  | PausedResponse
   | RunDoneResponse
   | CancelledResponse
   | AckResponse
   | ErrorResponse;
 
 /** Messages that report on a request without ending it. */
-export type InterimResponse = ProgressResponse | StartedResponse | EventsResponse;
+export type InterimResponse = ProgressResponse | StartedResponse | EventsResponse | PausedResponse;
 
 /** Messages that end a request. */
 export type TerminalResponse = Exclude<WorkerResponse, InterimResponse>;

@@ -35,7 +35,7 @@ export class RunController {
   ) {}
 
   get active(): boolean {
-    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'paused';
+    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'pausing' || this.phase === 'paused';
   }
 
   /** Starts a fresh run (cancelling any other); `paused` starts it without testing anything. */
@@ -52,7 +52,13 @@ export class RunController {
         this.state = new RunState(message.graph);
         this.state.begin(message.status, performance.now());
         this.view.started(this.state, message.data);
-        this.setPhase(this.wantPaused ? 'paused' : 'running');
+        this.setPhase(this.wantPaused ? 'pausing' : 'running');
+      },
+      paused: () => {
+        if (this.handle !== handle) return;
+        // Everything the worker computed has arrived: apply it, then say "paused".
+        this.flush();
+        if (this.wantPaused && (this.phase === 'pausing' || this.phase === 'running')) this.setPhase('paused');
       },
       events: (message) => {
         if (this.handle !== handle) return;
@@ -85,22 +91,23 @@ export class RunController {
     );
   }
 
+  /** Shows "pausing…" until the worker says it stopped (`paused`). */
   pause(): void {
     this.wantPaused = true;
-    if (this.phase === 'running') this.setPhase('paused');
+    if (this.phase === 'running') this.setPhase('pausing');
     this.send('pause');
   }
 
   resume(): void {
     this.wantPaused = false;
-    if (this.phase === 'paused') this.setPhase('running');
+    if (this.phase === 'paused' || this.phase === 'pausing') this.setPhase('running');
     this.send('resume');
   }
 
-  /** Tests exactly one more edge, then stays paused. */
+  /** Tests exactly one more edge, then stays paused (the worker says when). */
   step(): void {
     this.wantPaused = true;
-    if (this.phase === 'running') this.setPhase('paused');
+    if (this.phase === 'running' || this.phase === 'paused') this.setPhase('pausing');
     this.send('step');
   }
 

@@ -8,6 +8,7 @@ import type {
   ControlRequest,
   ErrorCode,
   EventsResponse,
+  PausedResponse,
   InterimResponse,
   Prediction,
   ReadyResponse,
@@ -49,6 +50,8 @@ interface Pending {
 export interface RunListener {
   started(message: StartedResponse): void;
   events(message: EventsResponse): void;
+  /** The worker stopped between batches: every event before this was delivered. */
+  paused(message: PausedResponse): void;
 }
 
 /** A run in flight: its id (for `control`) and how it ends. */
@@ -155,6 +158,7 @@ export class WorkerClient {
     const end = this.send({ type: 'run', settings, speed, paused }, [], (m) => {
       if (m.type === 'started') listener.started(m);
       else if (m.type === 'events') listener.events(m);
+      else if (m.type === 'paused') listener.paused(m);
     }).then((message) => {
       if (message.type !== 'done' && message.type !== 'cancelled') throw unexpected(message);
       return message;
@@ -209,7 +213,7 @@ export class WorkerClient {
   private receive(message: WorkerResponse): void {
     const pending = this.pending.get(message.id);
     if (pending === undefined) return;
-    if (message.type === 'progress' || message.type === 'started' || message.type === 'events') {
+    if (message.type === 'progress' || message.type === 'started' || message.type === 'events' || message.type === 'paused') {
       pending.onInterim?.(message);
       return;
     }

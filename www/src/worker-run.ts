@@ -30,6 +30,8 @@ export class RunLoop {
   private msPerEvent = 10;
   /** Milliseconds spent in the wasm calls of this run: circuit.json's wall_time. */
   private busyMs = 0;
+  /** `paused` was posted since the last batch (posted once per idle stretch). */
+  private announcedPause = false;
 
   constructor(
     readonly id: number,
@@ -99,9 +101,15 @@ export class RunLoop {
         return;
       }
       if (this.paused && this.steps === 0) {
+        if (!this.announcedPause) {
+          // Every batch computed so far was posted above: tell the page it may show "paused".
+          this.announcedPause = true;
+          this.post({ type: 'paused', id: this.id, status: run.status() });
+        }
         await this.sleep(Infinity);
         continue;
       }
+      this.announcedPause = false;
       const single = this.paused;
       const began = performance.now();
       const events: AcdcEvent[] = await this.timed<AcdcEvent[]>(() =>

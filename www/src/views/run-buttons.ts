@@ -4,7 +4,12 @@ import { el } from '../dom';
 import { SPEEDS, type Speed } from '../protocol';
 
 /** Where a run stands, as the page sees it. */
-export type RunPhase = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'failed';
+/**
+ * `pausing`: Pause (or Step) was pressed and the worker has not yet said that
+ * it stopped; a batch in flight may still land. `paused` comes only from the
+ * worker's `paused` message, so nothing moves once it shows.
+ */
+export type RunPhase = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'done' | 'failed';
 
 export interface RunActions {
   run(): void;
@@ -19,6 +24,7 @@ const PRIMARY: Record<RunPhase, string> = {
   idle: 'Run',
   starting: 'Starting…',
   running: 'Pause',
+  pausing: 'Pausing…',
   paused: 'Resume',
   done: 'Run again',
   failed: 'Run',
@@ -54,7 +60,7 @@ export class RunButtons {
     );
     this.primary.addEventListener('click', () => {
       if (this.phase === 'running') actions.pause();
-      else if (this.phase === 'paused') actions.resume();
+      else if (this.phase === 'paused' || this.phase === 'pausing') actions.resume();
       else if (this.phase !== 'starting') actions.run();
     });
     this.stepButton.addEventListener('click', () => actions.step());
@@ -71,8 +77,9 @@ export class RunButtons {
     this.primary.textContent = PRIMARY[phase];
     this.primary.dataset.phase = phase;
     const canStart = ready && phase !== 'starting';
-    this.primary.disabled = phase === 'running' || phase === 'paused' ? false : !canStart;
-    this.stepButton.disabled = !(phase === 'running' || phase === 'paused' || (canStart && phase !== 'done'));
+    const live = phase === 'running' || phase === 'pausing' || phase === 'paused';
+    this.primary.disabled = live ? false : !canStart;
+    this.stepButton.disabled = !(live || (canStart && phase !== 'done'));
     this.resetButton.disabled = phase === 'idle';
   }
 

@@ -6,11 +6,11 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 
 step "building the wasm module (burn: slow the first time)"
-cargo build -p circuitscope --lib --target wasm32-unknown-unknown --profile wasm --no-default-features
-wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/circuitscope.wasm"
+cargo build -p circuitscope-web --lib --target wasm32-unknown-unknown --profile wasm
+wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm/circuitscope_web.wasm"
 out=www/src/pkg
 mkdir -p "$out"
-wasm-bindgen --target web --remove-name-section --out-dir "$out" "$wasm"
+wasm-bindgen --target web --remove-name-section --out-name circuitscope --out-dir "$out" "$wasm"
 step "wasm-opt -Oz (binaryen from npm; Debian's breaks wasm-bindgen output)"
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \

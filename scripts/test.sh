@@ -8,12 +8,12 @@ cd "$ROOT"
 
 step "native tests"
 cargo test --workspace
-cargo build -p circuitscope --bin circuitscope
+cargo build -p circuitscope-cli --bin circuitscope
 export CIRCUITSCOPE_BIN="$CARGO_TARGET_DIR/debug/circuitscope"
 
 step "wasm tests in headless Chromium"
 CHROMEDRIVER="$(command -v chromedriver)" WASM_BINDGEN_TEST_TIMEOUT=900 \
-  cargo test -p circuitscope --target wasm32-unknown-unknown --profile wasm --no-default-features
+  cargo test -p circuitscope-web --target wasm32-unknown-unknown --profile wasm
 
 "$ROOT/scripts/build-wasm.sh"
 step "page unit tests, build and end-to-end tests"

@@ -1,30 +1,22 @@
-//! Circuitscope: a transformer with TransformerLens semantics on burn (CPU natively and in wasm,
-//! WebGPU in the browser), the ACDC computational graph, patching and discovery.
+//! Circuitscope's core: a transformer with TransformerLens semantics on burn (CPU natively and in
+//! wasm, WebGPU in the browser), the ACDC computational graph, patching, discovery and metrics.
 //!
-//! Data flows one way: `model` (weights, forward pass, hooks) → `predict` and the algorithms →
-//! the CLI (`bin/`) and the wasm API (`web/`, wasm32 only).
+//! Data flows one way, in the order of the modules below: `model` (weights, the forward pass,
+//! hooks) → `graph` → `patch` → `metric` → `discover`, fed by `data`. The tools sit outside this
+//! crate and depend on it: `circuitscope-rasp` (the RASP compiler), `circuitscope-tasks`,
+//! `circuitscope-train`, `circuitscope-cli` and `circuitscope-web` (the wasm API).
 
-pub mod analysis;
-pub mod data;
-pub mod device;
-pub mod discover;
 pub mod error;
-pub mod graph;
-pub mod metric;
-pub mod model;
-pub mod patch;
-pub mod predict;
-pub mod rasp;
+pub mod device;
 pub mod rng;
-pub mod tasks;
-
-#[cfg(not(target_arch = "wasm32"))]
-pub mod train;
-
-#[cfg(all(feature = "cli", not(target_arch = "wasm32")))]
-pub mod cli;
-
-#[cfg(target_arch = "wasm32")]
-pub mod web;
+pub mod model;
+pub mod predict;
+pub mod graph;
+pub mod data;
+pub mod patch;
+pub mod metric;
+pub mod discover;
+pub mod attribute;
+pub mod analysis;
 
 pub use error::{Error, Result};

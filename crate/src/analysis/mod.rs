@@ -1,9 +1,6 @@
-//! Diagnostics computed from real forward passes: per-head attention scores for model cards and
-//! the page, and a model's metric and accuracy on a task's data.
+//! Diagnostics computed from real forward passes: attention patterns, and ACDC run to the end.
 
 pub mod attention;
 /// Runs ACDC to the end with the blocking CPU driver and a wall clock: native only.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod circuit;
-pub mod eval;
-pub mod heads;

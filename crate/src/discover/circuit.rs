@@ -5,24 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::acdc::{Acdc, AcdcEvent, AcdcSettings};
-use crate::graph::{Counts, Graph};
-
-/// An edge by name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EdgeName {
-    pub sender: String,
-    pub sender_head: Option<usize>,
-    pub receiver: String,
-    pub receiver_head: Option<usize>,
-}
-
-impl EdgeName {
-    pub fn of(graph: &Graph, e: usize) -> Self {
-        let edge = graph.edges[e];
-        let (s, r) = (graph.nodes[edge.sender], graph.nodes[edge.receiver]);
-        Self { sender: s.hook_name(), sender_head: s.head, receiver: r.hook_name(), receiver_head: r.head }
-    }
-}
+pub use crate::graph::names::EdgeName;
+use crate::graph::Counts;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestedEdge {

@@ -30,10 +30,32 @@ pub struct AcdcStatus {
     pub done: bool,
 }
 
+impl AcdcStatus {
+    /// Counts over ADDITION and DIRECT_COMPUTATION edges.
+    pub fn of(
+        graph: &crate::graph::Graph,
+        tested: &[bool],
+        removed: &[bool],
+        current_metric: f64,
+        initial_metric: f64,
+        passes: usize,
+        done: bool,
+    ) -> Self {
+        let (mut t, mut r, mut kept, mut remaining) = (0, 0, 0, 0);
+        for e in (0..graph.edges.len()).filter(|&e| graph.edges[e].ty != crate::graph::EdgeType::Placeholder) {
+            t += usize::from(tested[e]);
+            r += usize::from(removed[e]);
+            kept += usize::from(tested[e] && !removed[e]);
+            remaining += usize::from(!tested[e] && !removed[e]);
+        }
+        Self { tested: t, removed: r, kept, remaining, current_metric, initial_metric, passes, done }
+    }
+}
+
 /// How each pass runs: the optimised engine, or one of the benchmark's baselines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PassPath {
-    /// Start at the earliest touched layer; scored rows only through the last MLP and unembed.
+    /// The incremental engine: only what the tested edge reaches, scored rows only at the end.
     Optimised,
     /// A full pass from layer 0 with dense masks and full logits.
     Dense,

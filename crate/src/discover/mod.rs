@@ -5,6 +5,7 @@ pub mod acdc;
 pub mod circuit;
 pub mod events;
 pub mod settings;
+pub mod tester;
 
 pub use acdc::{Acdc, AcdcEvent, AcdcSettings, AcdcStatus, Mode, PassPath};
 pub use circuit::Circuit;

@@ -17,6 +17,17 @@ pub enum Mode {
     Random,
 }
 
+impl Mode {
+    /// Orders `items` in place: as they are, reversed, or shuffled with `rng`.
+    pub fn apply<T>(self, items: &mut [T], rng: &mut crate::rng::Rng) {
+        match self {
+            Self::Normal => {}
+            Self::Reverse => items.reverse(),
+            Self::Random => rng.shuffle(items),
+        }
+    }
+}
+
 impl std::str::FromStr for Mode {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {

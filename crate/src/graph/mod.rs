@@ -4,10 +4,12 @@
 //! topological order in which ACDC visits receivers.
 
 pub mod info;
+pub mod names;
 pub mod node;
 
 use serde::{Deserialize, Serialize};
 
+pub use names::EdgeName;
 pub use node::{Hook, Node};
 
 use crate::model::ModelConfig;

@@ -6,6 +6,8 @@ use burn::prelude::*;
 use burn::tensor::activation::{log_softmax, softmax};
 use serde::{Deserialize, Serialize};
 
+mod grad;
+
 use crate::data::AcdcData;
 use crate::error::{Error, Result};
 use crate::model::Transformer;
@@ -34,28 +36,35 @@ impl std::str::FromStr for MetricKind {
     }
 }
 
-/// A metric bound to a dataset: which positions it reads and what it compares them with.
+/// What a metric compares the circuit's logits at the scored pairs with (`[n, …]` per pair).
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The clean model's log-probabilities `[n, vocab]`.
+    Kl { clean_logprobs: Tensor<2> },
+    /// The clean model's logits `[n, vocab]`.
+    L2 { clean_logits: Tensor<2> },
+    /// The correct answer `[n, 1]` and the wrong answers `[n, W]` (padded by repeating).
+    LogitDiff { correct: Tensor<2, Int>, wrong: Tensor<2, Int> },
+    /// +1 on correct answers, −1 on wrong ones `[n, vocab]`.
+    ProbDiff { signs: Tensor<2> },
+    /// The correct answer `[n, 1]`.
+    Nll { correct: Tensor<2, Int> },
+}
+
+/// A metric bound to a dataset: which (row, position) pairs it reads and what it compares them
+/// with.
 #[derive(Debug, Clone)]
 pub struct Metric {
     pub kind: MetricKind,
-    /// Flat `row · pos + position` indices of the scored pairs.
+    /// Flat `row · pos + position` indices of the scored pairs `[n]`.
     index: Tensor<1, Int>,
-    /// Per scored pair: the clean model's log-probabilities (KL) or logits (L2) `[n, vocab]`.
-    reference: Option<Tensor<2>>,
-    /// Per scored pair: the correct answer `[n, 1]`, the wrong answers `[n, W]`.
-    correct: Option<Tensor<2, Int>>,
-    wrong: Option<Tensor<2, Int>>,
-    /// Probability difference: +1 on correct answers, −1 on wrong ones `[n, vocab]`.
-    signs: Option<Tensor<2>>,
-    /// Benchmark baseline: unembed every position, then pick the scored ones (as the reference
-    /// computes full logits).
-    pub naive: bool,
+    pub target: Target,
 }
 
 impl Metric {
-    /// Binds `kind` to `data`, given the clean run's final residual `[batch, pos, d_model]`.
-    pub fn new(kind: MetricKind, model: &Transformer, clean_resid: Tensor<3>, data: &AcdcData) -> Result<Self> {
-        let device = clean_resid.device();
+    /// The (row, position) pairs `kind` scores on `data`: the data's `positions`, else the last
+    /// position of each row (L2: every position but the first).
+    pub fn pairs(kind: MetricKind, data: &AcdcData) -> Result<Vec<(usize, usize)>> {
         let (rows, p) = (data.rows(), data.seq_len());
         let pairs: Vec<(usize, usize)> = match (&data.positions, kind) {
             (Some(pos), _) => pos.iter().enumerate().flat_map(|(r, ps)| ps.iter().map(move |&t| (r, t))).collect(),
@@ -65,9 +74,23 @@ impl Metric {
         if pairs.is_empty() {
             return Err(Error::Invalid("the metric scores no position".into()));
         }
+        Ok(pairs)
+    }
+
+    /// Flat `row · pos + position` indices of the scored pairs `[n]`.
+    pub fn index(kind: MetricKind, data: &AcdcData, device: &Device) -> Result<Tensor<1, Int>> {
+        let p = data.seq_len();
+        let flat: Vec<i64> = Self::pairs(kind, data)?.iter().map(|&(r, t)| (r * p + t) as i64).collect();
+        let n = flat.len();
+        Ok(Tensor::from_data(TensorData::new(flat, [n]), device))
+    }
+
+    /// Binds `kind` to `data`, given the clean run's final residual `[rows, d_model]`.
+    pub fn new(kind: MetricKind, model: &Transformer, clean_final: Tensor<2>, data: &AcdcData) -> Result<Self> {
+        let device = clean_final.device();
+        let pairs = Self::pairs(kind, data)?;
         let n = pairs.len();
-        let flat: Vec<i64> = pairs.iter().map(|&(r, t)| (r * p + t) as i64).collect();
-        let index = Tensor::<1, Int>::from_data(TensorData::new(flat, [n]), &device);
+        let index = Self::index(kind, data, &device)?;
         let vocab = model.b_u.val().dims()[0];
         let labels = |name: &str, l: &Option<Vec<crate::data::Labels>>| -> Result<Vec<Vec<u32>>> {
             let l = l.as_ref().ok_or_else(|| Error::Invalid(format!("the {kind:?} metric needs `{name}` answers")))?;
@@ -83,18 +106,16 @@ impl Metric {
             let flat: Vec<i64> = rows.iter().flat_map(|r| (0..w).map(move |i| *r.get(i).unwrap_or(&r[0]) as i64)).collect();
             Tensor::from_data(TensorData::new(flat, [rows.len(), w]), &device)
         };
-        let mut metric = Self { kind, index, reference: None, correct: None, wrong: None, signs: None, naive: false };
-        let clean_logits = metric.scored_logits(model, clean_resid);
-        match kind {
-            MetricKind::Kl => metric.reference = Some(log_softmax(clean_logits, 1)),
-            MetricKind::L2 => metric.reference = Some(clean_logits),
+        let clean_logits = || model.unembed(clean_final.clone().select(0, index.clone()));
+        let target = match kind {
+            MetricKind::Kl => Target::Kl { clean_logprobs: log_softmax(clean_logits(), 1) },
+            MetricKind::L2 => Target::L2 { clean_logits: clean_logits() },
             MetricKind::LogitDiff => {
                 let correct = labels("correct", &data.correct)?;
                 if correct.iter().any(|c| c.len() != 1) {
                     return Err(Error::Invalid("logit_diff: one correct answer per row".into()));
                 }
-                metric.correct = Some(ids(correct));
-                metric.wrong = Some(ids(labels("wrong", &data.wrong)?));
+                Target::LogitDiff { correct: ids(correct), wrong: ids(labels("wrong", &data.wrong)?) }
             }
             MetricKind::ProbDiff => {
                 let (correct, wrong) = (labels("correct", &data.correct)?, labels("wrong", &data.wrong)?);
@@ -103,29 +124,14 @@ impl Metric {
                     c.iter().for_each(|&t| signs[i * vocab + t as usize] = 1.0);
                     w.iter().for_each(|&t| signs[i * vocab + t as usize] = -1.0);
                 }
-                metric.signs = Some(Tensor::from_data(TensorData::new(signs, [n, vocab]), &device));
+                Target::ProbDiff { signs: Tensor::from_data(TensorData::new(signs, [n, vocab]), &device) }
             }
             MetricKind::Nll => {
                 let correct = labels("correct", &data.correct)?;
-                metric.correct = Some(ids(correct.into_iter().map(|c| vec![c[0]]).collect()));
+                Target::Nll { correct: ids(correct.into_iter().map(|c| vec![c[0]]).collect()) }
             }
-        }
-        Ok(metric)
-    }
-
-    /// Logits at the scored pairs `[n, vocab]`: only those positions are unembedded.
-    pub fn scored_logits(&self, model: &Transformer, resid: Tensor<3>) -> Tensor<2> {
-        let [b, p, d] = resid.dims();
-        if self.naive {
-            let logits = model.unembed(resid);
-            let vocab = logits.dims()[2];
-            return logits.reshape([b * p, vocab]).select(0, self.index.clone());
-        }
-        let picked = resid.reshape([b * p, d]).select(0, self.index.clone());
-        let n = picked.dims()[0];
-        let logits = model.unembed(picked.reshape([1, n, d]));
-        let vocab = logits.dims()[2];
-        logits.reshape([n, vocab])
+        };
+        Ok(Self { kind, index, target })
     }
 
     /// The flat `row · pos + position` indices of the scored pairs.
@@ -133,52 +139,48 @@ impl Metric {
         &self.index
     }
 
-    /// The metric of a final residual `[batch, pos, d_model]`, as a one-element tensor.
-    pub fn evaluate(&self, model: &Transformer, resid: Tensor<3>) -> Tensor<1> {
-        let logits = self.scored_logits(model, resid);
+    /// The metric of a whole final residual `[rows, d_model]`, as a one-element tensor. `full`
+    /// unembeds every position first (the benchmark's baseline, as the reference computes it).
+    pub fn of_final(&self, model: &Transformer, resid: Tensor<2>, full: bool) -> Tensor<1> {
+        let logits = if full {
+            model.unembed(resid).select(0, self.index.clone())
+        } else {
+            model.unembed(resid.select(0, self.index.clone()))
+        };
         self.of_logits(logits, 1)
     }
 
-    /// The metric of `k` candidates' final residuals at the scored pairs, `[1, k·n, d_model]`
+    /// The metric of `k` candidates' final residuals at the scored pairs `[k·n, d_model]`
     /// (candidate-major), as `[k]` values.
-    pub fn evaluate_scored(&self, model: &Transformer, resid: Tensor<3>, k: usize) -> Tensor<1> {
-        let [_, kn, _] = resid.dims();
-        let logits = model.unembed(resid);
-        let vocab = logits.dims()[2];
-        self.of_logits(logits.reshape([kn, vocab]), k)
+    pub fn of_rows(&self, model: &Transformer, rows: Tensor<2>, k: usize) -> Tensor<1> {
+        self.of_logits(model.unembed(rows), k)
     }
 
     /// `[k·n, vocab]` logits → `[k]` metric values, one mean per candidate over its pairs.
-    fn of_logits(&self, logits: Tensor<2>, k: usize) -> Tensor<1> {
+    pub fn of_logits(&self, logits: Tensor<2>, k: usize) -> Tensor<1> {
         let n = logits.dims()[0] / k;
-        let many = |t: Tensor<2>| if k == 1 { t } else { t.repeat_dim(0, k) };
-        let many_int = |t: Tensor<2, Int>| if k == 1 { t } else { t.repeat_dim(0, k) };
+        let many = |t: &Tensor<2>| if k == 1 { t.clone() } else { t.clone().repeat_dim(0, k) };
+        let many_int = |t: &Tensor<2, Int>| if k == 1 { t.clone() } else { t.clone().repeat_dim(0, k) };
         // Per-pair values [k·n, 1] → one mean per candidate.
         let per_candidate = |v: Tensor<2>| v.reshape([k, n]).mean_dim(1).reshape([k]);
-        match self.kind {
-            MetricKind::Kl => {
-                let base = many(self.reference.clone().expect("KL has clean log-probs"));
+        match &self.target {
+            Target::Kl { clean_logprobs } => {
+                let base = many(clean_logprobs);
                 // Σ_v p_clean (log p_clean − log p_circuit), then one mean over all pairs.
                 per_candidate((base.clone().exp() * (base - log_softmax(logits, 1))).sum_dim(1))
             }
-            MetricKind::L2 => {
-                let diff = logits - many(self.reference.clone().expect("L2 has clean logits"));
+            Target::L2 { clean_logits } => {
+                let diff = logits - many(clean_logits);
                 let vocab = diff.dims()[1];
                 (diff.clone() * diff).reshape([k, n * vocab]).mean_dim(1).reshape([k])
             }
-            MetricKind::LogitDiff => {
-                let correct = logits.clone().gather(1, many_int(self.correct.clone().expect("answers")));
-                let wrong = logits.gather(1, many_int(self.wrong.clone().expect("answers"))).max_dim(1);
-                per_candidate(correct - wrong).neg()
+            Target::LogitDiff { correct, wrong } => {
+                let c = logits.clone().gather(1, many_int(correct));
+                let w = logits.gather(1, many_int(wrong)).max_dim(1);
+                per_candidate(c - w).neg()
             }
-            MetricKind::ProbDiff => {
-                let signs = many(self.signs.clone().expect("answers"));
-                per_candidate((softmax(logits, 1) * signs).sum_dim(1)).neg()
-            }
-            MetricKind::Nll => {
-                let correct = many_int(self.correct.clone().expect("answers"));
-                per_candidate(log_softmax(logits, 1).gather(1, correct)).neg()
-            }
+            Target::ProbDiff { signs } => per_candidate((softmax(logits, 1) * many(signs)).sum_dim(1)).neg(),
+            Target::Nll { correct } => per_candidate(log_softmax(logits, 1).gather(1, many_int(correct))).neg(),
         }
     }
 }

@@ -1,5 +1,7 @@
-//! One attention layer, computed per head from per-head inputs so that ACDC can give every head's
-//! query, key and value its own (patched) residual input (`hook_{q,k,v}_input[h]`).
+//! One attention layer, computed head-major (`[heads, rows, …]`) from per-head inputs, so that
+//! every head's query, key and value can read its own (patched) residual input
+//! (`hook_{q,k,v}_input[h]`), and so that a subset of heads can be recomputed alone (the
+//! incremental patching engine recomputes only the heads an edge reaches).
 
 use burn::module::Param;
 use burn::prelude::*;
@@ -10,10 +12,13 @@ use super::tensor_from_raw;
 use super::weights::WeightMap;
 use crate::error::Result;
 
+/// TransformerLens fills masked scores with `IGNORE = -1e5` (not −∞); so do we.
+pub const IGNORE: f32 = -1e5;
+
 /// Attention weights in TransformerLens layout.
 #[derive(Module, Debug)]
 pub struct Attention {
-    /// `[n_heads, d_model, d_head]`
+    /// `W_Q`, `W_K`, `W_V`: `[n_heads, d_model, d_head]`
     pub w_q: Param<Tensor<3>>,
     pub w_k: Param<Tensor<3>>,
     pub w_v: Param<Tensor<3>>,
@@ -29,25 +34,33 @@ pub struct Attention {
     pub causal: bool,
 }
 
-/// What one attention layer computes, named by its TransformerLens hooks.
+/// What the heads compute from their q, k, v, head-major.
 #[derive(Debug, Clone)]
-pub struct AttentionOutput {
-    /// `attn.hook_q`, `hook_k`, `hook_v`: `[batch, pos, n_heads, d_head]`
-    pub q: Tensor<4>,
-    pub k: Tensor<4>,
-    pub v: Tensor<4>,
-    /// `attn.hook_attn_scores` (after masking): `[batch, n_heads, query_pos, key_pos]`
+pub struct Attended {
+    /// `attn.hook_attn_scores` after masking: `[heads, batch, query_pos, key_pos]`
     pub scores: Tensor<4>,
-    /// `attn.hook_pattern`: `[batch, n_heads, query_pos, key_pos]`
+    /// `attn.hook_pattern`: `[heads, batch, query_pos, key_pos]`
     pub pattern: Tensor<4>,
-    /// `attn.hook_z`: the pattern-weighted values, `[batch, pos, n_heads, d_head]`
+    /// `attn.hook_z`: `[heads, batch, pos, d_head]`
     pub z: Tensor<4>,
-    /// `attn.hook_result`: each head's write to the residual, `[batch, pos, n_heads, d_model]`
-    /// (a view of `result_heads`).
-    pub result: Tensor<4>,
-    /// The same, head-major and contiguous: `[n_heads, batch, pos, d_model]`, so that a head's
-    /// output is one row of `[n_heads, batch·pos·d_model]` for the patching matmuls.
-    pub result_heads: Tensor<4>,
+    /// `attn.hook_result`: each head's write to the residual, `[heads, batch·pos, d_model]`.
+    pub results: Tensor<3>,
+}
+
+/// Which heads a call is about: all of them, or a subset by index (`[hs]`).
+#[derive(Debug, Clone, Copy)]
+pub enum Heads<'a> {
+    All,
+    Some(&'a Tensor<1, Int>),
+}
+
+impl Heads<'_> {
+    fn pick<const D: usize>(self, t: Tensor<D>) -> Tensor<D> {
+        match self {
+            Heads::All => t,
+            Heads::Some(idx) => t.select(0, idx.clone()),
+        }
+    }
 }
 
 impl Attention {
@@ -77,64 +90,67 @@ impl Attention {
         })
     }
 
-    /// Runs the heads on already normalised inputs `[batch, pos, h, d_model]`, where `h` is
-    /// `n_heads` (one input per head) or 1 (one input shared by all heads).
-    pub fn forward(&self, q_in: Tensor<4>, k_in: Tensor<4>, v_in: Tensor<4>) -> AttentionOutput {
-        let (q, k, v) = self.qkv(q_in, k_in, v_in);
-        self.attend(q, k, v)
+    /// `W` and `b` of one letter (0, 1, 2 = q, k, v).
+    pub fn weights(&self, letter: usize) -> (Tensor<3>, Tensor<2>) {
+        match letter {
+            0 => (self.w_q.val(), self.b_q.val()),
+            1 => (self.w_k.val(), self.b_k.val()),
+            _ => (self.w_v.val(), self.b_v.val()),
+        }
     }
 
-    /// `attn.hook_q`, `hook_k`, `hook_v` `[batch, pos, n_heads, d_head]` from normalised inputs.
-    pub fn qkv(&self, q_in: Tensor<4>, k_in: Tensor<4>, v_in: Tensor<4>) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
-        let [batch, _, _, _] = q_in.dims();
-        let heads_first = |x: Tensor<4>| {
-            let [b, p, h, d] = x.dims();
-            x.permute([2, 0, 1, 3]).reshape([h, b * p, d])
-        };
-        self.qkv_heads(heads_first(q_in), heads_first(k_in), heads_first(v_in), batch)
+    /// `attn.hook_{q,k,v}` of `heads` from normalised head-major inputs `[hs or 1, batch·pos,
+    /// d_model]` (1: one input shared by every head): `[hs, batch, pos, d_head]`.
+    pub fn project(&self, letter: usize, x: Tensor<3>, heads: Heads, batch: usize) -> Tensor<4> {
+        let (w, b) = self.weights(letter);
+        let (w, b) = (heads.pick(w), heads.pick(b));
+        let [hs, _, dh] = w.dims();
+        let [_, rows, _] = x.dims();
+        let y = x.matmul(w) + b.unsqueeze_dim::<3>(1);
+        y.reshape([hs, batch, rows / batch, dh])
     }
 
-    /// The same from head-major inputs `[h, batch·pos, d_model]` (h = n_heads, or 1 shared).
-    pub fn qkv_heads(&self, q_in: Tensor<3>, k_in: Tensor<3>, v_in: Tensor<3>, batch: usize) -> (Tensor<4>, Tensor<4>, Tensor<4>) {
-        (
-            project(q_in, self.w_q.val(), self.b_q.val(), batch),
-            project(k_in, self.w_k.val(), self.b_k.val(), batch),
-            project(v_in, self.w_v.val(), self.b_v.val(), batch),
-        )
-    }
-
-    /// Scores, pattern, z and each head's result from (possibly patched) q, k, v.
-    pub fn attend(&self, q: Tensor<4>, k: Tensor<4>, v: Tensor<4>) -> AttentionOutput {
-        let [_, pos, _, _] = q.dims();
-        // [b, h, q, dh] @ [b, h, dh, k] -> [b, h, q, k]
-        let scores = q.clone().swap_dims(1, 2).matmul(k.clone().permute([0, 2, 3, 1])) / self.scale;
+    /// Scores, pattern, z and each head's result from (possibly patched) head-major q, k, v
+    /// `[hs, batch, pos, d_head]` of `heads`.
+    pub fn attend(&self, q: Tensor<4>, k: Tensor<4>, v: Tensor<4>, heads: Heads) -> Attended {
+        let [hs, batch, pos, _] = q.dims();
+        let scores = q.matmul(k.swap_dims(2, 3)) / self.scale;
         let scores = if self.causal {
             // tril_mask is true outside the lower triangle (diagonal included): the future keys.
             let future = Tensor::<2, Bool>::tril_mask([pos, pos], 0, &scores.device());
-            // TransformerLens sets masked scores to IGNORE = -1e5 (not -inf); we do the same.
-            scores.mask_fill(future.unsqueeze::<4>(), -1e5)
+            scores.mask_fill(future.unsqueeze::<4>(), IGNORE)
         } else {
             scores
         };
         let pattern = softmax(scores.clone(), 3);
-        // z: [b, h, q, dh]; result: [h, b, q, dh] @ [h, 1, dh, d] -> [h, b, q, d]
-        let z = pattern.clone().matmul(v.clone().swap_dims(1, 2));
-        let result_heads = z.clone().swap_dims(0, 1).matmul(self.w_o.val().unsqueeze_dim::<4>(1));
-        let result = result_heads.clone().permute([1, 2, 0, 3]);
-        AttentionOutput { q, k, v, scores, pattern, z: z.swap_dims(1, 2), result, result_heads }
+        let z = pattern.clone().matmul(v);
+        // [hs, b, p, dh] @ [hs, 1, dh, d] -> [hs, b, p, d]
+        let w_o = heads.pick(self.w_o.val());
+        let d = w_o.dims()[2];
+        let results = z.clone().matmul(w_o.unsqueeze_dim::<4>(1)).reshape([hs, batch * pos, d]);
+        Attended { scores, pattern, z, results }
     }
 
-    /// `hook_attn_out`: the heads' results summed, plus the output bias, from head-major results
-    /// `[n_heads, batch, pos, d_model]`.
-    pub fn attn_out(&self, result_heads: Tensor<4>) -> Tensor<3> {
-        result_heads.sum_dim(0).squeeze_dim::<3>(0) + self.b_o.val().unsqueeze::<3>()
+    /// The gradients of every head's q, k and v `[n_heads, batch, pos, d_head]` given the
+    /// gradient `g` `[rows, d_model]` of the residual the heads' results are added to (each
+    /// head's result receives it whole), and the forward's q, k, v and pattern.
+    pub fn backward(&self, q: Tensor<4>, k: Tensor<4>, v: Tensor<4>, pattern: Tensor<4>, g: Tensor<2>) -> [Tensor<4>; 3] {
+        let [_, batch, pos, _] = q.dims();
+        let d = g.dims()[1];
+        // result_h = z_h W_O[h]: g_z = g W_O[h]ᵀ, [1, b, p, d] @ [h, 1, d, dh].
+        let g_z = g.reshape([1, batch, pos, d]).matmul(self.w_o.val().swap_dims(1, 2).unsqueeze_dim::<4>(1));
+        let g_pattern = g_z.clone().matmul(v.swap_dims(2, 3));
+        let g_v = pattern.clone().swap_dims(2, 3).matmul(g_z);
+        // Softmax: g_s = A ∘ (g_A − Σ_k g_A ∘ A); masked keys have A = 0 and get none.
+        let g_scores = pattern.clone() * (g_pattern.clone() - (g_pattern * pattern).sum_dim(3)) / self.scale;
+        let g_q = g_scores.clone().matmul(k);
+        let g_k = g_scores.swap_dims(2, 3).matmul(q);
+        [g_q, g_k, g_v]
     }
-}
 
-/// `[h', b·p, d] × [h, d, dh] + [h, dh] -> [b, p, h, dh]`, broadcasting a shared input over heads.
-fn project(x: Tensor<3>, w: Tensor<3>, b: Tensor<2>, batch: usize) -> Tensor<4> {
-    let [_, n, _] = x.dims();
-    let [h, _, dh] = w.dims();
-    let y = x.matmul(w) + b.unsqueeze_dim::<3>(1);
-    y.reshape([h, batch, n / batch, dh]).permute([1, 2, 0, 3])
+    /// `hook_attn_out` without the heads' separation: `Σ_h result_h + b_O`, `[rows, d_model]`.
+    pub fn attn_out(&self, results: Tensor<3>) -> Tensor<2> {
+        let [_, rows, d] = results.dims();
+        results.sum_dim(0).reshape([rows, d]) + self.b_o.val().unsqueeze::<2>()
+    }
 }

@@ -55,3 +55,23 @@ impl LayerNorm {
         }
     }
 }
+
+impl LayerNorm {
+    /// The gradient with respect to the input `x` `[…, d]` of `forward(x)`, given the gradient
+    /// `g` of its output (`x` may broadcast against `g`'s leading dimensions).
+    pub fn backward<const D: usize>(&self, x: Tensor<D>, g: Tensor<D>) -> Tensor<D> {
+        if !self.normalize {
+            return g;
+        }
+        let centred = x.clone() - x.mean_dim(D - 1);
+        let sigma = (centred.clone() * centred.clone()).mean_dim(D - 1).add_scalar(self.eps).sqrt();
+        let normed = centred / sigma.clone();
+        let g_normed = match &self.w {
+            Some(w) => g * w.val().unsqueeze::<D>(),
+            None => g,
+        };
+        let mean_g = g_normed.clone().mean_dim(D - 1);
+        let mean_gx = (g_normed.clone() * normed.clone()).mean_dim(D - 1);
+        (g_normed - mean_g - normed * mean_gx) / sigma
+    }
+}

@@ -9,13 +9,15 @@ use super::tensor_from_raw;
 use super::weights::WeightMap;
 use crate::error::{Error, Result};
 
-/// What an MLP computes, named by its hooks.
+/// What an MLP computes, named by its hooks, `[rows, …]`.
 #[derive(Debug, Clone)]
 pub struct MlpOutput {
-    pub pre: Tensor<3>,
-    pub post: Tensor<3>,
-    /// `hook_mlp_out`
-    pub out: Tensor<3>,
+    /// `mlp.hook_pre` `[rows, d_mlp]`
+    pub pre: Tensor<2>,
+    /// `mlp.hook_post` `[rows, d_mlp]`
+    pub post: Tensor<2>,
+    /// `hook_mlp_out` `[rows, d_model]`
+    pub out: Tensor<2>,
 }
 
 #[derive(Module, Debug)]
@@ -49,22 +51,47 @@ impl Mlp {
         Ok(Self { w_in, b_in, w_out, b_out, act })
     }
 
-    /// `x`: normalised MLP input `[batch, pos, d_model]` → `hook_mlp_out`.
-    pub fn forward(&self, x: Tensor<3>) -> Tensor<3> {
-        self.forward_hooked(x).out
-    }
-
-    /// The MLP with its inner activations (`mlp.hook_pre`, `mlp.hook_post`, `[batch, pos, d_mlp]`).
-    pub fn forward_hooked(&self, x: Tensor<3>) -> MlpOutput {
-        let pre = x.matmul(self.w_in.val().unsqueeze::<3>()) + self.b_in.val().unsqueeze::<3>();
+    /// The MLP on normalised inputs `[rows, d_model]`, with its inner activations.
+    pub fn forward(&self, x: Tensor<2>) -> MlpOutput {
+        let pre = x.matmul(self.w_in.val()) + self.b_in.val().unsqueeze::<2>();
         let post = match self.act {
             0 => gelu_new(pre.clone()),
             1 => gelu(pre.clone()),
             _ => relu(pre.clone()),
         };
-        let out = post.clone().matmul(self.w_out.val().unsqueeze::<3>()) + self.b_out.val().unsqueeze::<3>();
+        let out = post.clone().matmul(self.w_out.val()) + self.b_out.val().unsqueeze::<2>();
         MlpOutput { pre, post, out }
     }
+}
+
+impl Mlp {
+    /// The gradient with respect to the normalised input of [`Self::forward`], given the
+    /// gradient `g` `[rows, d_model]` of its output and the forward's `pre` activations.
+    pub fn backward(&self, pre: Tensor<2>, g: Tensor<2>) -> Tensor<2> {
+        let g_post = g.matmul(self.w_out.val().transpose());
+        let slope = match self.act {
+            0 => gelu_new_slope(pre),
+            1 => gelu_slope(pre),
+            _ => pre.greater_elem(0.0).float(),
+        };
+        (g_post * slope).matmul(self.w_in.val().transpose())
+    }
+}
+
+/// d/dx of [`gelu_new`] (the same clamp: beyond it the tanh is flat and the term vanishes).
+fn gelu_new_slope<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    let c = (2.0 / std::f64::consts::PI).sqrt();
+    let x2 = x.clone() * x.clone();
+    let inner = (x.clone() + x2.clone() * x.clone() * 0.044715) * c;
+    let t = inner.clamp(-20.0, 20.0).tanh();
+    let d_inner = (x2 * (3.0 * 0.044715) + 1.0) * c;
+    (t.clone() + 1.0) * 0.5 + x * (t.clone() * t).neg().add_scalar(1.0) * d_inner * 0.5
+}
+
+/// d/dx of the erf GELU `x Φ(x)`: `Φ(x) + x φ(x)`.
+fn gelu_slope<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    let phi = (x.clone() * x.clone() * -0.5).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    ((x.clone() / std::f64::consts::SQRT_2).erf() + 1.0) * 0.5 + x * phi
 }
 
 /// GPT-2's GELU: `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`.

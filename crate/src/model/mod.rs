@@ -11,6 +11,7 @@ pub mod init;
 pub mod layer_norm;
 pub mod loaded;
 pub mod mlp;
+pub mod pass;
 pub mod tokenizer;
 pub mod transformer;
 pub mod weights;

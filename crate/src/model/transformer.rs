@@ -6,6 +6,7 @@ use burn::prelude::*;
 
 use super::block::TransformerBlock;
 use super::cache::ActivationCache;
+use super::pass::{Embeds, Plain};
 use super::config::{ModelConfig, PositionalEmbeddingType};
 use super::layer_norm::LayerNorm;
 use super::tensor_from_raw;
@@ -26,19 +27,6 @@ pub struct Transformer {
     pub b_u: Param<Tensor<1>>,
     /// Whether positions go only to queries and keys (shortformer) rather than the residual.
     pub shortformer: bool,
-}
-
-/// The embeddings of a batch, split the way the ACDC graph's input nodes see them.
-#[derive(Debug, Clone)]
-pub struct Embedded {
-    /// `hook_embed`: `[batch, pos, d_model]`
-    pub embed: Tensor<3>,
-    /// `hook_pos_embed`: `[batch, pos, d_model]` (zeros when the model has none)
-    pub pos_embed: Tensor<3>,
-    /// `blocks.0.hook_resid_pre`
-    pub resid_pre: Tensor<3>,
-    /// The position embedding queries and keys see, for shortformer models.
-    pub shortformer_pos: Option<Tensor<3>>,
 }
 
 impl Transformer {
@@ -70,54 +58,60 @@ impl Transformer {
         })
     }
 
-    /// Token and position embeddings of `tokens` `[batch, pos]`.
-    pub fn embed(&self, tokens: Tensor<2, Int>) -> Embedded {
+    /// The embedding of `tokens` `[batch, pos]` as the graph's input nodes see it: one
+    /// `blocks.0.hook_resid_pre` node, or `hook_embed` and `hook_pos_embed` (`use_pos_embed`).
+    /// `pos_perm` scrambles the positions of the position embedding (the reference's tracr
+    /// resample run).
+    pub fn embeds(&self, tokens: Tensor<2, Int>, use_pos_embed: bool, pos_perm: Option<&[usize]>) -> Embeds {
         let [batch, pos] = tokens.dims();
         let w_e = self.w_e.val();
         let d = w_e.dims()[1];
-        let embed = w_e.select(0, tokens.reshape([batch * pos])).reshape([batch, pos, d]);
-        let pos_embed = match &self.w_pos {
-            Some(w) => w.val().slice([0..pos]).unsqueeze::<3>().expand([batch, pos, d]),
-            None => Tensor::zeros([batch, pos, d], &embed.device()),
+        let device = w_e.device();
+        let embed = w_e.select(0, tokens.reshape([batch * pos]));
+        let pos_embed = self.w_pos.as_ref().map(|w| {
+            let w = w.val().slice([0..pos]);
+            let w = match pos_perm {
+                Some(perm) => {
+                    let idx: Vec<i64> = perm.iter().map(|&i| i as i64).collect();
+                    w.select(0, Tensor::<1, Int>::from_data(TensorData::new(idx, [pos]), &device))
+                }
+                None => w,
+            };
+            w.unsqueeze::<3>().expand([batch, pos, d]).reshape([batch * pos, d])
+        });
+        let (nodes, shortformer_pos) = match (pos_embed, use_pos_embed, self.shortformer) {
+            (Some(p), false, true) => (embed.unsqueeze::<3>(), Some(p)),
+            (Some(p), false, false) => ((embed + p).unsqueeze::<3>(), None),
+            (Some(p), true, _) => (Tensor::stack::<3>(vec![embed, p], 0), None),
+            (None, true, _) => (Tensor::stack::<3>(vec![embed.clone(), embed.zeros_like()], 0), None),
+            (None, false, _) => (embed.unsqueeze::<3>(), None),
         };
-        let (resid_pre, shortformer_pos) = if self.shortformer {
-            (embed.clone(), Some(pos_embed.clone()))
-        } else {
-            (embed.clone() + pos_embed.clone(), None)
-        };
-        Embedded { embed, pos_embed, resid_pre, shortformer_pos }
+        Embeds { nodes, shortformer_pos, batch, pos }
     }
 
-    /// `ln_final(resid) W_U + b_U`: `[batch, pos, d_model]` → logits `[batch, pos, d_vocab_out]`.
-    pub fn unembed(&self, resid: Tensor<3>) -> Tensor<3> {
-        self.ln_final.forward(resid).matmul(self.w_u.val().unsqueeze::<3>()) + self.b_u.val().unsqueeze::<3>()
+    /// `ln_final(resid) W_U + b_U`: `[rows, d_model]` → logits `[rows, d_vocab_out]`.
+    pub fn unembed(&self, resid: Tensor<2>) -> Tensor<2> {
+        self.ln_final.forward(resid).matmul(self.w_u.val()) + self.b_u.val().unsqueeze::<2>()
     }
 
-    /// Logits for `tokens` `[batch, pos]`.
+    /// Logits for `tokens` `[batch, pos]`: `[batch, pos, d_vocab_out]`.
     pub fn forward(&self, tokens: Tensor<2, Int>) -> Tensor<3> {
-        self.forward_hooked(tokens, None)
+        let [batch, pos] = tokens.dims();
+        let state = self.pass(self.embeds(tokens, false, None), &mut Plain);
+        let logits = self.unembed(state.final_input);
+        let vocab = logits.dims()[1];
+        logits.reshape([batch, pos, vocab])
     }
 
-    /// Logits and every hooked activation.
+    /// Logits and every hooked activation, by TransformerLens hook name.
     pub fn run_with_cache(&self, tokens: Tensor<2, Int>) -> (Tensor<3>, ActivationCache) {
-        let mut cache = ActivationCache::default();
-        let logits = self.forward_hooked(tokens, Some(&mut cache));
-        (logits, cache)
-    }
-
-    fn forward_hooked(&self, tokens: Tensor<2, Int>, mut cache: Option<&mut ActivationCache>) -> Tensor<3> {
-        let e = self.embed(tokens);
-        if let Some(c) = cache.as_deref_mut() {
-            c.insert3("hook_embed", &e.embed);
-            if self.w_pos.is_some() {
-                c.insert3("hook_pos_embed", &e.pos_embed);
-            }
-        }
-        let mut resid = e.resid_pre;
-        for (layer, block) in self.blocks.iter().enumerate() {
-            resid = block.forward(layer, resid, e.shortformer_pos.as_ref(), cache.as_deref_mut());
-        }
-        self.unembed(resid)
+        let [batch, pos] = tokens.dims();
+        let embedded = self.embeds(tokens.clone(), false, None);
+        let state = self.pass(embedded, &mut Plain);
+        let cache = ActivationCache::of(self, tokens, &state);
+        let logits = self.unembed(state.final_input);
+        let vocab = logits.dims()[1];
+        (logits.reshape([batch, pos, vocab]), cache)
     }
 }
 

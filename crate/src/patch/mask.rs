@@ -160,6 +160,31 @@ impl PatchMask {
     }
 }
 
+/// Where a pass must begin for a mask: everything before it is the clean run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Start {
+    /// At a layer's attention.
+    Layer(usize),
+    /// At a layer's MLP (its attention is clean).
+    Mlp(usize),
+    /// At the final residual (every layer is clean).
+    Final,
+}
+
+/// The earliest point any removed edge touches.
+pub fn earliest_start(mask: &PatchMask) -> Start {
+    for l in 0..mask.layout.n_layers {
+        let qkv = mask.qkv[l].iter().flatten().any(|&x| x != 0.0) || mask.dc[l].iter().flatten().any(|&r| r);
+        if qkv {
+            return Start::Layer(l);
+        }
+        if mask.mlp_in[l].iter().any(|&x| x != 0.0) {
+            return Start::Mlp(l);
+        }
+    }
+    Start::Final
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,14 +1,16 @@
-//! Patching (ACDC.md §2): clean and corrupted caches of every sender's output, and forward passes
-//! in which each receiver's input is assembled from present senders' current outputs and removed
-//! senders' corrupted outputs, before LayerNorm.
+//! Patching (docs/patching.md): what a removed edge carries instead of its sender's current
+//! output, and the passes that inject it.
 //!
-//! `forward` is the optimised engine (dense masks, one matmul per receiver group, passes that start
-//! at the receiver's layer); `naive` assembles every receiver sender by sender from the graph, and
-//! exists to check the engine.
+//! `corrupt` holds the values removed edges carry (resample, zero or mean ablation); `mask` says
+//! which edges are removed, densely; `masked` is a whole forward pass under a mask (through the
+//! model's one pass); `engine` keeps the current circuit's pass and recomputes only what a tested
+//! edge reaches; `naive` assembles every receiver sender by sender, and exists to check the others.
 
-pub mod cache;
-pub mod forward;
+pub mod corrupt;
+pub mod engine;
+pub mod live;
 pub mod mask;
+pub mod masked;
 pub mod naive;
 
 use serde::{Deserialize, Serialize};
@@ -21,17 +23,31 @@ pub enum Ablation {
     #[default]
     Resample,
     /// Zero: the corrupted run is the clean input with every `hook_result`, `mlp_out` and the
-    /// embedding zeroed (attention output biases survive; NOTES.md §3).
+    /// embedding zeroed (attention output biases survive; docs/patching.md).
     Zero,
+    /// The sender's output on the corrupted input, averaged over the corrupted rows per position
+    /// (and likewise each head's q/k/v for removed DIRECT_COMPUTATION edges).
+    Mean,
+}
+
+impl Ablation {
+    pub const ALL: [Ablation; 3] = [Ablation::Resample, Ablation::Zero, Ablation::Mean];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Resample => "resample",
+            Self::Zero => "zero",
+            Self::Mean => "mean",
+        }
+    }
 }
 
 impl std::str::FromStr for Ablation {
     type Err = crate::Error;
     fn from_str(s: &str) -> crate::Result<Self> {
-        match s {
-            "resample" => Ok(Self::Resample),
-            "zero" => Ok(Self::Zero),
-            _ => Err(crate::Error::Invalid(format!("unknown ablation {s:?}: use resample or zero"))),
-        }
+        Self::ALL
+            .into_iter()
+            .find(|a| a.name() == s)
+            .ok_or_else(|| crate::Error::Invalid(format!("unknown ablation {s:?}: use resample, zero or mean")))
     }
 }

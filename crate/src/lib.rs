@@ -17,6 +17,7 @@ pub mod patch;
 pub mod metric;
 pub mod discover;
 pub mod attribute;
+pub mod evaluate;
 pub mod analysis;
 
 pub use error::{Error, Result};

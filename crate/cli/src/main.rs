@@ -1,10 +1,13 @@
 //! `circuitscope`: the reproducible, scriptable face of everything the page does.
 
 mod acdc;
+mod attribute;
 mod bench;
 mod eval;
+mod faithfulness;
 mod graph;
 mod info;
+mod input;
 mod rasp;
 mod run;
 mod tasks;
@@ -44,6 +47,11 @@ pub enum Command {
     },
     /// Run ACDC and write circuit.json.
     Acdc(acdc::AcdcArgs),
+    /// Score every ADDITION edge by exact patching, EAP or EAP-IG and write scores.json.
+    Attribute(attribute::AttributeArgs),
+    /// Judge a circuit or scores: faithfulness at MIB's sizes, CPR, CMD, and ROC when the model
+    /// has a ground truth (JSON on stdout).
+    Faithfulness(faithfulness::FaithfulnessArgs),
     /// List the tasks as JSON.
     Tasks,
     /// Write a task's dataset as data.json (the format `acdc --data` reads).
@@ -65,6 +73,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Train(args) => train::train(&args),
         Command::Graph { config, use_pos_embed } => graph::graph(&config, use_pos_embed),
         Command::Acdc(args) => acdc::acdc(&args),
+        Command::Attribute(args) => attribute::attribute(&args),
+        Command::Faithfulness(args) => faithfulness::faithfulness(&args),
         Command::Bench(args) => bench::bench(&args),
         Command::Eval(args) => eval::eval(&args),
         Command::Rasp(args) => rasp::rasp(&args),

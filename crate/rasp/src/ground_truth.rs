@@ -184,6 +184,17 @@ pub struct GroundTruth {
     pub inputs_undefined: usize,
 }
 
+impl GroundTruth {
+    pub fn from_json(text: &str) -> circuitscope::Result<Self> {
+        serde_json::from_str(text).map_err(|e| circuitscope::Error::Invalid(format!("ground_truth.json: {e}")))
+    }
+
+    /// A flag per edge of `graph`: whether the known circuit uses it.
+    pub fn edge_flags(&self, graph: &Graph) -> circuitscope::Result<Vec<bool>> {
+        graph.flags(&self.edges, "ground_truth.json")
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutputInfo {
     pub sop: String,

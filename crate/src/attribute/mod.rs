@@ -82,10 +82,16 @@ impl Default for AttributeSettings {
     }
 }
 
-/// Why EAP with KL scores nothing: KL's gradient at the clean model is zero.
-pub const KL_EAP_WARNING: &str = "EAP with the KL metric scores every edge ≈ 0: KL's gradient is zero at the clean model, \
-    which is where EAP takes it. Use a task metric (logit_diff, prob_diff) or EAP-IG, whose gradients come from \
-    inputs between corrupted and clean.";
+/// Why EAP with KL (or L2) scores nothing: a metric that compares the circuit with the clean model
+/// has its minimum, and so a zero gradient, at the clean model — where EAP takes it.
+pub const KL_EAP_WARNING: &str = "EAP with this metric scores every edge ≈ 0: KL and L2 compare the circuit with the clean \
+    model, so their gradient is zero at the clean model, which is where EAP takes it. Use a task metric (logit_diff, \
+    prob_diff) or EAP-IG, whose gradients come from inputs between corrupted and clean.";
+
+/// Whether EAP's scores are all ≈ 0 for this metric (see [`KL_EAP_WARNING`]).
+pub fn eap_is_degenerate(method: Method, metric: MetricKind) -> bool {
+    method == Method::Eap && matches!(metric, MetricKind::Kl | MetricKind::L2)
+}
 
 /// Dense per-receiver score accumulators, on the device: `post[slot]`, and per layer
 /// `qkv[letter][head, slot]` and `mlp_in[slot]`.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::acdc::{Acdc, AcdcEvent, AcdcSettings};
 pub use crate::graph::names::EdgeName;
-use crate::graph::Counts;
+use crate::graph::{Counts, Graph};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TestedEdge {
@@ -77,5 +77,16 @@ impl Circuit {
             forward_passes: run.passes(),
             wall_time,
         }
+    }
+}
+
+impl Circuit {
+    pub fn from_json(text: &str) -> crate::Result<Self> {
+        serde_json::from_str(text).map_err(|e| crate::Error::Invalid(format!("circuit: {e}")))
+    }
+
+    /// A flag per edge of `graph`: whether the circuit keeps it.
+    pub fn kept_flags(&self, graph: &Graph) -> crate::Result<Vec<bool>> {
+        graph.flags(&self.kept, "circuit")
     }
 }

@@ -39,4 +39,17 @@ impl Graph {
     pub fn edge_index(&self) -> HashMap<EdgeName, usize> {
         (0..self.edges.len()).map(|e| (EdgeName::of(self, e), e)).collect()
     }
+
+    /// A flag per edge: whether `names` lists it. Every name must be an edge of this graph.
+    pub fn flags(&self, names: &[EdgeName], what: &str) -> crate::Result<Vec<bool>> {
+        let index = self.edge_index();
+        let mut flags = vec![false; self.edges.len()];
+        for name in names {
+            let e = index
+                .get(name)
+                .ok_or_else(|| crate::Error::Invalid(format!("{what}: no edge {name} in this model's graph")))?;
+            flags[*e] = true;
+        }
+        Ok(flags)
+    }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// Which backend runs the model, and why (shown in the page).
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BackendChoice {
     /// `"webgpu"` or `"cpu"`.
     pub backend: &'static str,

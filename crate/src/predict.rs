@@ -9,6 +9,7 @@ use crate::model::LoadedModel;
 
 /// One token of the prompt as the tokenizer split it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TokenText {
     pub id: u32,
     pub text: String,
@@ -16,6 +17,7 @@ pub struct TokenText {
 
 /// One candidate next token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TopToken {
     pub id: u32,
     pub token: String,
@@ -24,6 +26,7 @@ pub struct TopToken {
 
 /// The prompt's tokens and the `k` most likely next tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Prediction {
     pub tokens: Vec<TokenText>,
     pub top: Vec<TopToken>,

@@ -1,4 +1,4 @@
-//! `circuitscope acdc --model DIR (--task NAME | --data data.json) --tau τ … --out circuit.json`.
+//! `circuitscope acdc --model DIR (--task NAME | --data data.json) [--tau τ …] --out circuit.json`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,10 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use circuitscope::device::block_on;
-use circuitscope::discover::{Acdc, AcdcEvent, AcdcSettings, Circuit, Mode};
+use circuitscope::discover::{Acdc, AcdcEvent, Circuit};
 use circuitscope::error::Result;
-use circuitscope::metric::MetricKind;
-use circuitscope::patch::Ablation;
 
 use crate::input::{Input, write_text};
 
@@ -18,39 +16,13 @@ pub struct AcdcArgs {
     #[command(flatten)]
     pub input: Input,
     #[arg(long)]
-    pub tau: f64,
-    /// kl, logit_diff, prob_diff, l2 or nll (default: the task's, else kl).
-    #[arg(long)]
-    pub metric: Option<MetricKind>,
-    /// resample, zero or mean (default: the task's: zero for compiled models, else resample).
-    #[arg(long)]
-    pub ablation: Option<Ablation>,
-    #[arg(long, default_value = "normal")]
-    pub indices_mode: Mode,
-    #[arg(long, default_value = "normal")]
-    pub names_mode: Mode,
-    #[arg(long)]
-    pub abs_value_threshold: bool,
-    /// Separate token and position embedding input nodes (also on when config.json says so).
-    #[arg(long)]
-    pub use_pos_embed: bool,
-    #[arg(long)]
     pub out: PathBuf,
 }
 
 pub fn acdc(args: &AcdcArgs) -> Result<()> {
     let loaded = args.input.load()?;
-    let settings = AcdcSettings {
-        tau: args.tau,
-        metric: loaded.metric(args.metric),
-        ablation: loaded.ablation(args.ablation),
-        indices_mode: args.indices_mode,
-        names_mode: args.names_mode,
-        abs_value_threshold: args.abs_value_threshold,
-        use_pos_embed: loaded.use_pos_embed(args.use_pos_embed),
-        seed: args.input.seed,
-    };
-    let (model, data) = (&loaded.model, &loaded.data);
+    let settings = loaded.settings.acdc(loaded.run.defaults, loaded.use_pos_embed);
+    let (model, data) = (&loaded.model, &loaded.run.data);
     let started = std::time::Instant::now();
     let mut run = block_on(Acdc::new(model, data, settings))?;
     let total = run.graph.counts().edges;

@@ -1,5 +1,5 @@
 //! `circuitscope attribute --model DIR (--task T | --data data.json) --method exact|eap|eap-ig
-//! [--steps 5] [--metric M] [--ablation A] --out scores.json`.
+//! [--steps 5] [--metric M] [--ablation A] --out scores.json` (`--method` is `--algorithm`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,11 +7,9 @@ use std::path::PathBuf;
 use clap::Args;
 
 use circuitscope::attribute::scores::ScoresFile;
-use circuitscope::attribute::{AttributeSettings, Attribution, KL_EAP_WARNING, Method, eap_is_degenerate};
+use circuitscope::attribute::{Attribution, KL_EAP_WARNING, Method, eap_is_degenerate};
 use circuitscope::device::block_on;
 use circuitscope::error::Result;
-use circuitscope::metric::MetricKind;
-use circuitscope::patch::Ablation;
 
 use crate::input::{Input, write_text};
 
@@ -19,43 +17,23 @@ use crate::input::{Input, write_text};
 pub struct AttributeArgs {
     #[command(flatten)]
     pub input: Input,
-    /// exact, eap or eap-ig.
-    #[arg(long)]
-    pub method: Method,
-    /// EAP-IG's interpolation steps.
-    #[arg(long, default_value_t = 5)]
-    pub steps: usize,
-    /// kl, logit_diff, prob_diff, l2 or nll (default: the task's, else kl).
-    #[arg(long)]
-    pub metric: Option<MetricKind>,
-    /// resample, zero or mean (default: the task's).
-    #[arg(long)]
-    pub ablation: Option<Ablation>,
-    /// Separate token and position embedding input nodes (also on when config.json says so).
-    #[arg(long)]
-    pub use_pos_embed: bool,
     #[arg(long)]
     pub out: PathBuf,
 }
 
 pub fn attribute(args: &AttributeArgs) -> Result<()> {
     let loaded = args.input.load()?;
-    let settings = AttributeSettings {
-        method: args.method,
-        steps: args.steps,
-        metric: loaded.metric(args.metric),
-        ablation: loaded.ablation(args.ablation),
-        use_pos_embed: loaded.use_pos_embed(args.use_pos_embed),
-    };
+    let settings = loaded.settings.attribute(loaded.run.defaults, loaded.use_pos_embed)?;
     if eap_is_degenerate(settings.method, settings.metric) {
         eprintln!("warning: {KL_EAP_WARNING}");
     }
+    let method = settings.method;
     let started = std::time::Instant::now();
-    let mut run = block_on(Attribution::new(&loaded.model, &loaded.data, settings))?;
+    let mut run = block_on(Attribution::new(&loaded.model, &loaded.run.data, settings))?;
     while !run.is_done() {
         block_on(run.step())?;
         if run.done_steps % 25 == 0 || run.is_done() {
-            eprint!("\r  {}/{} {}   ", run.done_steps, run.total_steps, if args.method == Method::Exact { "edges" } else { "passes" });
+            eprint!("\r  {}/{} {}   ", run.done_steps, run.total_steps, if method == Method::Exact { "edges" } else { "passes" });
             let _ = std::io::stderr().flush();
         }
     }

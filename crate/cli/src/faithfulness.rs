@@ -15,8 +15,6 @@ use circuitscope::error::{Error, Result};
 use circuitscope::evaluate::roc::{self, Roc};
 use circuitscope::evaluate::{Faithfulness, Judge};
 use circuitscope::graph::Graph;
-use circuitscope::metric::MetricKind;
-use circuitscope::patch::Ablation;
 
 use crate::input::{Input, read_text};
 
@@ -24,12 +22,6 @@ use crate::input::{Input, read_text};
 pub struct FaithfulnessArgs {
     #[command(flatten)]
     pub input: Input,
-    /// kl, logit_diff, prob_diff, l2 or nll (default: the scores' or circuit's, else the task's).
-    #[arg(long)]
-    pub metric: Option<MetricKind>,
-    /// resample, zero or mean (default: the scores' or circuit's, else the task's).
-    #[arg(long)]
-    pub ablation: Option<Ablation>,
     /// Scores to cut into circuits at MIB's sizes (`circuitscope attribute`).
     #[arg(long, conflicts_with = "circuit")]
     pub scores: Option<PathBuf>,
@@ -68,9 +60,10 @@ pub fn faithfulness(args: &FaithfulnessArgs) -> Result<()> {
         (_, Some(c)) => (c.settings.metric, c.settings.ablation, c.settings.use_pos_embed),
         _ => unreachable!("one of the two"),
     };
-    let metric = args.metric.unwrap_or(file_metric);
-    let ablation = args.ablation.unwrap_or(file_ablation);
-    let mut judge = block_on(Judge::new(&loaded.model, &loaded.data, metric, ablation, loaded.use_pos_embed(file_pos)))?;
+    // The metric and ablation asked for, else those the scores or circuit were found with.
+    let metric = loaded.settings.metric.unwrap_or(file_metric);
+    let ablation = loaded.settings.ablation.unwrap_or(file_ablation);
+    let mut judge = block_on(Judge::new(&loaded.model, &loaded.run.data, metric, ablation, loaded.use_pos_embed || file_pos))?;
     let truth = ground_truth(args, &judge.graph)?;
     let report = match (scores, circuit) {
         (Some(s), _) => {

@@ -15,6 +15,7 @@ pub const NUMERIC_TOLERANCE: f64 = 1e-3;
 
 /// The program and the model on one input (positions after BOS).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InputRun {
     pub input: Vec<String>,
     /// The output s-op's name.

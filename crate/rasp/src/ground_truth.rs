@@ -169,6 +169,7 @@ pub fn edges(
 
 /// `ground_truth.json`: the known circuit and what each part of the model computes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GroundTruth {
     pub program: String,
     /// The edges the program's dataflow uses (ADDITION and DIRECT_COMPUTATION), graph order.
@@ -196,6 +197,7 @@ impl GroundTruth {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OutputInfo {
     pub sop: String,
     pub encoding: super::ir::Encoding,
@@ -205,6 +207,7 @@ pub struct OutputInfo {
 
 /// One head or MLP and the s-op it computes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ComponentInfo {
     pub sop: String,
     pub op: String,

@@ -13,6 +13,7 @@ pub type SopId = usize;
 
 /// How an s-op lives in the residual stream: one direction per value, or one scalar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {
     Categorical,

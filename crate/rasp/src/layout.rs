@@ -9,6 +9,7 @@ use super::ground_truth::GroundTruth;
 
 /// One writer of the residual stream and the directions it writes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LayoutGroup {
     /// The graph node that writes: `hook_embed`, `hook_pos_embed`,
@@ -26,6 +27,7 @@ pub struct LayoutGroup {
 
 /// A basis direction: its index in `d_model` and its label (`tokens:1`, `one`, `length:3`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LayoutDir {
     pub index: usize,
     pub label: String,

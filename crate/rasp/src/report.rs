@@ -13,6 +13,7 @@ use circuitscope::graph::Graph;
 pub const EDITED_NAME: &str = "rasp-program";
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CompileReport {
     /// The model's id: a shipped program's (`tracr-reverse`) or [`EDITED_NAME`].
@@ -31,6 +32,7 @@ pub struct CompileReport {
 
 /// Where and why a program does not compile (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CompileFailure {
     pub message: String,
     pub line: usize,

@@ -31,6 +31,7 @@ use backward::{Grads, receiver_grads};
 
 /// How edges are scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// Activation patching, one edge at a time (the truth the estimates approximate).
@@ -66,6 +67,7 @@ impl std::str::FromStr for Method {
 
 /// Everything that decides an attribution (what scores.json records as its settings).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct AttributeSettings {
     pub method: Method,

@@ -10,6 +10,7 @@ use crate::graph::{Counts, EdgeType, Graph};
 
 /// One scored edge.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EdgeScore {
     #[serde(flatten)]
     pub edge: EdgeName,
@@ -17,6 +18,7 @@ pub struct EdgeScore {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScoresFile {
     pub settings: AttributeSettings,
     pub graph: Counts,

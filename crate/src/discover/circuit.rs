@@ -9,6 +9,7 @@ pub use crate::graph::names::EdgeName;
 use crate::graph::{Counts, Graph};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TestedEdge {
     #[serde(flatten)]
     pub edge: EdgeName,
@@ -19,6 +20,7 @@ pub struct TestedEdge {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SkippedNode {
     pub receiver: String,
     pub receiver_head: Option<usize>,
@@ -27,6 +29,7 @@ pub struct SkippedNode {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Circuit {
     pub settings: AcdcSettings,
     pub graph: Counts,

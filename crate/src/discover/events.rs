@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// One step of the algorithm, for the UI to animate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "snake_case", rename_all_fields = "camelCase")]
 pub enum AcdcEvent {
     /// An edge was tested: removed if `metric_after − metric_before < τ`.
@@ -17,6 +18,7 @@ pub enum AcdcEvent {
 
 /// Where a run stands.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AcdcStatus {
     pub tested: usize,

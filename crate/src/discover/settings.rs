@@ -8,6 +8,7 @@ use crate::patch::Ablation;
 
 /// Order of sender groups (`names_mode`) or of heads within a group (`indices_mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     #[default]
@@ -18,6 +19,16 @@ pub enum Mode {
 }
 
 impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::Normal, Mode::Reverse, Mode::Random];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::Reverse => "reverse",
+            Self::Random => "random",
+        }
+    }
+
     /// Orders `items` in place: as they are, reversed, or shuffled with `rng`.
     pub fn apply<T>(self, items: &mut [T], rng: &mut crate::rng::Rng) {
         match self {
@@ -31,17 +42,16 @@ impl Mode {
 impl std::str::FromStr for Mode {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        match s {
-            "normal" => Ok(Self::Normal),
-            "reverse" => Ok(Self::Reverse),
-            "random" => Ok(Self::Random),
-            _ => Err(Error::Invalid(format!("unknown mode {s:?}: use normal, reverse or random"))),
-        }
+        Self::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| Error::Invalid(format!("unknown mode {s:?}: use normal, reverse or random")))
     }
 }
 
 /// Everything that decides a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct AcdcSettings {
     pub tau: f64,

@@ -17,6 +17,7 @@ use crate::patch::mask::PatchMask;
 
 /// One circuit on the curve.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CurvePoint {
     /// The budget, as a fraction of the ADDITION edges.
     pub fraction: f64,
@@ -30,6 +31,7 @@ pub struct CurvePoint {
 
 /// A curve and its areas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Faithfulness {
     pub points: Vec<CurvePoint>,
     /// Area under f over the fractions (higher is better).

@@ -10,6 +10,7 @@ use super::{FRACTIONS, budget};
 use crate::graph::{EdgeType, Graph};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RocPoint {
     pub fraction: f64,
     pub tpr: f64,
@@ -17,6 +18,7 @@ pub struct RocPoint {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Roc {
     /// The pruned circuits at MIB's sizes.
     pub points: Vec<RocPoint>,
@@ -80,6 +82,48 @@ pub fn of_circuit(graph: &Graph, kept: &[bool], truth: &[bool]) -> Roc {
     let added = (0..graph.edges.len()).filter(|&e| kept[e] && graph.edges[e].ty == EdgeType::Addition).count();
     let total = graph.edges.iter().filter(|e| e.ty == EdgeType::Addition).count();
     Roc { points: vec![RocPoint { fraction: added as f64 / total as f64, tpr, fpr }], auc }
+}
+
+/// A finished circuit against a known one, edge by edge, as the page overlays it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TruthOverlay {
+    pub true_positives: usize,
+    pub misses: usize,
+    pub extras: usize,
+    /// kept ∩ truth / truth, over ADDITION and DIRECT_COMPUTATION edges.
+    pub tpr: f64,
+    /// kept − truth / (edges − truth).
+    pub fpr: f64,
+    /// Per graph edge: 0 none, 1 true positive, 2 miss, 3 extra.
+    pub verdict: Vec<u8>,
+}
+
+impl TruthOverlay {
+    pub fn of(graph: &Graph, kept: &[bool], truth: &[bool]) -> Self {
+        let (mut tp, mut misses, mut extras) = (0, 0, 0);
+        let verdict = (0..graph.edges.len())
+            .map(|e| match (graph.edges[e].ty != EdgeType::Placeholder, truth[e], kept[e]) {
+                (false, _, _) => 0,
+                (true, true, true) => {
+                    tp += 1;
+                    1
+                }
+                (true, true, false) => {
+                    misses += 1;
+                    2
+                }
+                (true, false, true) => {
+                    extras += 1;
+                    3
+                }
+                (true, false, false) => 0,
+            })
+            .collect();
+        let (tpr, fpr) = rates(graph, kept, truth, |ty| ty != EdgeType::Placeholder);
+        Self { true_positives: tp, misses, extras, tpr, fpr, verdict }
+    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,11 @@
 
 use serde::Serialize;
 
+use super::layout::GraphLayout;
 use super::{Counts, EdgeType, Graph, Hook};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NodeInfo {
     pub id: usize,
     pub name: String,
@@ -16,6 +18,7 @@ pub struct NodeInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EdgeInfo {
     pub id: usize,
     pub sender: usize,
@@ -25,6 +28,7 @@ pub struct EdgeInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GraphInfo {
     pub nodes: Vec<NodeInfo>,
@@ -35,6 +39,8 @@ pub struct GraphInfo {
     pub n_heads: usize,
     pub has_mlp: bool,
     pub use_pos_embed: bool,
+    /// Where the page draws every node and edge.
+    pub layout: GraphLayout,
 }
 
 impl GraphInfo {
@@ -58,6 +64,7 @@ impl GraphInfo {
             n_heads: g.n_heads,
             has_mlp: g.has_mlp,
             use_pos_embed: g.use_pos_embed,
+            layout: GraphLayout::of(g),
         }
     }
 }

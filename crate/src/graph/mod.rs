@@ -4,6 +4,7 @@
 //! topological order in which ACDC visits receivers.
 
 pub mod info;
+pub mod layout;
 pub mod names;
 pub mod node;
 
@@ -16,6 +17,7 @@ use crate::model::ModelConfig;
 
 /// How an edge's receiver depends on its sender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum EdgeType {
     /// The receiver is a sum of senders (`resid_post`, `mlp_in`, `{q,k,v}_input`).
@@ -35,6 +37,8 @@ pub struct Edge {
 
 /// Edge counts as `circuitscope graph` prints them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Counts {
     /// ADDITION + DIRECT_COMPUTATION.
     pub edges: usize,

@@ -11,6 +11,7 @@ use super::Graph;
 
 /// An edge by name (`null` heads for nodes that are not heads).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EdgeName {
     pub sender: String,
     pub sender_head: Option<usize>,

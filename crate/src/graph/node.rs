@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 
 /// The hook a node stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Hook {
     /// `blocks.0.hook_resid_pre`: the embedding (token + positional) as one input node.

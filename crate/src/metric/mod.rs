@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::Transformer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum MetricKind {
     Kl,
@@ -22,17 +23,27 @@ pub enum MetricKind {
     Nll,
 }
 
+impl MetricKind {
+    pub const ALL: [MetricKind; 5] = [MetricKind::Kl, MetricKind::LogitDiff, MetricKind::ProbDiff, MetricKind::L2, MetricKind::Nll];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Kl => "kl",
+            Self::LogitDiff => "logit_diff",
+            Self::ProbDiff => "prob_diff",
+            Self::L2 => "l2",
+            Self::Nll => "nll",
+        }
+    }
+}
+
 impl std::str::FromStr for MetricKind {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        Ok(match s {
-            "kl" => Self::Kl,
-            "logit_diff" => Self::LogitDiff,
-            "prob_diff" => Self::ProbDiff,
-            "l2" => Self::L2,
-            "nll" => Self::Nll,
-            _ => return Err(Error::Invalid(format!("unknown metric {s:?}: use kl, logit_diff, prob_diff, l2 or nll"))),
-        })
+        Self::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| Error::Invalid(format!("unknown metric {s:?}: use kl, logit_diff, prob_diff, l2 or nll")))
     }
 }
 

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 
 /// MLP activation (TL `act_fn`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ActFn {
     /// GPT-2's tanh approximation: `0.5 x (1 + tanh(√(2/π)(x + 0.044715 x³)))`.
@@ -18,6 +19,7 @@ pub enum ActFn {
 
 /// Normalisation before attention, MLP and unembedding (TL `normalization_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum NormalizationType {
     /// LayerNorm with learned weight and bias.
     #[serde(rename = "LN")]
@@ -29,6 +31,7 @@ pub enum NormalizationType {
 
 /// How positions enter the model (TL `positional_embedding_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum PositionalEmbeddingType {
     /// `resid_pre = W_E[tok] + W_pos[pos]`.
@@ -43,6 +46,7 @@ pub enum PositionalEmbeddingType {
 
 /// Which keys a query may attend to (TL `attention_dir`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum AttentionDir {
     #[default]
@@ -57,8 +61,12 @@ fn default_true() -> bool {
     true
 }
 
+/// The most parameters a config may describe (4·10⁹: 16 GB of f32, beyond a browser's 4 GB).
+pub const MAX_PARAMETERS: usize = 4_000_000_000;
+
 /// A model's architecture. The same JSON sits beside the weights in `models/<id>/config.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ModelConfig {
     /// Shown in the page and the CLI; free text.
     #[serde(default)]
@@ -150,7 +158,41 @@ impl ModelConfig {
         if !(self.eps > 0.0) {
             return Err(Error::Config("eps must be positive".into()));
         }
-        Ok(())
+        // Bounds far above any model a browser (or this CLI) can hold, so that an absurd config is
+        // refused here rather than by an allocation that never returns.
+        let limits = [
+            ("n_layers", self.n_layers, 512),
+            ("n_heads", self.n_heads, 1024),
+            ("d_model", self.d_model, 1 << 16),
+            ("d_head", self.d_head, 1 << 14),
+            ("d_mlp", self.d_mlp(), 1 << 18),
+            ("d_vocab", self.d_vocab, 1 << 22),
+            ("d_vocab_out", self.d_vocab_out(), 1 << 22),
+            ("n_ctx", self.n_ctx, 1 << 20),
+        ];
+        for (name, value, max) in limits {
+            if value > max {
+                return Err(Error::Config(format!("{name} = {value} is larger than any model this tool can run (at most {max})")));
+            }
+        }
+        match self.checked_parameter_count() {
+            Some(n) if n <= MAX_PARAMETERS => Ok(()),
+            _ => Err(Error::Config(format!("this config describes more than {MAX_PARAMETERS} parameters: too large to run"))),
+        }
+    }
+
+    /// [`Self::parameter_count`] without overflow.
+    fn checked_parameter_count(&self) -> Option<usize> {
+        let (d, h, dh, m) = (self.d_model, self.n_heads, self.d_head, self.d_mlp());
+        let mul = |a: usize, b: usize| a.checked_mul(b);
+        let attn = mul(4, mul(h, mul(d, dh)?)?)?.checked_add(3 * h * dh + d)?;
+        let mlp = mul(2, mul(d, m)?)?.checked_add(m + d)?;
+        let per_layer = attn.checked_add(mlp)?.checked_add(4 * d)?;
+        mul(self.n_layers, per_layer)?
+            .checked_add(mul(self.d_vocab, d)?)?
+            .checked_add(mul(self.n_ctx, d)?)?
+            .checked_add(mul(d, self.d_vocab_out())?)?
+            .checked_add(self.d_vocab_out() + 2 * d)
     }
 
     /// Output vocabulary size.
@@ -260,6 +302,19 @@ mod tests {
         let text = r#"{"n_layers":1,"n_heads":1,"d_model":4,"d_head":4,"d_vocab":5,"n_ctx":4,"act_fn":"relu"}"#;
         let err = ModelConfig::from_json(text).unwrap_err();
         assert_eq!(err.to_string(), "config: d_mlp must be positive unless attn_only");
+    }
+
+    #[test]
+    fn absurd_sizes_are_refused_before_anything_is_allocated() {
+        let text = |n_ctx: &str| format!(r#"{{"n_layers":2,"n_heads":8,"d_model":64,"d_head":8,"d_vocab":50,"n_ctx":{n_ctx},"attn_only":true}}"#);
+        let err = ModelConfig::from_json(&text("1000000000")).unwrap_err().to_string();
+        assert!(err.contains("n_ctx = 1000000000"), "{err}");
+        let err = ModelConfig::from_json(r#"{"n_layers":500,"n_heads":1000,"d_model":65536,"d_head":16384,"d_vocab":50,"n_ctx":8,"attn_only":true}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("parameters"), "{err}");
+        assert!(ModelConfig::from_json(&text("2048")).is_ok());
+        assert!(ModelConfig::gpt2_small().validate().is_ok());
     }
 
     #[test]

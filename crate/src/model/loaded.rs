@@ -10,6 +10,19 @@ use super::transformer::{Transformer, tokens_tensor};
 use super::weights::WeightMap;
 use crate::error::{Error, Result};
 
+/// What the page shows of a loaded model.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ModelInfo {
+    pub config: ModelConfig,
+    pub parameter_count: usize,
+    /// The tokenizer's vocabulary (none without a tokenizer).
+    pub vocab_size: Option<usize>,
+    /// `webgpu` or `cpu`.
+    pub backend: String,
+}
+
 #[derive(Debug)]
 pub struct LoadedModel {
     pub config: ModelConfig,
@@ -55,8 +68,26 @@ impl LoadedModel {
         Self::from_bytes(&config, &weights, tokenizer.as_deref(), device)
     }
 
-    /// Token ids for a text prompt (requires a tokenizer).
+    pub fn info(&self, backend: &str) -> ModelInfo {
+        ModelInfo {
+            config: self.config.clone(),
+            parameter_count: self.config.parameter_count(),
+            vocab_size: self.tokenizer.as_ref().map(|t| t.vocab_size()),
+            backend: backend.into(),
+        }
+    }
+
+    /// Token ids for a text prompt (requires a tokenizer). A prompt far longer than the model can
+    /// read is refused before it is tokenized (a token is rarely longer than 64 characters).
     pub fn encode(&self, prompt: &str) -> Result<Vec<u32>> {
+        let limit = self.config.n_ctx.saturating_mul(64).max(4096);
+        if prompt.len() > limit {
+            return Err(Error::Input(format!(
+                "the prompt is {} characters; this model reads at most n_ctx = {} tokens, so at most {limit} characters are looked at",
+                prompt.len(),
+                self.config.n_ctx
+            )));
+        }
         let tokenizer = self
             .tokenizer
             .as_ref()

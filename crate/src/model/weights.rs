@@ -91,6 +91,21 @@ impl WeightMap {
                 "unexpected tensor {extra}: the config does not describe it (does config.json match these weights?)"
             )));
         }
+        self.check_finite()
+    }
+
+    /// Refuses weights holding NaN or ±∞: a model with one predicts NaN for every token.
+    pub fn check_finite(&self) -> Result<()> {
+        for (name, tensor) in &self.tensors {
+            if let Some(i) = tensor.data.iter().position(|x| !x.is_finite()) {
+                let value = tensor.data[i];
+                let what = if value.is_nan() { "NaN".to_string() } else { format!("{value}") };
+                return Err(Error::Weights(format!(
+                    "tensor {name} holds {what} (first at flat index {i} of {}): the file is damaged or the model diverged in training; it cannot run",
+                    tensor.data.len()
+                )));
+            }
+        }
         Ok(())
     }
 }
@@ -219,6 +234,19 @@ mod tests {
         let bytes = to_safetensors(&zeros(&config)).unwrap();
         let map = WeightMap::from_safetensors(&bytes).unwrap();
         map.validate(&config).unwrap();
+    }
+
+    #[test]
+    fn a_weight_that_is_nan_or_infinite_is_refused_by_name() {
+        let config = crate::model::ModelConfig::attn_only_2l();
+        let mut config = config;
+        (config.d_model, config.d_head, config.d_vocab, config.n_ctx) = (8, 4, 10, 6);
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            let mut map = crate::model::init::random_weights(&config, 1);
+            map.tensors.get_mut("blocks.1.attn.W_K").unwrap().data[5] = bad;
+            let err = map.validate(&config).unwrap_err().to_string();
+            assert!(err.contains("blocks.1.attn.W_K") && err.contains("index 5"), "{err}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a removed edge carries instead of the sender's current output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Ablation {
     /// The sender's output on the corrupted input.

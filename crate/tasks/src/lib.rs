@@ -1,13 +1,16 @@
 //! Tasks: named, seeded generators of clean and corrupted token batches, the positions their
 //! metric reads, their default metric and τ, and an explanation for the page (ACDC.md §4).
 
+pub mod custom;
 pub mod docstring;
 pub mod eval;
 pub mod greater_than;
 pub mod heads;
+pub mod info;
 pub mod induction;
 pub mod ioi;
 pub mod paper_gpt2;
+pub mod resolve;
 pub mod tracr;
 pub mod words;
 

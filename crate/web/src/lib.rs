@@ -5,19 +5,34 @@
 #![cfg(target_arch = "wasm32")]
 
 mod acdc;
+mod attribute;
 mod backend;
+mod judge;
 mod rasp;
 
 use std::rc::Rc;
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
+use circuitscope::analysis::pattern::attention_pattern;
+use circuitscope::evaluate::roc::TruthOverlay;
+use circuitscope::graph::Graph;
+use circuitscope::graph::info::GraphInfo;
+use circuitscope::metric::MetricKind;
 use circuitscope::model::LoadedModel;
 use circuitscope::predict::predict_async;
+use circuitscope::settings::RunSettings;
+use circuitscope_rasp::ground_truth::GroundTruth;
+use circuitscope_tasks::custom::CustomTask;
+use circuitscope_tasks::info::{TaskData, infos};
+use circuitscope_tasks::resolve::resolve;
 
-pub use acdc::{list_tasks, AcdcRun};
+pub use acdc::AcdcRun;
+pub use attribute::AttributionRun;
 pub use backend::{current, init_backend};
+pub use judge::JudgeRun;
 pub use rasp::{rasp_run, Compile};
 
 #[wasm_bindgen(start)]
@@ -36,19 +51,28 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(js_error)
 }
 
+/// A wire type from JS (undefined → `None` for an `Option`), or an error naming `what`.
+pub(crate) fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> circuitscope::Result<T> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| circuitscope::Error::Invalid(format!("{what}: {e}")))
+}
+
+/// A future of the crate's results as a JS promise that rejects with a real `Error`.
+pub(crate) fn promise(
+    future: impl std::future::Future<Output = circuitscope::Result<JsValue>> + 'static,
+) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move { future.await.map_err(|e| JsValue::from(js_error(e))) })
+}
+
+/// The tasks the crate knows, with defaults and explanations (`TaskInfo[]`).
+#[wasm_bindgen(js_name = listTasks)]
+pub fn list_tasks() -> Result<JsValue, JsError> {
+    to_js(&infos())
+}
+
 /// A loaded model on the backend chosen by `initBackend`.
 #[wasm_bindgen]
 pub struct Session {
     model: Rc<LoadedModel>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Info<'a> {
-    config: &'a circuitscope::model::ModelConfig,
-    parameter_count: usize,
-    vocab_size: Option<usize>,
-    backend: &'static str,
 }
 
 #[wasm_bindgen]
@@ -60,34 +84,81 @@ impl Session {
         Ok(Session { model: Rc::new(model) })
     }
 
+    /// `ModelInfo`.
     pub fn info(&self) -> Result<JsValue, JsError> {
-        let config = &self.model.config;
-        to_js(&Info {
-            config,
-            parameter_count: config.parameter_count(),
-            vocab_size: self.model.tokenizer.as_ref().map(|t| t.vocab_size()),
-            backend: backend::current().1,
-        })
+        to_js(&self.model.info(backend::current().1))
     }
 
-    /// Tokenizes `prompt` and resolves to `{tokens, top}`.
+    /// Tokenizes `prompt` and resolves to a `Prediction`.
     pub fn predict(&self, prompt: String, k: usize) -> js_sys::Promise {
         let model = self.model.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let ids = model.encode(&prompt).map_err(|e| JsValue::from(js_error(e)))?;
-            predict_ids(&model, &ids, k).await
+        promise(async move {
+            let ids = model.encode(&prompt)?;
+            to_js_result(&predict_async(&model, &ids, k).await?)
         })
     }
 
-    /// Resolves to `{tokens, top}` for token ids.
+    /// Resolves to a `Prediction` for token ids.
     #[wasm_bindgen(js_name = predictTokens)]
     pub fn predict_tokens(&self, ids: Vec<u32>, k: usize) -> js_sys::Promise {
         let model = self.model.clone();
-        wasm_bindgen_futures::future_to_promise(async move { predict_ids(&model, &ids, k).await })
+        promise(async move { to_js_result(&predict_async(&model, &ids, k).await?) })
+    }
+
+    /// The model's ACDC graph with its layout (`GraphInfo`; separate embedding nodes when
+    /// config.json says `use_pos_embed`).
+    pub fn graph(&self) -> Result<JsValue, JsError> {
+        let config = &self.model.config;
+        to_js(&GraphInfo::of(&Graph::new(config, config.use_pos_embed)))
+    }
+
+    /// The data a run with `settings` (`RunSettings`) reads, with its rows as text (`TaskData`).
+    #[wasm_bindgen(js_name = taskData)]
+    pub fn task_data(&self, settings: JsValue) -> Result<JsValue, JsError> {
+        let settings: RunSettings = from_js(settings, "settings").map_err(js_error)?;
+        let resolved = resolve(&self.model, &settings, None).map_err(js_error)?;
+        to_js(&TaskData::of(&self.model, &resolved.data))
+    }
+
+    /// A person's own task (`CustomTask`) as data for `metric`: `{data, view}` (`AcdcData`, the
+    /// data.json the CLI reads, and `TaskData`). A mistake names its row.
+    #[wasm_bindgen(js_name = customData)]
+    pub fn custom_data(&self, task: JsValue, metric: &str) -> Result<JsValue, JsError> {
+        let task: CustomTask = from_js(task, "task").map_err(js_error)?;
+        let metric: MetricKind = metric.parse().map_err(js_error)?;
+        let answers = !matches!(metric, MetricKind::Kl | MetricKind::L2);
+        let data = task.data(&self.model, answers).map_err(js_error)?;
+        #[derive(Serialize)]
+        struct Out<'a> {
+            data: &'a circuitscope::data::AcdcData,
+            view: TaskData,
+        }
+        to_js(&Out { view: TaskData::of(&self.model, &data), data: &data })
+    }
+
+    /// One head's attention pattern on a row of token ids (`AttentionPattern`).
+    pub fn attention(&self, ids: Vec<u32>, layer: usize, head: usize) -> js_sys::Promise {
+        let model = self.model.clone();
+        promise(async move { to_js_result(&attention_pattern(&model, &ids, layer, head).await?) })
+    }
+
+    /// A finished circuit (`kept`: 1 per kept graph edge) against a ground_truth.json's text
+    /// (`TruthOverlay`).
+    #[wasm_bindgen(js_name = truthOverlay)]
+    pub fn truth_overlay(&self, kept: Vec<u8>, ground_truth: &str) -> Result<JsValue, JsError> {
+        let config = &self.model.config;
+        let graph = Graph::new(config, config.use_pos_embed);
+        let truth = GroundTruth::from_json(ground_truth).and_then(|t| t.edge_flags(&graph)).map_err(js_error)?;
+        let kept: Vec<bool> = kept.into_iter().map(|k| k != 0).collect();
+        if kept.len() != graph.edges.len() {
+            return Err(JsError::new(&format!("{} flags for {} edges", kept.len(), graph.edges.len())));
+        }
+        to_js(&TruthOverlay::of(&graph, &kept, &truth))
     }
 }
 
-async fn predict_ids(model: &LoadedModel, ids: &[u32], k: usize) -> Result<JsValue, JsValue> {
-    let prediction = predict_async(model, ids, k).await.map_err(|e| JsValue::from(js_error(e)))?;
-    to_js(&prediction).map_err(JsValue::from)
+fn to_js_result<T: Serialize>(value: &T) -> circuitscope::Result<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| circuitscope::Error::Invalid(e.to_string()))
 }

@@ -7,6 +7,7 @@
 mod acdc;
 mod attribute;
 mod backend;
+mod inspect;
 mod judge;
 mod rasp;
 

@@ -14,6 +14,7 @@ use circuitscope::attribute::{AttributeSettings, KL_EAP_WARNING, Method};
 use circuitscope::device::BackendChoice;
 use circuitscope::discover::circuit::{Circuit, SkippedNode, TestedEdge};
 use circuitscope::discover::{AcdcEvent, AcdcSettings, AcdcStatus, Mode};
+use circuitscope::analysis::inspect::{EdgeAttention, HeadLogits, LensLayer, LogitLens, TokenScore};
 use circuitscope::analysis::pattern::AttentionPattern;
 use circuitscope::evaluate::roc::{Roc, RocPoint, TruthOverlay};
 use circuitscope::graph::layout::{BoxKind, Column, DrawnBox, DrawnEdge, GraphLayout, Point};
@@ -45,7 +46,7 @@ fn declarations(cfg: &Config) -> Vec<String> {
         // The model and its graph.
         ActFn, NormalizationType, PositionalEmbeddingType, AttentionDir, ModelConfig, BackendChoice,
         ModelInfo, Hook, EdgeType, Counts, NodeInfo, EdgeInfo, Point, BoxKind, DrawnBox, DrawnEdge, Column,
-        GraphLayout, GraphInfo, EdgeName, AttentionPattern,
+        GraphLayout, GraphInfo, EdgeName, AttentionPattern, TokenScore, LensLayer, LogitLens, HeadLogits, EdgeAttention,
         // Tasks and data.
         TaskInfo, TaskData, CustomRow, Scored, CustomTask,
         // Runs and their results.

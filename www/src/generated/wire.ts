@@ -200,6 +200,32 @@ export type EdgeName = { sender: string, sender_head: number | null, receiver: s
 
 export type AttentionPattern = { tokens: Array<string>, pattern: Array<Array<number>>, };
 
+export type TokenScore = { id: number, token: string, value: number, };
+
+export type LensLayer = { 
+/**
+ * `embed`, `after A0` (attention), `after MLP 0`, …, `logits`.
+ */
+label: string, top: Array<Array<TokenScore>>, };
+
+export type LogitLens = { tokens: Array<string>, layers: Array<LensLayer>, };
+
+export type HeadLogits = { tokens: Array<string>, 
+/**
+ * Per position: the tokens whose logits the head raises most, and lowers most.
+ */
+promoted: Array<Array<TokenScore>>, suppressed: Array<Array<TokenScore>>, };
+
+export type EdgeAttention = { tokens: Array<string>, 
+/**
+ * `[query][key]`
+ */
+present: Array<Array<number>>, removed: Array<Array<number>>, 
+/**
+ * At the last position: the keys whose attention changes most (removed − present).
+ */
+changes: Array<TokenScore>, };
+
 export type TaskInfo = { name: string, defaultMetric: MetricKind, defaultTau: number, 
 /**
  * Zero for the compiled (tracr) models, as the paper ran them; resample otherwise.

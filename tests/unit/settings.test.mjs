@@ -36,7 +36,7 @@ test('settings survive a round trip through the query string', () => {
 });
 
 test('missing and malformed inputs take the task defaults', () => {
-  const query = new URLSearchParams('tau=-1&seed=1.5&metric=accuracy&ablation=mean&indices=sideways');
+  const query = new URLSearchParams('tau=-1&seed=1.5&metric=accuracy&ablation=average&indices=sideways');
   const partial = s.parseSettings((name) => query.get(name));
   assert.deepEqual(partial, {});
   assert.deepEqual(s.completeSettings(partial, 'm', induction), {
@@ -56,12 +56,16 @@ test('the AcdcRun settings carry every input', () => {
   const settings = s.completeSettings({ tau: 0.5, seed: 3, indicesMode: 'reverse' }, 'm', induction);
   assert.deepEqual(s.acdcSettings(settings), {
     task: 'induction',
+    algorithm: 'acdc',
     tau: 0.5,
     metric: 'kl',
     ablation: 'resample',
     indicesMode: 'reverse',
     namesMode: 'normal',
+    absValueThreshold: false,
     seed: 3,
+    rows: null,
+    steps: 5,
   });
 });
 

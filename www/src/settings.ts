@@ -12,6 +12,7 @@ import {
   type TaskInfo,
   type VisitMode,
 } from './wasm-types';
+import { DEFAULT_RUN_SETTINGS } from './generated/wire';
 
 export type Algorithm = 'acdc';
 
@@ -127,10 +128,12 @@ export function pickTask(tasks: TaskInfo[], wanted: string | undefined, modelTas
   );
 }
 
-/** What `AcdcRun.start` takes. */
+/** What `AcdcRun.start` takes (`RunSettings`, generated from the Rust type). */
 export function acdcSettings(settings: Settings): AcdcSettings {
   return {
+    ...DEFAULT_RUN_SETTINGS,
     task: settings.task,
+    algorithm: 'acdc',
     tau: settings.tau,
     metric: settings.metric,
     ablation: settings.ablation,

@@ -82,11 +82,9 @@ export class RunLoop {
       const { settings } = this;
       // The session is read under the lock: a load may free it between calls.
       const graph: GraphInfo = await this.exclusive(() => session.graph());
-      const data: TaskData = await this.exclusive(() =>
-        session.taskData(settings.task, settings.rows, settings.seed ?? 0),
-      );
+      const data: TaskData = await this.exclusive(() => session.taskData(settings));
       if (this.cancelled) return this.post({ type: 'cancelled', id: this.id });
-      run = await this.timed<AcdcRun>(() => AcdcRun.start(session, settings));
+      run = await this.timed<AcdcRun>(() => AcdcRun.start(session, settings, undefined));
       this.post({ type: 'started', id: this.id, graph, data, status: run.status() });
       await this.loop(run);
     } finally {

@@ -33,6 +33,7 @@ import type { CompileOutcome, InputRun, LayoutGroup } from './rasp-types';
 import { formatBytes, largestTensor } from './safetensors-header';
 import type { AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
 import { RunLoop } from './worker-run';
+import { DEFAULT_RUN_SETTINGS } from './generated/wire';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -119,7 +120,8 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | ControlReques
       }
       case 'taskData': {
         const current = await requireSession('task');
-        const data: TaskData = current.taskData(request.task, request.rows, request.seed);
+        const settings = { ...DEFAULT_RUN_SETTINGS, task: request.task, rows: request.rows ?? null, seed: request.seed };
+        const data: TaskData = current.taskData(settings);
         post({ type: 'taskData', id: request.id, data });
         return;
       }

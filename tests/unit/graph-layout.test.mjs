@@ -9,7 +9,7 @@ import { importSrc } from './load-ts.mjs';
 
 let layoutModule;
 before(async () => {
-  layoutModule = await importSrc('graph-layout.ts');
+  layoutModule = await importSrc('graph/geometry.ts');
 });
 
 test('induction-2l: 16 heads, the embedding and the logits in 4 columns', () => {

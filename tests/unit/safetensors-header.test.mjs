@@ -8,7 +8,7 @@ import { importSrc } from './load-ts.mjs';
 
 let h;
 before(async () => {
-  h = await importSrc('safetensors-header.ts');
+  h = await importSrc('worker/safetensors-header.ts');
 });
 
 /** A header-only file: the data is not needed to size the tensors. */

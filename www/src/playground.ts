@@ -12,17 +12,17 @@
 // projection (the app page), and compact (chrome-less) is the default
 // elsewhere.
 
-import { AcdcStage } from './acdc-stage';
+import { AcdcStage } from './views/acdc-stage';
 import { el } from './dom';
-import type { Loaded } from './model-host';
-import { DEFAULT_MODEL, fetchGroundTruth, fetchModelIndex, fetchModelTexts, isOnRequest, pickModel, type ModelEntry } from './models';
-import { readOptions, watchVisibility, type Options } from './element-options';
+import type { Loaded } from './models/model-host';
+import { DEFAULT_MODEL, fetchGroundTruth, fetchModelIndex, fetchModelTexts, isOnRequest, pickModel, type ModelEntry } from './models/model-index';
+import { readOptions, watchVisibility, type Options } from './state/element-options';
 import type { Backend, ErrorCode } from './protocol';
-import { EDITED_MODEL, RaspController } from './rasp-controller';
-import { RemoteController, type RemoteHost } from './remote-controller';
-import { DownloadError } from './remote-weights';
-import { completeSettings, modelTask, parseSettings, pickTask, withTask, type Settings } from './settings';
-import { linkTo, readUrlSettings, writeSettingsToUrl } from './url-state';
+import { EDITED_MODEL, RaspController } from './models/rasp-controller';
+import { RemoteController, type RemoteHost } from './models/remote-controller';
+import { DownloadError } from './models/remote-weights';
+import { completeSettings, modelTask, parseSettings, pickTask, withTask, type Settings } from './state/settings';
+import { linkTo, readUrlSettings, writeSettingsToUrl } from './state/url-state';
 import css from './styles.css?inline';
 import raspCss from './rasp.css?inline';
 import type { TaskData, TaskInfo } from './wasm-types';

@@ -197,7 +197,7 @@ export class WorkerClient {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+    const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), {
       type: 'module',
       name: 'circuitscope',
     });

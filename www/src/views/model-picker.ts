@@ -2,7 +2,7 @@
 // paragraph of its card, and its size once the worker has loaded it.
 
 import { el } from '../dom';
-import { isOnRequest, type ModelEntry } from '../models';
+import { isOnRequest, type ModelEntry } from '../models/model-index';
 import type { SessionInfo } from '../protocol';
 
 /** The config fields shown under the card, in this order. */

@@ -4,7 +4,7 @@
 // with a "Forget cached model" action. The page does the work (playground.ts).
 
 import { el } from '../dom';
-import type { ModelEntry } from '../models';
+import type { ModelEntry } from '../models/model-index';
 
 export interface RemoteModelActions {
   load(entry: ModelEntry, url: string): void;

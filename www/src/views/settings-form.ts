@@ -3,7 +3,7 @@
 // playground owns the state.
 
 import { el } from '../dom';
-import type { Settings } from '../settings';
+import type { Settings } from '../state/settings';
 import { ABLATIONS, METRICS, VISIT_MODES, type TaskInfo } from '../wasm-types';
 import { TauInput } from './tau-input';
 

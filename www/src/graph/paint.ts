@@ -5,9 +5,9 @@
 // verdict instead (true positive, miss, extra; ground-truth.ts). The SVG
 // export (graph-export.ts) styles edges with the same `edgeStyle`.
 
-import { controlPoints, type EdgeGeometry, type GraphLayout } from './graph-layout';
-import { Verdict } from './ground-truth';
-import { Fate, type RunState } from './run-state';
+import { controlPoints, type EdgeGeometry, type GraphLayout } from './geometry';
+import { Verdict } from '../ground-truth';
+import { Fate, type RunState } from '../state/run-state';
 
 /** How long a removed edge takes to fade out (ms). */
 export const FADE_MS = 600;

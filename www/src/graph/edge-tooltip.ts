@@ -3,10 +3,10 @@
 // stands for. Positioned in the graph stage's pixels.
 
 import { el } from '../dom';
-import type { Box, Point } from '../graph-layout';
-import { Fate, type RunState } from '../run-state';
+import type { Box, Point } from './geometry';
+import { Fate, type RunState } from '../state/run-state';
 import type { Ablation, GraphInfo, GraphNode } from '../wasm-types';
-import { formatMetric } from './run-stats';
+import { formatMetric } from '../views/run-stats';
 
 export class EdgeTooltip {
   readonly element = el('div', { class: 'graph-tooltip', role: 'tooltip', 'data-testid': 'tooltip', hidden: true });

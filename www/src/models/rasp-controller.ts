@@ -5,14 +5,14 @@
 // at in the editor and changes nothing else. One input can be run through the
 // program and its model side by side.
 
-import { el } from './dom';
+import { el } from '../dom';
 import type { Loaded, ModelHost } from './model-host';
-import type { ModelEntry } from './models';
-import type { SessionInfo } from './protocol';
-import type { CompileReport, GroundTruth } from './rasp-types';
-import { InputRunView } from './views/input-run';
-import { RaspEditor } from './views/rasp-editor';
-import { ResidualLayout } from './views/residual-layout';
+import type { ModelEntry } from './model-index';
+import type { SessionInfo } from '../protocol';
+import type { CompileReport, GroundTruth } from '../rasp-types';
+import { InputRunView } from '../views/input-run';
+import { RaspEditor } from '../views/rasp-editor';
+import { ResidualLayout } from '../views/residual-layout';
 
 /** The model id of an edited program (crate/src/rasp/report.rs EDITED_NAME); a link naming it recompiles the saved text. */
 export const EDITED_MODEL = 'rasp-program';

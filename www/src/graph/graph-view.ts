@@ -4,9 +4,9 @@
 // is not state); clicking a head (or Enter on it) selects it.
 
 import { el, svgEl } from '../dom';
-import { distanceToEdge, type Box, type GraphLayout } from '../graph-layout';
-import { DARK, fading, LIGHT, paintEdges, type Palette } from '../graph-paint';
-import type { RunState } from '../run-state';
+import { distanceToEdge, type Box, type GraphLayout } from './geometry';
+import { DARK, fading, LIGHT, paintEdges, type Palette } from './paint';
+import type { RunState } from '../state/run-state';
 import type { Ablation, GraphInfo } from '../wasm-types';
 import { EdgeTooltip } from './edge-tooltip';
 

@@ -2,11 +2,11 @@
 // it (pause, resume, step, speed, cancel), and applies its events to a
 // RunState once per animation frame, however many batches arrived.
 
-import type { EventsResponse, Speed } from './protocol';
+import type { EventsResponse, Speed } from '../protocol';
 import { RunState } from './run-state';
-import type { AcdcSettings, TaskData } from './wasm-types';
-import type { RunPhase } from './views/run-buttons';
-import type { RunHandle, WorkerClient } from './worker-client';
+import type { AcdcSettings, TaskData } from '../wasm-types';
+import type { RunPhase } from '../views/run-buttons';
+import type { RunHandle, WorkerClient } from '../worker-client';
 
 export interface RunView {
   phase(phase: RunPhase): void;

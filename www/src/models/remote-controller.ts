@@ -5,12 +5,12 @@
 // a checkpoint is not kept in the cache. Moved out of playground.ts, which
 // lends it a ModelHost.
 
-import { el } from './dom';
+import { el } from '../dom';
 import type { Loaded, ModelHost } from './model-host';
-import { fetchModelTexts, isOnRequest, type ModelEntry } from './models';
-import type { Backend } from './protocol';
+import { fetchModelTexts, isOnRequest, type ModelEntry } from './model-index';
+import type { Backend } from '../protocol';
 import { DownloadError, fetchWeights, forgetCached, isCached } from './remote-weights';
-import { RemoteModelPanel, type RemoteModelActions } from './views/remote-model';
+import { RemoteModelPanel, type RemoteModelActions } from '../views/remote-model';
 
 /** Hints for a model fetched on request. */
 const REMOTE_HINTS = {

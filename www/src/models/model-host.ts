@@ -3,11 +3,11 @@
 // change the model — on success it becomes the current one, on failure the old
 // one stays — and the page's status, errors and worker.
 
-import type { ModelEntry } from './models';
-import type { ErrorCode, SessionInfo } from './protocol';
-import type { GroundTruth } from './rasp-types';
-import type { StatusLine } from './views/status-line';
-import type { WorkerClient } from './worker-client';
+import type { ModelEntry } from './model-index';
+import type { ErrorCode, SessionInfo } from '../protocol';
+import type { GroundTruth } from '../rasp-types';
+import type { StatusLine } from '../views/status-line';
+import type { WorkerClient } from '../worker-client';
 
 /** The model the worker holds, and where its weights came from. */
 export interface Loaded {

@@ -6,9 +6,9 @@
 // The loop posts `started` and `events`; the terminal `done` or `cancelled`
 // too. A failure is thrown to the worker, which posts the one `error`.
 
-import { AcdcRun, type Session } from './pkg/circuitscope.js';
-import type { ControlRequest, Speed, WorkerResponse } from './protocol';
-import type { AcdcEvent, AcdcSettings, AcdcStatus, GraphInfo, TaskData } from './wasm-types';
+import { AcdcRun, type Session } from '../pkg/circuitscope.js';
+import type { ControlRequest, Speed, WorkerResponse } from '../protocol';
+import type { AcdcEvent, AcdcSettings, AcdcStatus, GraphInfo, TaskData } from '../wasm-types';
 
 /** Runs `work` when no other wasm call is in flight (the worker's one lock). */
 export type Exclusive = <T>(work: () => T | Promise<T>) => Promise<T>;

@@ -9,7 +9,7 @@
 // attention pattern, a prediction) are served between batches; `control`
 // requests never wait for the lock. A new model cancels the run.
 
-import init, { initBackend, listTasks, raspLayout, raspRun, Session } from './pkg/circuitscope.js';
+import init, { initBackend, listTasks, raspLayout, raspRun, Session } from '../pkg/circuitscope.js';
 import type {
   AttentionRequest,
   Backend,
@@ -28,12 +28,12 @@ import type {
   WorkerRequest,
   WorkerResponse,
   SessionInfo,
-} from './protocol';
-import type { CompileOutcome, InputRun, LayoutGroup } from './rasp-types';
+} from '../protocol';
+import type { CompileOutcome, InputRun, LayoutGroup } from '../rasp-types';
 import { formatBytes, largestTensor } from './safetensors-header';
-import type { AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
-import { RunLoop } from './worker-run';
-import { DEFAULT_RUN_SETTINGS } from './generated/wire';
+import type { AttentionPattern, GraphInfo, TaskData, TaskInfo } from '../wasm-types';
+import { RunLoop } from './acdc-run';
+import { DEFAULT_RUN_SETTINGS } from '../generated/wire';
 
 declare const self: DedicatedWorkerGlobalScope;
 

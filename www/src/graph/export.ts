@@ -2,9 +2,9 @@
 // them, removed edges left out once faded) and a PNG rendered from it; and the
 // download of any blob. Nothing is fetched: the PNG is drawn from a blob: URL.
 
-import { edgePath, edgeStyle, type Palette } from './graph-paint';
-import type { GraphLayout } from './graph-layout';
-import { Fate, type RunState } from './run-state';
+import { edgePath, edgeStyle, type Palette } from './paint';
+import type { GraphLayout } from './geometry';
+import { Fate, type RunState } from '../state/run-state';
 
 export interface ExportColors {
   background: string;

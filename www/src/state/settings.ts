@@ -11,8 +11,8 @@ import {
   type MetricName,
   type TaskInfo,
   type VisitMode,
-} from './wasm-types';
-import { DEFAULT_RUN_SETTINGS } from './generated/wire';
+} from '../wasm-types';
+import { DEFAULT_RUN_SETTINGS } from '../generated/wire';
 
 export type Algorithm = 'acdc';
 

@@ -3,7 +3,7 @@
 // Only the page's own element (`<circuit-playground url-state>`) reads and
 // writes the URL; embedded ones read their attributes.
 
-import type { BackendPreference, Speed } from './protocol';
+import type { BackendPreference, Speed } from '../protocol';
 import { parseSettings, settingsQuery, type Settings } from './settings';
 
 /** How the page runs, beside the settings: not part of a copied link except `backend`. */

@@ -4,25 +4,25 @@
 // what the playground's settings say and reports back only its phase and its
 // errors; the settings stay the playground's.
 
-import { el } from './dom';
-import { download, graphSvg, svgToPng } from './graph-export';
-import { computeLayout, type GraphLayout } from './graph-layout';
-import { scoreCircuit, truthEdges, type TruthEdges } from './ground-truth';
-import type { Speed } from './protocol';
-import { RunController } from './run-controller';
-import type { GroundTruth } from './rasp-types';
-import type { RunState } from './run-state';
-import { acdcSettings, type Settings } from './settings';
-import type { Ablation, GraphInfo, TaskData } from './wasm-types';
-import { AttentionView } from './views/attention-view';
-import { CircuitList } from './views/circuit-list';
-import { GraphView } from './views/graph-view';
-import { MetricChart } from './views/metric-chart';
-import { ResultsBar } from './views/results-bar';
-import { RunButtons, type RunPhase } from './views/run-buttons';
-import { RunStats } from './views/run-stats';
-import { TruthOverlay } from './views/truth-overlay';
-import type { WorkerClient } from './worker-client';
+import { el } from '../dom';
+import { download, graphSvg, svgToPng } from '../graph/export';
+import { computeLayout, type GraphLayout } from '../graph/geometry';
+import { scoreCircuit, truthEdges, type TruthEdges } from '../ground-truth';
+import type { Speed } from '../protocol';
+import { RunController } from '../state/run-controller';
+import type { GroundTruth } from '../rasp-types';
+import type { RunState } from '../state/run-state';
+import { acdcSettings, type Settings } from '../state/settings';
+import type { Ablation, GraphInfo, TaskData } from '../wasm-types';
+import { AttentionView } from './attention-view';
+import { CircuitList } from './circuit-list';
+import { GraphView } from '../graph/graph-view';
+import { MetricChart } from './metric-chart';
+import { ResultsBar } from './results-bar';
+import { RunButtons, type RunPhase } from './run-buttons';
+import { RunStats } from './run-stats';
+import { TruthOverlay } from './truth-overlay';
+import type { WorkerClient } from '../worker-client';
 
 export interface StageHost {
   client(): WorkerClient;

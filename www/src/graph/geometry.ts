@@ -8,7 +8,7 @@
 // Placeholder edges are not drawn. Pruning changes how edges are drawn, never
 // where: nothing here depends on a run.
 
-import type { GraphInfo, GraphNode, Hook } from './wasm-types';
+import type { GraphInfo, GraphNode, Hook } from '../wasm-types';
 
 export interface Point {
   x: number;

@@ -14,18 +14,18 @@
 
 import { AcdcStage } from './views/acdc-stage';
 import { el } from './dom';
+import { codeOf, messageOf, RequestError } from './errors';
 import type { Loaded } from './models/model-host';
 import { DEFAULT_MODEL, fetchGroundTruth, fetchModelIndex, fetchModelTexts, isOnRequest, pickModel, type ModelEntry } from './models/model-index';
 import { readOptions, watchVisibility, type Options } from './state/element-options';
 import type { Backend, ErrorCode } from './protocol';
 import { EDITED_MODEL, RaspController } from './models/rasp-controller';
 import { RemoteController, type RemoteHost } from './models/remote-controller';
-import { DownloadError } from './models/remote-weights';
 import { completeSettings, modelTask, parseSettings, pickTask, withTask, type Settings } from './state/settings';
 import { linkTo, readUrlSettings, writeSettingsToUrl } from './state/url-state';
 import css from './styles.css?inline';
 import raspCss from './rasp.css?inline';
-import type { TaskData, TaskInfo } from './wasm-types';
+import type { TaskData, TaskInfo } from './generated/wire';
 import { BackendBadge } from './views/backend-badge';
 import { ErrorArea } from './views/error-area';
 import { ModelPicker } from './views/model-picker';
@@ -35,7 +35,7 @@ import { SettingsForm } from './views/settings-form';
 import { StatusLine } from './views/status-line';
 import { TaskPanel } from './views/task-panel';
 import { WeightsInput, type PickedFiles } from './views/weights-input';
-import { RequestError, WorkerClient } from './worker-client';
+import { WorkerClient } from './worker-client';
 
 let sheet: CSSStyleSheet | null = null;
 
@@ -297,13 +297,14 @@ export class CircuitPlayground extends HTMLElement {
    * settings made whole for it (with its own task when it asks for one or
    * cannot run the current one), and its task data.
    */
-  private async showModel({ entry, truth, task: ownTask }: Loaded): Promise<void> {
+  private async showModel(loaded: Loaded): Promise<void> {
+    const { entry, truth, task: ownTask } = loaded;
     this.hasGraph = false;
     this.stage?.setGraph(null);
     const graph = await this.worker().graph();
     const shipped = truth ? null : await fetchGroundTruth(entry).catch(() => null);
     this.stage?.setGraph(graph, truth ?? shipped);
-    if (!truth) await this.rasp.showLayoutOf(entry, shipped, graph.counts.edges);
+    await this.rasp.showLayout(loaded, graph, truth ?? shipped);
     this.hasGraph = true;
     const base: Partial<Settings> = this.settings ?? this.wanted;
     const own = this.tasks.find((t) => t.name === (ownTask ?? modelTask(this.settings, entry.config.tasks)));
@@ -465,12 +466,3 @@ function styleSheet(): CSSStyleSheet {
   return sheet;
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The protocol code of a failed request; `fallback` for errors raised on this side. */
-function codeOf(error: unknown, fallback: ErrorCode): ErrorCode {
-  if (error instanceof DownloadError) return 'fetch';
-  return error instanceof RequestError ? error.code : fallback;
-}

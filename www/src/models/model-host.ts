@@ -4,21 +4,23 @@
 // one stays — and the page's status, errors and worker.
 
 import type { ModelEntry } from './model-index';
-import type { ErrorCode, SessionInfo } from '../protocol';
-import type { GroundTruth } from '../rasp-types';
+import type { CompileReport, GroundTruth, ModelInfo } from '../generated/wire';
+import type { ErrorCode } from '../protocol';
 import type { StatusLine } from '../views/status-line';
 import type { WorkerClient } from '../worker-client';
 
 /** The model the worker holds, and where its weights came from. */
 export interface Loaded {
   entry: ModelEntry;
-  info: SessionInfo;
+  info: ModelInfo;
   /** A file name or host when the weights did not come with the page; undefined for the shipped ones. */
   source?: string;
   /** How to load it again in a fresh worker (default: the shipped model `entry`). */
   reload?: () => Promise<void>;
   /** Its known circuit, when it came with it (a compiled model; shipped ones fetch theirs). */
   truth?: GroundTruth;
+  /** What the RASP compiler said of it (a program compiled in the page). */
+  report?: CompileReport;
   /** The task to open it with, with that task's defaults (default: keep the current task). */
   task?: string;
 }

@@ -1,7 +1,7 @@
 // The shipped models as the page sees them: `/models/index.json`, written by
 // the models plugin (www/models-plugin.ts) from every `models/<id>/config.json`.
 
-import type { GroundTruth } from '../rasp-types';
+import type { GroundTruth } from '../generated/wire';
 
 /** One entry of `/models/index.json`. */
 export interface ModelEntry {

@@ -6,11 +6,13 @@
 // lends it a ModelHost.
 
 import { el } from '../dom';
+import { DownloadError, messageOf } from '../errors';
+import type { Backend } from '../protocol';
+import { cancelledDownload, megabytes } from '../read-body';
+import { RemoteModelPanel, type RemoteModelActions } from '../views/remote-model';
 import type { Loaded, ModelHost } from './model-host';
 import { fetchModelTexts, isOnRequest, type ModelEntry } from './model-index';
-import type { Backend } from '../protocol';
-import { DownloadError, fetchWeights, forgetCached, isCached } from './remote-weights';
-import { RemoteModelPanel, type RemoteModelActions } from '../views/remote-model';
+import { fetchWeights, forgetCached, isCached } from './remote-weights';
 
 /** Hints for a model fetched on request. */
 const REMOTE_HINTS = {
@@ -135,7 +137,7 @@ export class RemoteController {
         from = `${new URL(source.url).host}${got.fromCache ? ', cached' : ''}`;
       }
       const { config, tokenizer } = await texts;
-      if (controller.signal.aborted) throw new DownloadError('the download was cancelled', true);
+      if (controller.signal.aborted) throw cancelledDownload();
       // The worker holds the old model until this one has loaded.
       this.download = null;
       panel?.setDownloading(false);
@@ -165,12 +167,4 @@ export class RemoteController {
     panel?.setDownloading(false);
     host.updateControls();
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
 }

@@ -4,7 +4,7 @@
 
 import type { EventsResponse, Speed } from '../protocol';
 import { RunState } from './run-state';
-import type { AcdcSettings, TaskData } from '../wasm-types';
+import type { RunSettings, TaskData } from '../generated/wire';
 import type { RunPhase } from '../views/run-buttons';
 import type { RunHandle, WorkerClient } from '../worker-client';
 
@@ -39,7 +39,7 @@ export class RunController {
   }
 
   /** Starts a fresh run (cancelling any other); `paused` starts it without testing anything. */
-  start(settings: AcdcSettings, paused = false): void {
+  start(settings: RunSettings, paused = false): void {
     this.cancel();
     this.state = null;
     this.circuit = null;

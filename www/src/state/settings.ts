@@ -4,28 +4,30 @@
 
 import {
   ABLATIONS,
+  DEFAULT_RUN_SETTINGS,
   METRICS,
   VISIT_MODES,
   type Ablation,
-  type AcdcSettings,
-  type MetricName,
+  type Algorithm as AnyAlgorithm,
+  type MetricKind,
+  type Mode,
+  type RunSettings,
   type TaskInfo,
-  type VisitMode,
-} from '../wasm-types';
-import { DEFAULT_RUN_SETTINGS } from '../generated/wire';
+} from '../generated/wire';
 
-export type Algorithm = 'acdc';
+/** The algorithms the page runs: ACDC (the crate's attribution methods are not offered yet). */
+export type Algorithm = Extract<AnyAlgorithm, 'acdc'>;
 
 export interface Settings {
   model: string;
   task: string;
   algorithm: Algorithm;
-  metric: MetricName;
+  metric: MetricKind;
   ablation: Ablation;
   tau: number;
   seed: number;
-  indicesMode: VisitMode;
-  namesMode: VisitMode;
+  indicesMode: Mode;
+  namesMode: Mode;
 }
 
 /** τ's slider range (log scale), as in the paper's sweeps for induction. */
@@ -129,7 +131,7 @@ export function pickTask(tasks: TaskInfo[], wanted: string | undefined, modelTas
 }
 
 /** What `AcdcRun.start` takes (`RunSettings`, generated from the Rust type). */
-export function acdcSettings(settings: Settings): AcdcSettings {
+export function acdcSettings(settings: Settings): RunSettings {
   return {
     ...DEFAULT_RUN_SETTINGS,
     task: settings.task,

@@ -4,6 +4,7 @@
 // with a "Forget cached model" action. The page does the work (playground.ts).
 
 import { el } from '../dom';
+import { megabytes } from '../read-body';
 import type { ModelEntry } from '../models/model-index';
 
 export interface RemoteModelActions {
@@ -115,7 +116,7 @@ export class RemoteModelPanel {
     if (total === null) this.bar.removeAttribute('value');
     else this.bar.value = total > 0 ? bytes / total : 1;
     const verb = fromCache ? 'Reading from the browser cache' : 'Downloading';
-    this.barText.textContent = `${verb}: ${megabytes(bytes)}${total === null ? '' : ` / ${megabytes(total)}`}`;
+    this.barText.textContent = `${verb}: ${size(bytes)}${total === null ? '' : ` / ${size(total)}`}`;
   }
 
   /** The weights arrived (they are being loaded into the model next). */
@@ -125,7 +126,7 @@ export class RemoteModelPanel {
     this.bar.dataset.bytes = String(bytes);
     this.bar.dataset.source = source;
     const from = { cache: 'from the browser cache', network: 'downloaded', file: 'read from the file' }[source];
-    this.barText.textContent = `${megabytes(bytes)} ${from}`;
+    this.barText.textContent = `${size(bytes)} ${from}`;
   }
 
   /** Clears the bar after a failed or cancelled download. */
@@ -157,6 +158,7 @@ function hostOf(url: string): string {
   }
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
+/** Megabytes, with a second decimal below 10 MB (small test checkpoints move visibly). */
+function size(bytes: number): string {
+  return megabytes(bytes, bytes < 1e7 ? 2 : 1);
 }

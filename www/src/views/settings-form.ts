@@ -4,7 +4,7 @@
 
 import { el } from '../dom';
 import type { Settings } from '../state/settings';
-import { ABLATIONS, METRICS, VISIT_MODES, type TaskInfo } from '../wasm-types';
+import { ABLATIONS, METRICS, VISIT_MODES, type TaskInfo } from '../generated/wire';
 import { TauInput } from './tau-input';
 
 const METRIC_LABEL: Record<string, string> = {

@@ -87,7 +87,12 @@ export function cancelledDownload(): DownloadError {
   return new DownloadError('the download was cancelled', true);
 }
 
-/** "154.4 MB": download sizes for messages and progress text. */
-export function megabytes(bytes: number, digits = 1): string {
-  return `${(bytes / 1e6).toFixed(digits)} MB`;
+/** "154.4 MB": download sizes for messages. */
+export function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** Sizes beside a progress bar: a second decimal below 10 MB, so small downloads visibly move. */
+export function progressMegabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 }

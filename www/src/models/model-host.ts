@@ -1,11 +1,13 @@
 // What the playground lends the controllers that bring in models other than
 // the shipped ones (remote-controller.ts, rasp-controller.ts): one way to
-// change the model — on success it becomes the current one, on failure the old
-// one stays — and the page's status, errors and worker.
+// change the model (model-loader.ts: on success it becomes the current one, on
+// failure the old one stays), the page state to read, and the page's status,
+// errors and worker.
 
 import type { ModelEntry } from './model-index';
 import type { CompileReport, GroundTruth, ModelInfo } from '../generated/wire';
 import type { ErrorCode } from '../protocol';
+import type { PageState } from '../state/page-state';
 import type { StatusLine } from '../views/status-line';
 import type { WorkerClient } from '../worker-client';
 
@@ -27,6 +29,8 @@ export interface Loaded {
 
 export interface ModelHost {
   client(): WorkerClient;
+  /** The device, the loaded model, and whether a load is in flight (`busy`). */
+  readonly state: PageState;
   readonly status: StatusLine;
   /**
    * Runs a load: a `Loaded` becomes the current model, null changes nothing,
@@ -37,8 +41,6 @@ export interface ModelHost {
     load: () => Promise<Loaded | null>,
     hint?: (error: unknown) => string | undefined,
   ): Promise<void>;
-  /** A load is in flight. */
-  busy(): boolean;
   clearErrors(): void;
   showError(code: ErrorCode, message: string, hint?: string): void;
   /** The controls may change (a download started or ended). */

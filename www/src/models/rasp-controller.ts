@@ -62,7 +62,7 @@ export class RaspController {
    * open it with its own task and that task's settings (a fresh compile).
    */
   async compile(source: string, ownTask = true): Promise<boolean> {
-    if (this.host.busy()) return false;
+    if (this.host.state.busy) return false;
     let compiled = false;
     this.host.clearErrors();
     this.editor.showNote('Compiling…');

@@ -5,7 +5,7 @@
 import type { EventsResponse, Speed } from '../protocol';
 import { RunState } from './run-state';
 import type { RunSettings, TaskData } from '../generated/wire';
-import type { RunPhase } from '../views/run-buttons';
+import { isActive, type RunPhase } from '../views/run-buttons';
 import type { RunHandle, WorkerClient } from '../worker-client';
 
 export interface RunView {
@@ -35,7 +35,7 @@ export class RunController {
   ) {}
 
   get active(): boolean {
-    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'pausing' || this.phase === 'paused';
+    return isActive(this.phase);
   }
 
   /** Starts a fresh run (cancelling any other); `paused` starts it without testing anything. */

@@ -6,13 +6,14 @@
 
 import { el } from '../dom';
 import { messageOf } from '../errors';
-import type { Ablation, DrawnBox, GraphInfo, GroundTruth, TaskData } from '../generated/wire';
+import type { DrawnBox, GraphInfo, GroundTruth, TaskData } from '../generated/wire';
 import { download, graphSvg, svgToPng } from '../graph/export';
 import { GraphView } from '../graph/graph-view';
 import type { Speed } from '../protocol';
 import { RunController } from '../state/run-controller';
 import type { RunState } from '../state/run-state';
-import { acdcSettings, type Settings } from '../state/settings';
+import type { PageState } from '../state/page-state';
+import { acdcSettings } from '../state/settings';
 import { AttentionView } from './attention-view';
 import { CircuitList } from './circuit-list';
 import { MetricChart } from './metric-chart';
@@ -24,11 +25,8 @@ import type { WorkerClient } from '../worker-client';
 
 export interface StageHost {
   client(): WorkerClient;
-  settings(): Settings;
-  /** The ablation of the settings (and so of the run shown: settings are fixed while it runs). */
-  ablation(): Ablation;
-  /** A model and its task data are loaded. */
-  ready(): boolean;
+  /** The settings a run takes, and whether one may start (`ready`); the stage refreshes on each change. */
+  readonly state: PageState;
   /** The link "Copy link" copies. */
   link(): string;
   phase(phase: RunPhase): void;
@@ -45,6 +43,7 @@ export class AcdcStage {
   private readonly graphView: GraphView;
   private readonly results: ResultsBar;
   private readonly run: RunController;
+  private readonly unwatch: () => void;
   readonly element: HTMLElement;
 
   private graph: GraphInfo | null = null;
@@ -72,7 +71,8 @@ export class AcdcStage {
     this.buttons.speed = speed;
     this.graphView = new GraphView(
       (box) => void this.showAttention(box),
-      () => host.ablation(),
+      // The settings' ablation is the shown run's: settings are fixed while it runs.
+      () => host.state.settings?.ablation ?? 'resample',
     );
     this.results = new ResultsBar({
       json: () => this.exportJson(),
@@ -91,6 +91,7 @@ export class AcdcStage {
       this.circuitList.element,
     );
     this.showPhase('idle');
+    this.unwatch = host.state.watch(null, () => this.refresh());
   }
 
   get phase(): RunPhase {
@@ -123,14 +124,14 @@ export class AcdcStage {
     this.row = data?.clean[0] ?? null;
   }
 
-  /** The playground's readiness or settings changed: refresh the buttons. */
+  /** The page's readiness or settings changed: refresh the buttons. */
   refresh(): void {
     this.showPhase(this.run.phase);
   }
 
   start(paused: boolean): void {
-    if (!this.host.ready()) return;
-    const settings = this.host.settings();
+    const { settings } = this.host.state;
+    if (!this.host.state.ready || settings === null) return;
     this.graphView.setDone(false);
     this.results.setCircuit(false);
     this.circuitList.clear();
@@ -163,6 +164,7 @@ export class AcdcStage {
 
   /** Stops for good (the element left the page). */
   dispose(): void {
+    this.unwatch();
     this.run.cancel();
   }
 
@@ -215,7 +217,7 @@ export class AcdcStage {
   }
 
   private showPhase(phase: RunPhase): void {
-    this.buttons.show(phase, this.host.ready());
+    this.buttons.show(phase, this.host.state.ready);
     this.element.dataset.phase = phase;
     this.host.phase(phase);
   }

@@ -1,10 +1,10 @@
 // A model whose weights are fetched only on request (models/<id>/remote.json;
 // GPT-2 small): its URL, a Load button (Cancel while downloading), a local
 // file instead, the download's byte progress, and the cached copy's state
-// with a "Forget cached model" action. The page does the work (playground.ts).
+// with a "Forget cached model" action. The work is models/remote-controller.ts's.
 
 import { el } from '../dom';
-import { megabytes } from '../read-body';
+import { progressMegabytes } from '../read-body';
 import type { ModelEntry } from '../models/model-index';
 
 export interface RemoteModelActions {
@@ -116,7 +116,7 @@ export class RemoteModelPanel {
     if (total === null) this.bar.removeAttribute('value');
     else this.bar.value = total > 0 ? bytes / total : 1;
     const verb = fromCache ? 'Reading from the browser cache' : 'Downloading';
-    this.barText.textContent = `${verb}: ${size(bytes)}${total === null ? '' : ` / ${size(total)}`}`;
+    this.barText.textContent = `${verb}: ${progressMegabytes(bytes)}${total === null ? '' : ` / ${progressMegabytes(total)}`}`;
   }
 
   /** The weights arrived (they are being loaded into the model next). */
@@ -126,7 +126,7 @@ export class RemoteModelPanel {
     this.bar.dataset.bytes = String(bytes);
     this.bar.dataset.source = source;
     const from = { cache: 'from the browser cache', network: 'downloaded', file: 'read from the file' }[source];
-    this.barText.textContent = `${size(bytes)} ${from}`;
+    this.barText.textContent = `${progressMegabytes(bytes)} ${from}`;
   }
 
   /** Clears the bar after a failed or cancelled download. */
@@ -156,9 +156,4 @@ function hostOf(url: string): string {
   } catch {
     return '';
   }
-}
-
-/** Megabytes, with a second decimal below 10 MB (small test checkpoints move visibly). */
-function size(bytes: number): string {
-  return megabytes(bytes, bytes < 1e7 ? 2 : 1);
 }

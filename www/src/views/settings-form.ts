@@ -1,6 +1,6 @@
 // The run's settings: task, algorithm, metric, ablation, τ, seed and ACDC's
 // visit orders. It shows a Settings and reports each change as a patch; the
-// playground owns the state.
+// page state (state/page-state.ts) holds them.
 
 import { el } from '../dom';
 import type { Settings } from '../state/settings';
@@ -69,7 +69,7 @@ export class SettingsForm {
     );
   }
 
-  setTasks(tasks: TaskInfo[]): void {
+  setTasks(tasks: readonly TaskInfo[]): void {
     this.task.replaceChildren(...tasks.map((t) => el('option', { value: t.name }, t.name)));
   }
 

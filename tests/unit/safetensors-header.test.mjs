@@ -1,4 +1,4 @@
-// The worker's look at a safetensors header (www/src/safetensors-header.ts):
+// The worker's look at a safetensors header (www/src/worker/safetensors-header.ts):
 // the largest tensor as f32, whatever the stored dtype; null for what is not
 // a safetensors file.
 

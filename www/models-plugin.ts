@@ -1,7 +1,7 @@
 // A Vite plugin that puts the repository's `models/` folder at `<base>models/`:
 // served from disk by `vite` (dev) and `vite preview`, copied into the build
 // output by `vite build`, and indexed as `models/index.json` (see ModelEntry in
-// src/models.ts) from every `models/<id>/config.json`. A folder with a
+// src/models/model-index.ts) from every `models/<id>/config.json`. A folder with a
 // `remote.json` ({url, bytes}) instead of model.safetensors is a model whose
 // weights the page fetches only when the user asks (GPT-2 small). A compiled
 // model's `program.rasp` comes inline (the RASP editor's examples) and its
@@ -20,7 +20,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.safetensors': 'application/octet-stream',
 };
 
-/** One entry of `models/index.json`; mirrored by ModelEntry in src/models.ts. */
+/** One entry of `models/index.json`; mirrored by ModelEntry in src/models/model-index.ts. */
 interface IndexEntry {
   id: string;
   name: string;

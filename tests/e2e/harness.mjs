@@ -1,7 +1,7 @@
 // What every end-to-end test needs: the built page served by `vite preview` on
-// a free localhost port, a fresh headless Chromium (never a downloaded one:
-// ENV.md), the page's every request recorded, the CLI as the reference, and
-// screenshots under tests/e2e/artifacts/.
+// a free localhost port, a fresh headless Chromium (Debian's, never a
+// downloaded one: README.md#the-two-commands), the page's every request
+// recorded, the CLI as the reference, and screenshots under tests/e2e/artifacts/.
 //
 // Environment:
 //   CHROMIUM_PATH            browser binary (default /usr/lib/chromium/chromium)
@@ -29,7 +29,7 @@ export const CLI_PATH =
   process.env.CIRCUITSCOPE_BIN ??
   join(process.env.CARGO_TARGET_DIR ?? '/root/.cache/circuitscope/target', 'debug/circuitscope');
 
-/** Flags for a quiet headless run with WebGPU through SwiftShader (ENV.md). */
+/** Flags for a quiet headless run with WebGPU (through SwiftShader, Chromium's CPU Vulkan, on a machine without a GPU). */
 export const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
@@ -165,7 +165,7 @@ export async function screenshot(page, name) {
 
 /**
  * @typedef {{id: string, name: string, config: Record<string, unknown>, hasTokenizer: boolean, card: string}} ModelEntry
- * One entry of /models/index.json (www/src/models.ts).
+ * One entry of /models/index.json (www/src/models/model-index.ts).
  */
 
 /**

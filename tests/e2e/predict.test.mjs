@@ -1,6 +1,7 @@
 // The page's prediction equals the CLI's (`circuitscope run --json`) for the
-// same model and prompt, on the CPU backend and on WebGPU. WebGPU runs through
-// SwiftShader here (ENV.md): correct but slow, hence the long timeouts.
+// same model and prompt, on the CPU backend and on WebGPU. Without a GPU,
+// Chromium runs WebGPU through SwiftShader: correct but slow, hence the long
+// timeouts.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

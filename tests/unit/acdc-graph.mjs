@@ -1,5 +1,7 @@
-// An ACDC graph as `Session.graph()` returns it, built here from ACDC.md §1
-// so that the page's pure modules can be tested without the wasm module.
+// An ACDC graph as `Session.graph()` returns it, built here from
+// docs/graph.md#who-feeds-whom so that the page's pure modules can be tested
+// without the wasm module (its `layout` is left out: tests that draw read the
+// crate's, tests/unit/wasm.mjs).
 
 /**
  * @param {{nLayers: number, nHeads: number, hasMlp?: boolean, usePosEmbed?: boolean}} shape

@@ -1,10 +1,10 @@
-// The test graph has the paper's edge counts (ACDC.md §1), so it is a fair stand-in for the crate's.
+// The test graph has the paper's edge counts (docs/graph.md#edge-counts), so it is a fair stand-in for the crate's.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { acdcGraph } from './acdc-graph.mjs';
 
-test('the test graph has the edge counts of ACDC.md', () => {
+test('the test graph has the edge counts of docs/graph.md', () => {
   /** @type {[{nLayers: number, nHeads: number, hasMlp?: boolean, usePosEmbed?: boolean}, number, number][]} */
   const cases = [
     [{ nLayers: 12, nHeads: 12, hasMlp: true }, 32923, 32491],

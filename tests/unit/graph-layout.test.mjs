@@ -1,20 +1,26 @@
-// The fixed layered layout (www/src/graph-layout.ts): one box per head, MLP,
-// embedding and the logits; columns by depth; every ADD/DC edge drawn, from a
-// sender's right side to the receiving port; computed the same every time.
+// The layout the page draws: `GraphInfo.layout`, computed by the crate
+// (crate/src/graph/layout.rs) and read here through the wasm API as the
+// worker reads it, on shipped models. One box per head, MLP, embedding and the
+// logits; columns by depth; every ADD/DC edge drawn, from a sender's right
+// side to the receiving port; the same every time. The curves between those
+// points are the page's (www/src/graph/geometry.ts): hovering finds the edge.
 
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { acdcGraph } from './acdc-graph.mjs';
 import { importSrc } from './load-ts.mjs';
+import { loadModel } from './wasm.mjs';
 
-let layoutModule;
+let geometry;
+/** @type {Record<string, any>} */
+const graphs = {};
 before(async () => {
-  layoutModule = await importSrc('graph-layout.ts');
+  geometry = await importSrc('graph/geometry.ts');
+  for (const id of ['induction-2l', 'ioi', 'greater-than', 'tracr-proportion']) graphs[id] = (await loadModel(id)).graph();
 });
 
 test('induction-2l: 16 heads, the embedding and the logits in 4 columns', () => {
-  const graph = acdcGraph({ nLayers: 2, nHeads: 8 });
-  const layout = layoutModule.computeLayout(graph);
+  const graph = graphs['induction-2l'];
+  const { layout } = graph;
   assert.equal(layout.boxes.length, 18);
   assert.deepEqual(layout.columns.map((c) => c.label), ['embed', 'attn 0', 'attn 1', 'logits']);
   assert.equal(layout.boxes.filter((b) => b.kind === 'head').length, 16);
@@ -26,15 +32,15 @@ test('induction-2l: 16 heads, the embedding and the logits in 4 columns', () => 
 });
 
 test('columns follow depth and heads stack by index', () => {
-  const graph = acdcGraph({ nLayers: 3, nHeads: 4, hasMlp: true });
-  const layout = layoutModule.computeLayout(graph);
+  const { layout } = graphs.ioi;
   assert.deepEqual(
     layout.columns.map((c) => c.label),
-    ['embed', 'attn 0', 'MLP 0', 'attn 1', 'MLP 1', 'attn 2', 'MLP 2', 'logits'],
+    ['embed', 'attn 0', 'MLP 0', 'attn 1', 'MLP 1', 'attn 2', 'MLP 2', 'attn 3', 'MLP 3', 'logits'],
   );
   const xs = layout.columns.map((c) => c.x);
   assert.deepEqual([...xs].sort((a, b) => a - b), xs, 'columns left to right');
-  const heads = layout.boxes.filter((b) => b.kind === 'head' && b.layer === 1);
+  const heads = layout.boxes.filter((b) => b.kind === 'head' && b.layer === 1).sort((a, b) => a.head - b.head);
+  assert.equal(heads.length, 4);
   for (let h = 1; h < heads.length; h++) assert.ok(heads[h].y > heads[h - 1].y, 'head h below head h−1');
   for (const box of layout.boxes) {
     assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.w <= layout.width && box.y + box.h <= layout.height, box.key);
@@ -42,8 +48,7 @@ test('columns follow depth and heads stack by index', () => {
 });
 
 test('ADDITION edges run left to right into a port; DC edges are the port marks', () => {
-  const graph = acdcGraph({ nLayers: 2, nHeads: 3, hasMlp: true });
-  const layout = layoutModule.computeLayout(graph);
+  const { layout } = graphs['greater-than'];
   for (const e of layout.edges) {
     const receiver = layout.boxes[e.receiverBox];
     const sender = layout.boxes[e.senderBox];
@@ -64,22 +69,23 @@ test('ADDITION edges run left to right into a port; DC edges are the port marks'
 });
 
 test('separate token and position embeddings get two input boxes', () => {
-  const layout = layoutModule.computeLayout(acdcGraph({ nLayers: 2, nHeads: 1, hasMlp: true, usePosEmbed: true }));
+  const { layout } = graphs['tracr-proportion'];
   assert.deepEqual(layout.boxes.filter((b) => b.kind === 'input').map((b) => b.key), ['embed', 'pos_embed']);
   assert.equal(layout.edges.length, 38);
 });
 
-test('the layout is a pure function of the graph', () => {
-  const graph = acdcGraph({ nLayers: 4, nHeads: 8 });
-  assert.deepEqual(layoutModule.computeLayout(graph), layoutModule.computeLayout(structuredClone(graph)));
+test('the layout is a function of the graph: the same for the same model, loaded again', async () => {
+  const again = await loadModel('induction-2l');
+  assert.deepEqual(again.graph().layout, graphs['induction-2l'].layout);
+  assert.deepEqual(again.graph().layout, again.graph().layout);
 });
 
 test('hovering finds the edge under the pointer', () => {
-  const layout = layoutModule.computeLayout(acdcGraph({ nLayers: 2, nHeads: 8 }));
+  const { layout } = graphs['induction-2l'];
   for (const e of layout.edges.slice(0, 40)) {
-    assert.ok(layoutModule.distanceToEdge(e, e.from) < 1e-9);
-    assert.ok(layoutModule.distanceToEdge(e, e.to) < 1e-6);
+    assert.ok(geometry.distanceToEdge(e, e.from) < 1e-9);
+    assert.ok(geometry.distanceToEdge(e, e.to) < 1e-6);
   }
   const e = layout.edges.find((x) => x.type === 'addition');
-  assert.ok(layoutModule.distanceToEdge(e, { x: e.from.x, y: e.from.y + 50 }) > 10);
+  assert.ok(geometry.distanceToEdge(e, { x: e.from.x, y: e.from.y + 50 }) > 10);
 });

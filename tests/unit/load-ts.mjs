@@ -7,7 +7,7 @@ import { build } from 'vite';
 
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../www/src');
 
-/** @param {string} file a path under www/src, e.g. 'graph-layout.ts' */
+/** @param {string} file a path under www/src, e.g. 'graph/geometry.ts' */
 export async function importSrc(file) {
   const result = await build({
     configFile: false,

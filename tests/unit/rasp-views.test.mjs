@@ -1,10 +1,11 @@
 // The RASP editor's pure helpers: an error's line and column become the
 // textarea offset it selects, and the residual layout names writers as the
-// graph view does.
+// graph view does (by the graph's own node labels, read through the wasm API).
 
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { importSrc } from './load-ts.mjs';
+import { groundTruthText, loadModel, wasm } from './wasm.mjs';
 
 let editor;
 let layout;
@@ -21,9 +22,12 @@ test("an error's 1-based line and column is an offset into the text, clamped to 
   assert.equal(editor.offsetOf(text, 3, 999), text.length, 'past the end of the line');
 });
 
-test('writers are labelled as in the graph', () => {
-  assert.equal(layout.writerLabel({ kind: 'embed', writer: 'hook_embed', head: null }), 'Token embedding');
-  assert.equal(layout.writerLabel({ kind: 'pos_embed', writer: 'hook_pos_embed', head: null }), 'Position embedding');
-  assert.equal(layout.writerLabel({ kind: 'attn', writer: 'blocks.3.attn.hook_result', head: 0 }), 'A3.0');
-  assert.equal(layout.writerLabel({ kind: 'mlp', writer: 'blocks.12.hook_mlp_out', head: null }), 'MLP 12');
+test('writers are labelled as in the graph', async () => {
+  const { nodes } = (await loadModel('tracr-reverse')).graph();
+  const groups = (await wasm()).raspLayout(groundTruthText('tracr-reverse'));
+  assert.deepEqual(
+    groups.map((g) => layout.writerLabel(g, nodes)),
+    ['Token embedding', 'Position embedding', 'A0.0', 'MLP 0', 'MLP 1', 'MLP 2', 'A3.0'],
+  );
+  assert.equal(layout.writerLabel({ kind: 'mlp', writer: 'blocks.12.hook_mlp_out', head: null }, nodes), 'blocks.12.hook_mlp_out', 'not in the graph: the hook name');
 });

@@ -8,7 +8,7 @@ import { importSrc } from './load-ts.mjs';
 let RunState;
 let Fate;
 before(async () => {
-  ({ RunState, Fate } = await importSrc('run-state.ts'));
+  ({ RunState, Fate } = await importSrc('state/run-state.ts'));
 });
 
 const status = (over) => ({

@@ -1,4 +1,4 @@
-// The worker's look at a safetensors header (www/src/safetensors-header.ts):
+// The worker's look at a safetensors header (www/src/worker/safetensors-header.ts):
 // the largest tensor as f32, whatever the stored dtype; null for what is not
 // a safetensors file.
 
@@ -8,7 +8,7 @@ import { importSrc } from './load-ts.mjs';
 
 let h;
 before(async () => {
-  h = await importSrc('safetensors-header.ts');
+  h = await importSrc('worker/safetensors-header.ts');
 });
 
 /** A header-only file: the data is not needed to size the tensors. */

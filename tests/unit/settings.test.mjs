@@ -8,7 +8,7 @@ import { importSrc } from './load-ts.mjs';
 
 let s;
 before(async () => {
-  s = await importSrc('settings.ts');
+  s = await importSrc('state/settings.ts');
 });
 
 const induction = { name: 'induction', defaultMetric: 'kl', defaultTau: 0.05, defaultRows: 40, explanation: '' };

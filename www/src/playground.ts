@@ -3,57 +3,62 @@
 // code. Each element has its own shadow root (styles and ids stay inside) and
 // its own worker, and starts work only once it is scrolled into view.
 //
-// It owns the page state — the Settings, which model is loaded, what is in
-// flight — and wires the views to the worker client; the views only render.
-// Models fetched on request and models compiled from RASP come in through
-// their own controllers (remote-controller.ts, rasp-controller.ts).
+// It wires: the page state (state/page-state.ts: settings, the loaded model,
+// what is in flight) to the views that show it, the views' actions to the
+// model loader (models/model-loader.ts), the ACDC stage, and the controllers
+// that bring in models fetched on request or compiled from RASP. It starts
+// the worker, and brings a crashed one back.
 // Attributes: model, task, tau, metric, ablation, seed, indices, names,
 // backend, speed, autorun, prompt; `url-state` makes the URL the settings'
 // projection (the app page), and compact (chrome-less) is the default
 // elsewhere.
 
-import { AcdcStage } from './acdc-stage';
 import { el } from './dom';
-import type { Loaded } from './model-host';
-import { DEFAULT_MODEL, fetchGroundTruth, fetchModelIndex, fetchModelTexts, isOnRequest, pickModel, type ModelEntry } from './models';
-import { readOptions, watchVisibility, type Options } from './element-options';
-import type { Backend, ErrorCode } from './protocol';
-import { EDITED_MODEL, RaspController } from './rasp-controller';
-import { RemoteController, type RemoteHost } from './remote-controller';
-import { DownloadError } from './remote-weights';
-import { completeSettings, modelTask, parseSettings, pickTask, withTask, type Settings } from './settings';
-import { linkTo, readUrlSettings, writeSettingsToUrl } from './url-state';
-import css from './styles.css?inline';
+import { codeOf, messageOf, RequestError } from './errors';
+import type { Loaded } from './models/model-host';
+import { DEFAULT_MODEL, fetchModelIndex, isOnRequest, pickModel } from './models/model-index';
+import { ModelLoader } from './models/model-loader';
+import { EDITED_MODEL, RaspController } from './models/rasp-controller';
+import { RemoteController, type RemoteHost } from './models/remote-controller';
+import type { ErrorCode } from './protocol';
 import raspCss from './rasp.css?inline';
-import type { TaskData, TaskInfo } from './wasm-types';
+import { readOptions, watchVisibility, type Options } from './state/element-options';
+import { PageState } from './state/page-state';
+import { parseSettings, withTask, type Settings } from './state/settings';
+import { linkTo, readUrlSettings, writeSettingsToUrl } from './state/url-state';
+import css from './styles.css?inline';
+import { AcdcStage, type StageHost } from './views/acdc-stage';
 import { BackendBadge } from './views/backend-badge';
 import { ErrorArea } from './views/error-area';
 import { ModelPicker } from './views/model-picker';
 import { PromptPanel } from './views/prompt-panel';
-import type { RunPhase } from './views/run-buttons';
+import { isActive } from './views/run-buttons';
 import { SettingsForm } from './views/settings-form';
 import { StatusLine } from './views/status-line';
 import { TaskPanel } from './views/task-panel';
-import { WeightsInput, type PickedFiles } from './views/weights-input';
-import { RequestError, WorkerClient } from './worker-client';
+import { WeightsInput } from './views/weights-input';
+import { WorkerClient } from './worker-client';
 
 let sheet: CSSStyleSheet | null = null;
 
 export class CircuitPlayground extends HTMLElement {
   private readonly root = this.attachShadow({ mode: 'open' });
+  private readonly state = new PageState();
   private readonly badge = new BackendBadge();
   private readonly status = new StatusLine();
   private readonly errors = new ErrorArea();
   private readonly picker = new ModelPicker((entry) => {
     this.errors.clear();
     this.remote.cancel();
-    void this.loadModel(entry);
+    void this.loader.load(entry);
   });
   private readonly remote = new RemoteController(this.modelHost());
   private readonly rasp = new RaspController(this.modelHost());
-  private backend: Backend | null = null;
   private readonly weights = new WeightsInput(
-    (files) => void this.loadFiles(files),
+    (files) => {
+      this.errors.clear();
+      void this.loader.loadFiles(files);
+    },
     (names) => this.showError('load', `no weights file among ${names.join(', ')}; pick a .safetensors file`),
   );
   private readonly form = new SettingsForm((patch) => this.changeSettings(patch));
@@ -65,6 +70,18 @@ export class CircuitPlayground extends HTMLElement {
     started: () => this.errors.clear(),
     settled: () => this.updateControls(),
   });
+  private readonly loader = new ModelLoader({
+    client: () => this.worker(),
+    state: this.state,
+    status: this.status,
+    picker: this.picker,
+    modelChanged: () => this.prompt.clear(),
+    showGraph: (graph, truth) => this.stage?.setGraph(graph, truth),
+    showLayout: (loaded, graph, truth) => this.rasp.showLayout(loaded, graph, truth),
+    showError: (code, message, hint) => this.showError(code, message, hint),
+    settleStatus: () => this.settleStatus(),
+    changed: () => this.autorun(),
+  });
   private stage: AcdcStage | null = null;
 
   private client: WorkerClient | null = null;
@@ -75,20 +92,23 @@ export class CircuitPlayground extends HTMLElement {
   private autoPaused = false;
   private autorunPending = false;
 
-  private loaded: Loaded | null = null;
-  private tasks: TaskInfo[] = [];
-  /** What the attributes or URL asked for, until the first model makes it whole. */
-  private wanted: Partial<Settings> = {};
-  private settings: Settings | null = null;
-  private data: TaskData | null = null;
-  private hasGraph = false;
-  /** Requests in flight that change the model or its data. */
-  private loads = 0;
+  constructor() {
+    super();
+    const { state } = this;
+    state.watch(null, () => this.updateControls());
+    state.watch(['tasks'], () => this.form.setTasks(state.tasks));
+    state.watch(['settings'], () => this.showSettings());
+    state.watch(['data'], () => {
+      this.taskPanel.showData(state.data);
+      this.stage?.setData(state.data);
+    });
+  }
 
   connectedCallback(): void {
     if (this.observer !== null) return;
     this.options = readOptions(this);
-    this.wanted = this.options.urlState ? readUrlSettings() : parseSettings((name) => this.getAttribute(name));
+    const wanted = this.options.urlState ? readUrlSettings() : parseSettings((name) => this.getAttribute(name));
+    this.state.update({ wanted });
     this.autorunPending = this.options.autorun;
     this.stage = new AcdcStage(this.stageHost(), this.options.speed);
     this.root.adoptedStyleSheets = [styleSheet()];
@@ -106,7 +126,7 @@ export class CircuitPlayground extends HTMLElement {
     this.client?.dispose();
     this.client = null;
     this.started = false;
-    this.loaded = null;
+    this.state.update({ loaded: null });
   }
 
   private render(compact: boolean): HTMLElement {
@@ -173,7 +193,7 @@ export class CircuitPlayground extends HTMLElement {
     this.picker.setModels(index.value);
     this.remote.setModels(index.value);
     this.rasp.setExamples(index.value);
-    const wantedModel = this.wanted.model ?? null;
+    const wantedModel = this.state.wanted.model ?? null;
     const entry = pickModel(index.value, wantedModel);
     if (entry === undefined) {
       this.showError(
@@ -188,7 +208,7 @@ export class CircuitPlayground extends HTMLElement {
     if (!(await this.loadTasks())) return;
     // A link to a program edited in the page: the editor's saved text (else the default model).
     if (wantedModel === EDITED_MODEL && (await this.rasp.compileSaved())) return;
-    await this.loadModel(entry);
+    await this.loader.load(entry);
     const onRequest = index.value.find((m) => m.id === wantedModel && isOnRequest(m));
     if (onRequest) {
       await this.remote.open(onRequest);
@@ -206,8 +226,7 @@ export class CircuitPlayground extends HTMLElement {
     try {
       const ready = await this.worker().init(this.options?.backend ?? 'auto');
       this.badge.show(ready.backend, ready.reason);
-      this.backend = ready.backend;
-      this.updateControls();
+      this.state.update({ backend: ready.backend });
       return true;
     } catch (error) {
       this.badge.showFailed(messageOf(error));
@@ -218,8 +237,7 @@ export class CircuitPlayground extends HTMLElement {
 
   private async loadTasks(): Promise<boolean> {
     try {
-      this.tasks = await this.worker().tasks();
-      this.form.setTasks(this.tasks);
+      this.state.update({ tasks: await this.worker().tasks() });
       return true;
     } catch (error) {
       this.showError(codeOf(error, 'task'), `could not list the tasks: ${messageOf(error)}`);
@@ -227,156 +245,45 @@ export class CircuitPlayground extends HTMLElement {
     }
   }
 
-  private async loadModel(entry: ModelEntry): Promise<void> {
-    await this.changeModel(`Loading ${entry.id}…`, async () => {
-      const info = await this.worker().load(entry.id, (bytes, total) =>
-        this.status.progress(`Downloading ${entry.id} weights`, bytes, total ?? entry.weightsBytes),
-      );
-      return { entry, info };
-    });
-  }
-
-  /** Weights from disk, with the current model's config and tokenizer unless picked too. */
-  private async loadFiles(files: PickedFiles): Promise<void> {
-    this.errors.clear();
-    const entry = this.loaded?.entry ?? this.picker.entry(this.picker.selectedId);
-    if (entry === undefined) {
-      this.showError('load', 'pick a model first: its config.json says how to read the weights');
-      return;
-    }
-    await this.changeModel(`Loading ${files.weights.name}…`, async () => {
-      const shipped = files.config && (files.tokenizer || !entry.hasTokenizer) ? null : await fetchModelTexts(entry);
-      const config = files.config ? await files.config.text() : (shipped?.config ?? '');
-      const tokenizer = files.tokenizer ? await files.tokenizer.text() : shipped?.tokenizer;
-      const weights = await files.weights.arrayBuffer();
-      const info = await this.worker().loadFiles(config, weights, tokenizer);
-      return { entry, info, source: files.weights.name };
-    });
-  }
-
-  /**
-   * Runs a load; on success it becomes the current model, on failure (or
-   * null: nothing to load) the old one stays. `hint` may replace the error's
-   * usual hint.
-   */
-  private async changeModel(
-    label: string,
-    load: () => Promise<Loaded | null>,
-    hint: (error: unknown) => string | undefined = () => undefined,
-  ): Promise<void> {
-    this.loads++;
-    this.updateControls();
-    this.status.set('loading', label);
-    try {
-      const loaded = await load();
-      if (loaded === null) return;
-      this.loaded = loaded;
-      this.picker.show(loaded.entry);
-      this.picker.showInfo(loaded.info, loaded.source);
-      this.prompt.clear();
-      await this.showModel(loaded);
-    } catch (error) {
-      this.showError(codeOf(error, 'load'), messageOf(error), hint(error));
-      if (this.loaded) {
-        this.picker.show(this.loaded.entry);
-        this.picker.showInfo(this.loaded.info, this.loaded.source);
-      }
-    } finally {
-      this.loads--;
-      this.updateControls();
-      this.settleStatus();
-    }
-    if (this.autorunPending && this.ready()) {
+  /** After a model change: `autorun` starts the first run once the page is ready. */
+  private autorun(): void {
+    if (this.autorunPending && this.state.ready) {
       this.autorunPending = false;
       this.stage?.start(false);
     }
   }
 
-  /**
-   * The loaded model's graph (with its ground truth, if it has one), the
-   * settings made whole for it (with its own task when it asks for one or
-   * cannot run the current one), and its task data.
-   */
-  private async showModel({ entry, truth, task: ownTask }: Loaded): Promise<void> {
-    this.hasGraph = false;
-    this.stage?.setGraph(null);
-    const graph = await this.worker().graph();
-    const shipped = truth ? null : await fetchGroundTruth(entry).catch(() => null);
-    this.stage?.setGraph(graph, truth ?? shipped);
-    if (!truth) await this.rasp.showLayoutOf(entry, shipped, graph.counts.edges);
-    this.hasGraph = true;
-    const base: Partial<Settings> = this.settings ?? this.wanted;
-    const own = this.tasks.find((t) => t.name === (ownTask ?? modelTask(this.settings, entry.config.tasks)));
-    const task = own ?? pickTask(this.tasks, base.task, entry.config.tasks);
-    if (base.task !== undefined && task?.name !== base.task && !own) {
-      this.showError('task', `unknown task "${base.task}"; showing ${task?.name ?? 'none'} instead`);
-    }
-    const complete = completeSettings(base, entry.id, task);
-    this.settings = own ? withTask(complete, own) : complete;
-    this.showSettings();
-    await this.loadTaskData();
-  }
-
-  private async loadTaskData(): Promise<void> {
-    const settings = this.settings;
-    this.data = null;
-    this.taskPanel.showData(null);
-    this.stage?.setData(null);
-    if (settings === null) return;
-    try {
-      const data = await this.worker().taskData(settings.task, settings.seed);
-      if (settings !== this.settings) return;
-      this.data = data;
-      this.taskPanel.showData(data);
-      this.stage?.setData(data);
-    } catch (error) {
-      this.showError(codeOf(error, 'task'), messageOf(error));
-    } finally {
-      this.stage?.refresh();
-    }
-  }
-
   /** A change in the form: a new task brings its default metric and τ. */
   private changeSettings(patch: Partial<Settings>): void {
-    const current = this.settings;
+    const current = this.state.settings;
     if (current === null) return;
     let next: Settings = { ...current, ...patch };
-    const task = this.tasks.find((t) => t.name === next.task);
+    const task = this.state.task(next.task);
     if (patch.task !== undefined && patch.task !== current.task && task) next = withTask(next, task);
-    this.settings = next;
-    this.showSettings();
+    this.state.update({ settings: next });
     if (this.stage?.phase === 'done' || this.stage?.phase === 'failed') this.stage.reset();
-    if (next.task !== current.task || next.seed !== current.seed) void this.loadTaskData();
+    if (next.task !== current.task || next.seed !== current.seed) void this.loader.loadTaskData();
   }
 
+  /** The settings' projections: the form, the task panel and (the app page) the URL. */
   private showSettings(): void {
-    const settings = this.settings;
+    const settings = this.state.settings;
     if (settings === null) return;
     this.form.show(settings);
-    this.taskPanel.showTask(this.tasks.find((t) => t.name === settings.task));
+    this.taskPanel.showTask(this.state.task(settings.task));
     if (this.options?.urlState) writeSettingsToUrl(settings);
   }
 
-  private ready(): boolean {
-    return this.loaded !== null && this.hasGraph && this.data !== null && this.loads === 0;
-  }
-
-  private stageHost() {
+  private stageHost(): StageHost {
     return {
       client: () => this.worker(),
-      settings: (): Settings => {
-        if (this.settings === null) throw new RequestError('not_ready', 'no settings yet');
-        return this.settings;
-      },
-      ablation: () => this.settings?.ablation ?? 'resample',
-      ready: () => this.ready(),
+      state: this.state,
       link: () => this.link(),
-      phase: (phase: RunPhase) => {
+      phase: (phase) => {
         if (phase === 'starting') this.errors.clear();
-        this.form.setEnabled(!(phase === 'starting' || phase === 'running' || phase === 'pausing' || phase === 'paused'));
+        this.form.setEnabled(!isActive(phase));
       },
-      error: (stage: 'run' | 'attention' | 'export', error: unknown) =>
-        this.showError(codeOf(error, stage === 'export' ? 'bad_request' : stage), messageOf(error)),
+      error: (stage, error) => this.showError(codeOf(error, stage === 'export' ? 'bad_request' : stage), messageOf(error)),
     };
   }
 
@@ -385,7 +292,8 @@ export class CircuitPlayground extends HTMLElement {
     const base = this.options?.urlState
       ? `${location.origin}${location.pathname}`
       : new URL(import.meta.env.BASE_URL, location.href).href;
-    return this.settings ? linkTo(this.settings, base, this.options?.backend ?? 'auto') : base;
+    const { settings } = this.state;
+    return settings ? linkTo(settings, base, this.options?.backend ?? 'auto') : base;
   }
 
   /**
@@ -394,9 +302,8 @@ export class CircuitPlayground extends HTMLElement {
    */
   private onCrash(message: string): void {
     this.showError('worker_crashed', message);
-    const lost = this.loaded;
-    this.loaded = null;
-    this.updateControls();
+    const lost = this.state.loaded;
+    this.state.update({ loaded: null });
     // Let the failed requests' handlers run first, so that they do not
     // overwrite the status of the recovery.
     setTimeout(() => void this.recover(lost), 0);
@@ -410,39 +317,39 @@ export class CircuitPlayground extends HTMLElement {
     }
     if (!((await this.initBackend()) && (await this.loadTasks()) && lost)) return;
     if (lost.reload) await lost.reload();
-    else await this.loadModel(lost.entry);
+    else await this.loader.load(lost.entry);
   }
 
+  /** What may be pressed now: follows the page state (and a prediction in flight). */
   private updateControls(): void {
-    this.prompt.setEnabled(this.loaded !== null && this.loads === 0);
-    this.remote.setEnabled(this.backend !== null && this.loads === 0);
-    this.rasp.setEnabled(this.backend !== null && this.loads === 0);
-    this.stage?.refresh();
+    const { state } = this;
+    this.prompt.setEnabled(state.loaded !== null && !state.busy);
+    this.remote.setEnabled(state.backend !== null && !state.busy);
+    this.rasp.setEnabled(state.backend !== null && !state.busy);
   }
 
   /** What the remote and RASP controllers may do to the page. */
   private modelHost(): RemoteHost {
     return {
       client: () => this.worker(),
+      state: this.state,
       status: this.status,
-      changeModel: (label, load, hint) => this.changeModel(label, load, hint),
-      busy: () => this.loads > 0,
+      changeModel: (label, load, hint) => this.loader.change(label, load, hint),
       clearErrors: () => this.errors.clear(),
       showError: (code, message, hint) => this.showError(code, message, hint),
       updateControls: () => this.updateControls(),
-      backend: () => this.backend,
-      currentId: () => this.loaded?.entry.id ?? null,
       loadShipped: async () => {
         const shipped = this.picker.entry(DEFAULT_MODEL) ?? this.picker.entry(this.picker.selectedId);
-        if (shipped && !isOnRequest(shipped)) await this.loadModel(shipped);
+        if (shipped && !isOnRequest(shipped)) await this.loader.load(shipped);
       },
     };
   }
 
   /** After an action ends: ready if a model is usable, failed otherwise. */
   private settleStatus(): void {
-    if (this.loads > 0 || this.prompt.busy) return;
-    if (this.loaded) this.status.set('ready', `Ready: ${this.loaded.entry.id}${this.loaded.source ? ` (${this.loaded.source})` : ''}`);
+    const { loaded } = this.state;
+    if (this.state.busy || this.prompt.busy) return;
+    if (loaded) this.status.set('ready', `Ready: ${loaded.entry.id}${loaded.source ? ` (${loaded.source})` : ''}`);
     else this.status.set('failed', 'No model loaded');
   }
 
@@ -463,14 +370,4 @@ function styleSheet(): CSSStyleSheet {
     sheet.replaceSync(css + raspCss);
   }
   return sheet;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The protocol code of a failed request; `fallback` for errors raised on this side. */
-function codeOf(error: unknown, fallback: ErrorCode): ErrorCode {
-  if (error instanceof DownloadError) return 'fetch';
-  return error instanceof RequestError ? error.code : fallback;
 }

@@ -1,55 +1,38 @@
-// The worker protocol, defined once for both sides (DESIGN.md, "The worker
-// protocol"). Every request carries an `id`; the worker answers it with zero or
-// more `progress` messages and then exactly one terminal message — its result
-// or an `error` — carrying the same `id` (web-llm's `web_worker.ts` discipline).
-// Both sides narrow on `type`; nothing here is cast. A `run` is the one long
-// request: `started`, then `events` batches, then `done`, `cancelled` or
-// `error`; `control` requests steer it by its id and are answered at once.
+// The worker protocol, defined once for both sides
+// (docs/worker-protocol.md#the-worker-protocol). Every request carries an
+// `id`; the worker answers it with zero or more interim messages and then
+// exactly one terminal message — its result or an `error` — carrying the same
+// `id` (web-llm's `web_worker.ts` discipline). Both sides narrow on `type`;
+// nothing here is cast. A `run` is the one long request: `started`, then
+// `events` batches, then `done`, `cancelled` or `error`; `control` requests
+// steer it by its id and are answered at once.
+//
+// The messages are written here by hand (they exist only in TypeScript); the
+// data they carry are the wasm API's shapes, generated from the Rust types
+// (generated/wire.ts).
 
 import type {
   AcdcEvent,
-  AcdcSettings,
   AcdcStatus,
   AttentionPattern,
+  CompileFailure,
+  CompileReport,
   GraphInfo,
+  InputRun,
+  LayoutGroup,
+  ModelInfo,
+  Prediction,
+  RunSettings,
   TaskData,
   TaskInfo,
-} from './wasm-types';
-import type { CompileReport, InputRun, LayoutGroup, RaspError } from './rasp-types';
+  TruthOverlay,
+} from './generated/wire';
 
 /** The burn device the wasm module runs on. */
 export type Backend = 'webgpu' | 'cpu';
 
 /** What the page asks for; "auto" tries WebGPU, then falls back to the CPU. */
 export type BackendPreference = 'auto' | Backend;
-
-/** One token of the prompt as the model's tokenizer split it. */
-export interface PromptToken {
-  id: number;
-  text: string;
-}
-
-/** One candidate next token, in descending order of probability. */
-export interface TopToken {
-  id: number;
-  token: string;
-  prob: number;
-}
-
-/** The same JSON the CLI prints for `circuitscope run … --json`. */
-export interface Prediction {
-  tokens: PromptToken[];
-  top: TopToken[];
-}
-
-/** `Session.info()` of the wasm API. */
-export interface SessionInfo {
-  /** The model's config.json, TransformerLens field names. */
-  config: Record<string, unknown>;
-  parameterCount: number;
-  vocabSize: number;
-  backend: string;
-}
 
 // ---- requests: page → worker -------------------------------------------------
 
@@ -139,6 +122,16 @@ export interface AttentionRequest {
   head: number;
 }
 
+/** A finished circuit of the loaded model's graph against its ground truth, scored by the crate. */
+export interface TruthOverlayRequest {
+  type: 'truthOverlay';
+  id: number;
+  /** 1 per graph edge in the circuit (edge ids index `GraphInfo.edges`). */
+  kept: Uint8Array;
+  /** ground_truth.json's text. */
+  groundTruth: string;
+}
+
 /** Edges per batch; 'max' = as many as keep a batch near one frame's work. */
 export type Speed = 1 | 5 | 20 | 'max';
 export const SPEEDS: readonly Speed[] = [1, 5, 20, 'max'];
@@ -147,7 +140,7 @@ export const SPEEDS: readonly Speed[] = [1, 5, 20, 'max'];
 export interface RunRequest {
   type: 'run';
   id: number;
-  settings: AcdcSettings;
+  settings: RunSettings;
   speed: Speed;
   /** Start paused: nothing is tested until `resume` or `step`. */
   paused?: boolean;
@@ -177,6 +170,7 @@ export type WorkerRequest =
   | GraphRequest
   | TaskDataRequest
   | AttentionRequest
+  | TruthOverlayRequest
   | RunRequest
   | ControlRequest;
 
@@ -201,14 +195,14 @@ export interface ProgressResponse {
 export interface LoadedResponse {
   type: 'loaded';
   id: number;
-  info: SessionInfo;
+  info: ModelInfo;
 }
 
 /** The program compiled and its model is the loaded one now. */
 export interface RaspCompiledResponse {
   type: 'raspCompiled';
   id: number;
-  info: SessionInfo;
+  info: ModelInfo;
   report: CompileReport;
 }
 
@@ -216,7 +210,7 @@ export interface RaspCompiledResponse {
 export interface RaspRejectedResponse {
   type: 'raspRejected';
   id: number;
-  error: RaspError;
+  error: CompileFailure;
 }
 
 export interface RaspRunResponse {
@@ -258,6 +252,12 @@ export interface TaskDataResponse {
 export interface AttentionResponse extends AttentionPattern {
   type: 'attention';
   id: number;
+}
+
+export interface TruthOverlayResponse {
+  type: 'truthOverlay';
+  id: number;
+  overlay: TruthOverlay;
 }
 
 /** The run measured the full model and is about to test edges. */
@@ -346,6 +346,7 @@ export type WorkerResponse =
   | GraphInfoResponse
   | TaskDataResponse
   | AttentionResponse
+  | TruthOverlayResponse
   | StartedResponse
   | EventsResponse
   | PausedResponse

@@ -2,43 +2,42 @@
 // promise of its result. Ids are unique for the page's lifetime (never reused
 // across worker restarts), so a late message from a dead worker matches nothing.
 
+import { RequestError } from './errors';
+import type {
+  AttentionPattern,
+  CompileFailure,
+  CompileReport,
+  GraphInfo,
+  GroundTruth,
+  InputRun,
+  LayoutGroup,
+  ModelInfo,
+  Prediction,
+  RunSettings,
+  TaskData,
+  TaskInfo,
+  TruthOverlay,
+} from './generated/wire';
 import type {
   BackendPreference,
   CancelledResponse,
   ControlRequest,
-  ErrorCode,
   EventsResponse,
   PausedResponse,
   InterimResponse,
-  Prediction,
   ReadyResponse,
   RequestBody,
   RunDoneResponse,
-  SessionInfo,
   Speed,
   StartedResponse,
   TerminalResponse,
   WorkerRequest,
   WorkerResponse,
 } from './protocol';
-import type { CompileReport, GroundTruth, InputRun, LayoutGroup, RaspError } from './rasp-types';
-import type { AcdcSettings, AttentionPattern, GraphInfo, TaskData, TaskInfo } from './wasm-types';
+import type { ProgressListener } from './read-body';
 
 /** How a compile ends: the new model, or where the program is wrong (the old model stays). */
-export type CompileResult = { ok: true; info: SessionInfo; report: CompileReport } | { ok: false; error: RaspError };
-
-/** A request that ended in an `error` message (or with the worker gone). */
-export class RequestError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RequestError';
-  }
-}
-
-export type ProgressListener = (bytes: number, total: number | null) => void;
+export type CompileResult = { ok: true; info: ModelInfo; report: CompileReport } | { ok: false; error: CompileFailure };
 
 interface Pending {
   resolve: (message: TerminalResponse) => void;
@@ -87,7 +86,7 @@ export class WorkerClient {
     return message;
   }
 
-  async load(model: string, onProgress?: ProgressListener): Promise<SessionInfo> {
+  async load(model: string, onProgress?: ProgressListener): Promise<ModelInfo> {
     const message = await this.send({ type: 'load', model }, [], (m) => {
       if (m.type === 'progress') onProgress?.(m.bytes, m.total);
     });
@@ -96,7 +95,7 @@ export class WorkerClient {
   }
 
   /** Loads user-picked files; `weights` is transferred (detached here). */
-  async loadFiles(config: string, weights: ArrayBuffer, tokenizer?: string): Promise<SessionInfo> {
+  async loadFiles(config: string, weights: ArrayBuffer, tokenizer?: string): Promise<ModelInfo> {
     const message = await this.send({ type: 'loadFiles', config, weights, tokenizer }, [weights]);
     if (message.type !== 'loaded') throw unexpected(message);
     return message.info;
@@ -152,8 +151,19 @@ export class WorkerClient {
     return { tokens: message.tokens, pattern: message.pattern };
   }
 
+  /**
+   * A finished circuit (`kept`: 1 per graph edge in it) against the loaded
+   * model's ground truth, scored by the crate: counts, rates, and a verdict
+   * per edge. Fails (code `graph`) when the truth names an edge the graph lacks.
+   */
+  async truthOverlay(kept: Uint8Array, truth: GroundTruth): Promise<TruthOverlay> {
+    const message = await this.send({ type: 'truthOverlay', kept, groundTruth: JSON.stringify(truth) });
+    if (message.type !== 'truthOverlay') throw unexpected(message);
+    return message.overlay;
+  }
+
   /** Starts ACDC; `listener` hears `started` and each batch of events. */
-  run(settings: AcdcSettings, speed: Speed, paused: boolean, listener: RunListener): RunHandle {
+  run(settings: RunSettings, speed: Speed, paused: boolean, listener: RunListener): RunHandle {
     const id = this.nextId;
     const end = this.send({ type: 'run', settings, speed, paused }, [], (m) => {
       if (m.type === 'started') listener.started(m);
@@ -197,7 +207,7 @@ export class WorkerClient {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+    const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), {
       type: 'module',
       name: 'circuitscope',
     });

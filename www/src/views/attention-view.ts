@@ -2,7 +2,7 @@
 // down, keys across) with the tokens as labels, drawn on a canvas.
 
 import { el } from '../dom';
-import type { AttentionPattern } from '../wasm-types';
+import type { AttentionPattern } from '../generated/wire';
 import { visibleToken } from './token-text';
 
 const CELL = 12;

@@ -3,8 +3,8 @@
 // screen readers.
 
 import { el } from '../dom';
-import { Fate, type RunState } from '../run-state';
-import { nodeName } from './edge-tooltip';
+import { Fate, type RunState } from '../state/run-state';
+import { nodeName } from '../graph/edge-tooltip';
 import { formatMetric } from './run-stats';
 
 export class CircuitList {

@@ -3,7 +3,7 @@
 // compiled model outputs, with a mark where they disagree.
 
 import { el } from '../dom';
-import type { InputRun } from '../rasp-types';
+import type { InputRun } from '../generated/wire';
 
 export class InputRunView {
   private readonly input = el('input', {

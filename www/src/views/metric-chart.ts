@@ -3,7 +3,7 @@
 // run's progress.
 
 import { el, svgEl as svg } from '../dom';
-import type { MetricPoint } from '../run-state';
+import type { MetricPoint } from '../state/run-state';
 import { formatMetric } from './run-stats';
 
 const W = 320;

@@ -2,8 +2,8 @@
 // paragraph of its card, and its size once the worker has loaded it.
 
 import { el } from '../dom';
-import { isOnRequest, type ModelEntry } from '../models';
-import type { SessionInfo } from '../protocol';
+import { isOnRequest, type ModelEntry } from '../models/model-index';
+import type { ModelInfo } from '../generated/wire';
 
 /** The config fields shown under the card, in this order. */
 const FACTS = ['n_layers', 'n_heads', 'd_model', 'd_head', 'd_mlp', 'n_ctx', 'd_vocab', 'attn_only'] as const;
@@ -69,7 +69,7 @@ export class ModelPicker {
   }
 
   /** Adds what only the loaded Session knows: parameter count and backend. */
-  showInfo(info: SessionInfo, source?: string): void {
+  showInfo(info: ModelInfo, source?: string): void {
     const config = info.config;
     const facts = FACTS.filter((key) => config[key] !== undefined).map((key) => `${key} ${String(config[key])}`);
     this.facts.textContent = [

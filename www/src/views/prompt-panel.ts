@@ -4,7 +4,8 @@
 
 import { el } from '../dom';
 import type { ErrorCode } from '../protocol';
-import { RequestError, type WorkerClient } from '../worker-client';
+import { codeOf, messageOf } from '../errors';
+import type { WorkerClient } from '../worker-client';
 import { PromptForm } from './prompt-form';
 import type { StatusLine } from './status-line';
 import { TokensView } from './tokens-view';
@@ -69,10 +70,7 @@ export class PromptPanel {
       this.host.status.set('ready', `Predicted in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       this.predicting = false;
-      this.host.error(
-        error instanceof RequestError ? error.code : 'predict',
-        error instanceof Error ? error.message : String(error),
-      );
+      this.host.error(codeOf(error, 'predict'), messageOf(error));
     } finally {
       this.predicting = false;
       this.setEnabled(this.enabled);

@@ -5,7 +5,7 @@
 // picked.
 
 import { el } from '../dom';
-import type { RaspError } from '../rasp-types';
+import type { CompileFailure } from '../generated/wire';
 
 /** A shipped program: its model id and source. */
 export interface RaspExample {
@@ -77,7 +77,7 @@ export class RaspEditor {
   }
 
   /** Points at the error in the text, and selects its place. */
-  showError(error: RaspError): void {
+  showError(error: CompileFailure): void {
     const line = this.text.value.split('\n')[error.line - 1] ?? '';
     const caret = `${' '.repeat(Math.max(0, error.column - 1))}^`;
     this.message.replaceChildren(

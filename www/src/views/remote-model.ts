@@ -1,10 +1,11 @@
 // A model whose weights are fetched only on request (models/<id>/remote.json;
 // GPT-2 small): its URL, a Load button (Cancel while downloading), a local
 // file instead, the download's byte progress, and the cached copy's state
-// with a "Forget cached model" action. The page does the work (playground.ts).
+// with a "Forget cached model" action. The work is models/remote-controller.ts's.
 
 import { el } from '../dom';
-import type { ModelEntry } from '../models';
+import { progressMegabytes } from '../read-body';
+import type { ModelEntry } from '../models/model-index';
 
 export interface RemoteModelActions {
   load(entry: ModelEntry, url: string): void;
@@ -115,7 +116,7 @@ export class RemoteModelPanel {
     if (total === null) this.bar.removeAttribute('value');
     else this.bar.value = total > 0 ? bytes / total : 1;
     const verb = fromCache ? 'Reading from the browser cache' : 'Downloading';
-    this.barText.textContent = `${verb}: ${megabytes(bytes)}${total === null ? '' : ` / ${megabytes(total)}`}`;
+    this.barText.textContent = `${verb}: ${progressMegabytes(bytes)}${total === null ? '' : ` / ${progressMegabytes(total)}`}`;
   }
 
   /** The weights arrived (they are being loaded into the model next). */
@@ -125,7 +126,7 @@ export class RemoteModelPanel {
     this.bar.dataset.bytes = String(bytes);
     this.bar.dataset.source = source;
     const from = { cache: 'from the browser cache', network: 'downloaded', file: 'read from the file' }[source];
-    this.barText.textContent = `${megabytes(bytes)} ${from}`;
+    this.barText.textContent = `${progressMegabytes(bytes)} ${from}`;
   }
 
   /** Clears the bar after a failed or cancelled download. */
@@ -155,8 +156,4 @@ function hostOf(url: string): string {
   } catch {
     return '';
   }
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 }

@@ -11,6 +11,11 @@ import { SPEEDS, type Speed } from '../protocol';
  */
 export type RunPhase = 'idle' | 'starting' | 'running' | 'pausing' | 'paused' | 'done' | 'failed';
 
+/** A run is under way (paused included): its settings are fixed until it ends. */
+export function isActive(phase: RunPhase): boolean {
+  return phase === 'starting' || phase === 'running' || phase === 'pausing' || phase === 'paused';
+}
+
 export interface RunActions {
   run(): void;
   pause(): void;

@@ -3,7 +3,7 @@
 // `data-value` for tests.
 
 import { el } from '../dom';
-import type { RunState } from '../run-state';
+import type { RunState } from '../state/run-state';
 
 export class RunStats {
   private readonly remaining = stat('remaining');

@@ -1,10 +1,10 @@
 // The run's settings: task, algorithm, metric, ablation, τ, seed and ACDC's
 // visit orders. It shows a Settings and reports each change as a patch; the
-// playground owns the state.
+// page state (state/page-state.ts) holds them.
 
 import { el } from '../dom';
-import type { Settings } from '../settings';
-import { ABLATIONS, METRICS, VISIT_MODES, type TaskInfo } from '../wasm-types';
+import type { Settings } from '../state/settings';
+import { ABLATIONS, METRICS, VISIT_MODES, type TaskInfo } from '../generated/wire';
 import { TauInput } from './tau-input';
 
 const METRIC_LABEL: Record<string, string> = {
@@ -69,7 +69,7 @@ export class SettingsForm {
     );
   }
 
-  setTasks(tasks: TaskInfo[]): void {
+  setTasks(tasks: readonly TaskInfo[]): void {
     this.task.replaceChildren(...tasks.map((t) => el('option', { value: t.name }, t.name)));
   }
 

@@ -2,6 +2,7 @@
 // styles: starting | loading | ready | busy | failed.
 
 import { el } from '../dom';
+import { progressMegabytes } from '../read-body';
 
 export type StatusState = 'starting' | 'loading' | 'ready' | 'busy' | 'failed';
 
@@ -24,13 +25,9 @@ export class StatusLine {
   /** Download progress of the weights; `total` null shows an indeterminate bar. */
   progress(label: string, bytes: number, total: number | null): void {
     this.element.dataset.state = 'loading';
-    this.text.textContent = `${label} ${megabytes(bytes)}${total === null ? '' : ` / ${megabytes(total)}`}`;
+    this.text.textContent = `${label} ${progressMegabytes(bytes)}${total === null ? '' : ` / ${progressMegabytes(total)}`}`;
     this.bar.hidden = false;
     if (total === null) this.bar.removeAttribute('value');
     else this.bar.value = total > 0 ? bytes / total : 1;
   }
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 }

@@ -2,7 +2,7 @@
 // pair of its data, as text.
 
 import { el } from '../dom';
-import type { TaskData, TaskInfo } from '../wasm-types';
+import type { TaskData, TaskInfo } from '../generated/wire';
 
 export class TaskPanel {
   private readonly explanation = el('p', { class: 'task-explanation', 'data-testid': 'task-explanation' });

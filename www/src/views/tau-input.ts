@@ -2,7 +2,7 @@
 // that takes any positive value. Both show the same τ.
 
 import { el } from '../dom';
-import { sliderToTau, tauToSlider, TAU_MAX, TAU_MIN } from '../settings';
+import { sliderToTau, tauToSlider, TAU_MAX, TAU_MIN } from '../state/settings';
 
 const STEPS = 400;
 

@@ -2,7 +2,7 @@
 // its exact numbers in data attributes for tests (`data-token-id`, `data-prob`).
 
 import { el } from '../dom';
-import type { TopToken } from '../protocol';
+import type { TopToken } from '../generated/wire';
 import { visibleToken } from './token-text';
 
 export class TopTable {

@@ -2,12 +2,18 @@
 // Untested edges are faint, the edge tested last is highlighted, removed ones
 // fade out, kept ones are coloured and sized by their effect |Δ|. Once a run
 // on a model with a ground truth is done, the overlay colours edges by their
-// verdict instead (true positive, miss, extra; ground-truth.ts). The SVG
-// export (graph-export.ts) styles edges with the same `edgeStyle`.
+// verdict instead (true positive, miss, extra: the crate's `TruthOverlay`).
+// The SVG export (export.ts) styles edges with the same `edgeStyle`.
 
-import { controlPoints, type EdgeGeometry, type GraphLayout } from './graph-layout';
-import { Verdict } from './ground-truth';
-import { Fate, type RunState } from './run-state';
+import type { DrawnEdge, GraphLayout, TruthOverlay } from '../generated/wire';
+import { Fate, type RunState } from '../state/run-state';
+import { controlPoints } from './geometry';
+
+/** What `TruthOverlay.verdict` says of an edge. */
+export const Verdict = { None: 0, TruePositive: 1, Miss: 2, Extra: 3 } as const;
+
+/** Per graph edge, the ground-truth overlay's verdict. */
+export type Verdicts = TruthOverlay['verdict'];
 
 /** How long a removed edge takes to fade out (ms). */
 export const FADE_MS = 600;
@@ -60,11 +66,11 @@ export interface PaintOptions {
   /** The page's clock (ms), for fading. */
   now: number;
   /** Per edge id, the ground-truth overlay's verdict (none: no overlay). */
-  truth?: Uint8Array | null;
+  truth?: Verdicts | null;
 }
 
 /** The style of an edge, or null when it is not drawn. A port mark (DIRECT_COMPUTATION) is drawn thick. */
-export function edgeStyle(edge: EdgeGeometry, state: RunState | null, options: PaintOptions): EdgeStyle | null {
+export function edgeStyle(edge: DrawnEdge, state: RunState | null, options: PaintOptions): EdgeStyle | null {
   const style = baseStyle(edge.id, state, options);
   if (style !== null && edge.type === 'direct_computation') style.width = Math.max(style.width, 3);
   return style;
@@ -135,7 +141,7 @@ export function paintEdges(
   state: RunState | null,
   options: PaintOptions,
 ): void {
-  const groups = new Map<string, { style: EdgeStyle; edges: EdgeGeometry[]; rank: number }>();
+  const groups = new Map<string, { style: EdgeStyle; edges: DrawnEdge[]; rank: number }>();
   for (const geometry of layout.edges) {
     const style = edgeStyle(geometry, state, options);
     if (style === null) continue;
@@ -175,7 +181,7 @@ function rankOf(e: number, state: RunState | null): number {
   }
 }
 
-function trace(ctx: CanvasRenderingContext2D, e: EdgeGeometry): void {
+function trace(ctx: CanvasRenderingContext2D, e: DrawnEdge): void {
   ctx.moveTo(e.from.x, e.from.y);
   if (e.type === 'direct_computation') {
     ctx.lineTo(e.to.x, e.to.y);
@@ -186,7 +192,7 @@ function trace(ctx: CanvasRenderingContext2D, e: EdgeGeometry): void {
 }
 
 /** The SVG path of an edge (the same curve as `trace`). */
-export function edgePath(e: EdgeGeometry): string {
+export function edgePath(e: DrawnEdge): string {
   const f = (n: number) => n.toFixed(1);
   if (e.type === 'direct_computation') return `M${f(e.from.x)} ${f(e.from.y)}L${f(e.to.x)} ${f(e.to.y)}`;
   const [c1, c2] = controlPoints(e);

@@ -5,14 +5,14 @@
 // at in the editor and changes nothing else. One input can be run through the
 // program and its model side by side.
 
-import { el } from './dom';
+import { el } from '../dom';
+import { messageOf } from '../errors';
 import type { Loaded, ModelHost } from './model-host';
-import type { ModelEntry } from './models';
-import type { SessionInfo } from './protocol';
-import type { CompileReport, GroundTruth } from './rasp-types';
-import { InputRunView } from './views/input-run';
-import { RaspEditor } from './views/rasp-editor';
-import { ResidualLayout } from './views/residual-layout';
+import type { ModelEntry } from './model-index';
+import type { CompileReport, GraphInfo, GroundTruth, ModelInfo } from '../generated/wire';
+import { InputRunView } from '../views/input-run';
+import { RaspEditor } from '../views/rasp-editor';
+import { ResidualLayout } from '../views/residual-layout';
 
 /** The model id of an edited program (crate/src/rasp/report.rs EDITED_NAME); a link naming it recompiles the saved text. */
 export const EDITED_MODEL = 'rasp-program';
@@ -62,7 +62,7 @@ export class RaspController {
    * open it with its own task and that task's settings (a fresh compile).
    */
   async compile(source: string, ownTask = true): Promise<boolean> {
-    if (this.host.busy()) return false;
+    if (this.host.state.busy) return false;
     let compiled = false;
     this.host.clearErrors();
     this.editor.showNote('Compiling…');
@@ -73,7 +73,6 @@ export class RaspController {
         return null;
       }
       const { report, info } = result;
-      this.layout.show(report);
       this.tryInput.suggest(exampleInput(report));
       this.editor.showNote(`Compiled: ${report.name} is the current model.`);
       compiled = true;
@@ -82,6 +81,7 @@ export class RaspController {
         info,
         source: 'the RASP editor',
         truth: report.groundTruth,
+        report,
         task: ownTask ? report.tasks[0] : undefined,
         reload: async () => void (await this.compile(source, false)),
       };
@@ -90,27 +90,33 @@ export class RaspController {
   }
 
   /**
-   * Shows the residual layout of a loaded model that has a ground truth but
-   * was not compiled here (a shipped `tracr-*` model), or clears the view for
-   * a model without one. A layout that cannot be read says why in the view.
+   * Shows the residual layout of the model just loaded, its heads and MLPs
+   * named as in `graph`: a program compiled here from its report, a shipped
+   * compiled model (`tracr-*`) from its ground truth; clears the view for a
+   * model without one. A layout that cannot be read says why in the view.
    */
-  async showLayoutOf(entry: ModelEntry, truth: GroundTruth | null, graphEdges: number): Promise<void> {
+  async showLayout({ entry, report }: Loaded, graph: GraphInfo, truth: GroundTruth | null): Promise<void> {
     this.layout.clear();
+    if (report) {
+      this.layout.show(report, graph.nodes);
+      return;
+    }
     if (truth === null) return;
     try {
       const layout = await this.host.client().raspLayout(truth);
       const n = (key: string) => Number(entry.config[key]);
-      this.layout.show({
+      const summary = {
         name: entry.id,
         nLayers: n('n_layers'),
         nHeads: n('n_heads'),
         dModel: n('d_model'),
-        graphEdges,
+        graphEdges: graph.counts.edges,
         layout,
         groundTruth: truth,
-      });
+      };
+      this.layout.show(summary, graph.nodes);
     } catch (error) {
-      this.layout.showError(error instanceof Error ? error.message : String(error));
+      this.layout.showError(messageOf(error));
     }
   }
 
@@ -119,7 +125,7 @@ export class RaspController {
     try {
       this.tryInput.show(await this.host.client().raspRun(this.editor.source, input));
     } catch (error) {
-      this.tryInput.showError(error instanceof Error ? error.message : String(error));
+      this.tryInput.showError(messageOf(error));
     }
   }
 }
@@ -131,7 +137,7 @@ function exampleInput(report: CompileReport): string {
 }
 
 /** A model-list entry for a compiled model (it is in no index). */
-function compiledEntry(report: CompileReport, info: SessionInfo, source: string): ModelEntry {
+function compiledEntry(report: CompileReport, info: ModelInfo, source: string): ModelEntry {
   return {
     id: report.name,
     name: report.name,

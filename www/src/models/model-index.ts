@@ -1,7 +1,7 @@
 // The shipped models as the page sees them: `/models/index.json`, written by
 // the models plugin (www/models-plugin.ts) from every `models/<id>/config.json`.
 
-import type { GroundTruth } from './rasp-types';
+import type { GroundTruth } from '../generated/wire';
 
 /** One entry of `/models/index.json`. */
 export interface ModelEntry {
@@ -46,9 +46,7 @@ export function modelUrl(path: string): URL {
 
 export async function fetchModelIndex(): Promise<ModelEntry[]> {
   const url = modelUrl('index.json');
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url.pathname}: ${response.status} ${response.statusText}`.trim());
-  const index: unknown = await response.json();
+  const index: unknown = await (await get(url)).json();
   if (!Array.isArray(index)) throw new Error(`${url.pathname} is not a JSON array`);
   return index.filter(isModelEntry).map(withRemote);
 }
@@ -68,12 +66,7 @@ export function pickModel(index: ModelEntry[], wanted: string | null): ModelEntr
 export async function fetchModelTexts(
   entry: ModelEntry,
 ): Promise<{ config: string; tokenizer: string | undefined }> {
-  const text = async (file: string): Promise<string> => {
-    const url = modelUrl(`${entry.id}/${file}`);
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`GET ${url.pathname}: ${response.status} ${response.statusText}`.trim());
-    return response.text();
-  };
+  const text = async (file: string): Promise<string> => (await get(modelUrl(`${entry.id}/${file}`))).text();
   const [config, tokenizer] = await Promise.all([
     text('config.json'),
     entry.hasTokenizer ? text('tokenizer.json') : Promise.resolve(undefined),
@@ -85,11 +78,16 @@ export async function fetchModelTexts(
 export async function fetchGroundTruth(entry: ModelEntry): Promise<GroundTruth | null> {
   if (!entry.hasGroundTruth) return null;
   const url = modelUrl(`${entry.id}/ground_truth.json`);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url.pathname}: ${response.status} ${response.statusText}`.trim());
-  const truth: unknown = await response.json();
+  const truth: unknown = await (await get(url)).json();
   if (!isGroundTruth(truth)) throw new Error(`${url.pathname} has no edge list`);
   return truth;
+}
+
+/** GETs a file of this page's own server; an HTTP error is thrown as `GET path: status`. */
+async function get(url: URL): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url.pathname}: ${response.status} ${response.statusText}`.trim());
+  return response;
 }
 
 function isGroundTruth(value: unknown): value is GroundTruth {

@@ -2,15 +2,15 @@
 // each under the picker, with its cache state; the download (or a local file),
 // its progress and cancellation; and opening one a link asked for. A failed
 // or cancelled download leaves the current model in place; a file that is not
-// a checkpoint is not kept in the cache. Moved out of playground.ts, which
-// lends it a ModelHost.
+// a checkpoint is not kept in the cache. playground.ts lends it a RemoteHost.
 
-import { el } from './dom';
+import { el } from '../dom';
+import { DownloadError, messageOf } from '../errors';
+import { cancelledDownload, megabytes } from '../read-body';
+import { RemoteModelPanel, type RemoteModelActions } from '../views/remote-model';
 import type { Loaded, ModelHost } from './model-host';
-import { fetchModelTexts, isOnRequest, type ModelEntry } from './models';
-import type { Backend } from './protocol';
-import { DownloadError, fetchWeights, forgetCached, isCached } from './remote-weights';
-import { RemoteModelPanel, type RemoteModelActions } from './views/remote-model';
+import { fetchModelTexts, isOnRequest, type ModelEntry } from './model-index';
+import { fetchWeights, forgetCached, isCached } from './remote-weights';
 
 /** Hints for a model fetched on request. */
 const REMOTE_HINTS = {
@@ -22,9 +22,6 @@ const REMOTE_HINTS = {
 };
 
 export interface RemoteHost extends ModelHost {
-  backend(): Backend | null;
-  /** The current model's id, for messages. */
-  currentId(): string | null;
   /** Loads a shipped model again (after a crash, when the remote one is not cached). */
   loadShipped(): Promise<void>;
 }
@@ -89,7 +86,7 @@ export class RemoteController {
     this.host.showError(
       'fetch',
       `${entry.name} is loaded only on request`,
-      `Its weights are not part of this page. Press "Load ${entry.name}" in the model panel to fetch them, or pick a local copy; until then this is ${this.host.currentId() ?? 'no model'}.`,
+      `Its weights are not part of this page. Press "Load ${entry.name}" in the model panel to fetch them, or pick a local copy; until then this is ${this.host.state.loaded?.entry.id ?? 'no model'}.`,
     );
   }
 
@@ -101,7 +98,7 @@ export class RemoteController {
   private async load(entry: ModelEntry, source: { url: string } | { file: File }, cacheOnly = false): Promise<void> {
     const { host } = this;
     const panel = this.panel(entry);
-    if (host.busy() && this.download === null) return;
+    if (host.state.busy && this.download === null) return;
     host.clearErrors();
     this.download?.abort();
     const controller = new AbortController();
@@ -135,7 +132,7 @@ export class RemoteController {
         from = `${new URL(source.url).host}${got.fromCache ? ', cached' : ''}`;
       }
       const { config, tokenizer } = await texts;
-      if (controller.signal.aborted) throw new DownloadError('the download was cancelled', true);
+      if (controller.signal.aborted) throw cancelledDownload();
       // The worker holds the old model until this one has loaded.
       this.download = null;
       panel?.setDownloading(false);
@@ -150,7 +147,7 @@ export class RemoteController {
     };
     const hint = (error: unknown): string | undefined => {
       if (error instanceof DownloadError) return error.cancelled ? REMOTE_HINTS.cancelled : REMOTE_HINTS.fetch;
-      if (host.backend() === 'webgpu' && !/^(config|tokenizer|weights):/.test(messageOf(error))) return REMOTE_HINTS.webgpu;
+      if (host.state.backend === 'webgpu' && !/^(config|tokenizer|weights):/.test(messageOf(error))) return REMOTE_HINTS.webgpu;
       return undefined;
     };
     await host.changeModel(`Loading ${entry.name}…`, load, (error) => {
@@ -165,12 +162,4 @@ export class RemoteController {
     panel?.setDownloading(false);
     host.updateControls();
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
 }

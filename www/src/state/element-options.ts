@@ -1,7 +1,7 @@
 // How a <circuit-playground> runs, beside its settings: from its attributes
 // and, for the app page (`url-state`), the URL; and when it counts as seen.
 
-import type { BackendPreference, Speed } from './protocol';
+import type { BackendPreference, Speed } from '../protocol';
 import { parseBackend, parseFlag, parseSpeed, readPageOptions } from './url-state';
 
 export interface Options {

@@ -2,11 +2,11 @@
 // it (pause, resume, step, speed, cancel), and applies its events to a
 // RunState once per animation frame, however many batches arrived.
 
-import type { EventsResponse, Speed } from './protocol';
+import type { EventsResponse, Speed } from '../protocol';
 import { RunState } from './run-state';
-import type { AcdcSettings, TaskData } from './wasm-types';
-import type { RunPhase } from './views/run-buttons';
-import type { RunHandle, WorkerClient } from './worker-client';
+import type { RunSettings, TaskData } from '../generated/wire';
+import { isActive, type RunPhase } from '../views/run-buttons';
+import type { RunHandle, WorkerClient } from '../worker-client';
 
 export interface RunView {
   phase(phase: RunPhase): void;
@@ -35,11 +35,11 @@ export class RunController {
   ) {}
 
   get active(): boolean {
-    return this.phase === 'starting' || this.phase === 'running' || this.phase === 'pausing' || this.phase === 'paused';
+    return isActive(this.phase);
   }
 
   /** Starts a fresh run (cancelling any other); `paused` starts it without testing anything. */
-  start(settings: AcdcSettings, paused = false): void {
+  start(settings: RunSettings, paused = false): void {
     this.cancel();
     this.state = null;
     this.circuit = null;

@@ -1,36 +1,32 @@
 // The ACDC stage of the playground: run buttons, live numbers, the graph, the
 // metric curve, the attention of a clicked head, the exports, and (for a model
-// with a known circuit) the ground-truth overlay once a run is done. It runs
-// what the playground's settings say and reports back only its phase and its
-// errors; the settings stay the playground's.
+// with a known circuit) the ground-truth overlay once a run is done, scored by
+// the crate in the worker. It runs what the page state's settings say and
+// reports back only its phase and its errors; the settings stay the page's.
 
-import { el } from './dom';
-import { download, graphSvg, svgToPng } from './graph-export';
-import { computeLayout, type GraphLayout } from './graph-layout';
-import { scoreCircuit, truthEdges, type TruthEdges } from './ground-truth';
-import type { Speed } from './protocol';
-import { RunController } from './run-controller';
-import type { GroundTruth } from './rasp-types';
-import type { RunState } from './run-state';
-import { acdcSettings, type Settings } from './settings';
-import type { Ablation, GraphInfo, TaskData } from './wasm-types';
-import { AttentionView } from './views/attention-view';
-import { CircuitList } from './views/circuit-list';
-import { GraphView } from './views/graph-view';
-import { MetricChart } from './views/metric-chart';
-import { ResultsBar } from './views/results-bar';
-import { RunButtons, type RunPhase } from './views/run-buttons';
-import { RunStats } from './views/run-stats';
-import { TruthOverlay } from './views/truth-overlay';
-import type { WorkerClient } from './worker-client';
+import { el } from '../dom';
+import { messageOf } from '../errors';
+import type { DrawnBox, GraphInfo, GroundTruth, TaskData } from '../generated/wire';
+import { download, graphSvg, svgToPng } from '../graph/export';
+import { GraphView } from '../graph/graph-view';
+import type { Speed } from '../protocol';
+import { RunController } from '../state/run-controller';
+import type { RunState } from '../state/run-state';
+import type { PageState } from '../state/page-state';
+import { acdcSettings } from '../state/settings';
+import { AttentionView } from './attention-view';
+import { CircuitList } from './circuit-list';
+import { MetricChart } from './metric-chart';
+import { ResultsBar } from './results-bar';
+import { RunButtons, type RunPhase } from './run-buttons';
+import { RunStats } from './run-stats';
+import { TruthOverlayView } from './truth-overlay';
+import type { WorkerClient } from '../worker-client';
 
 export interface StageHost {
   client(): WorkerClient;
-  settings(): Settings;
-  /** The ablation of the settings (and so of the run shown: settings are fixed while it runs). */
-  ablation(): Ablation;
-  /** A model and its task data are loaded. */
-  ready(): boolean;
+  /** The settings a run takes, and whether one may start (`ready`); the stage refreshes on each change. */
+  readonly state: PageState;
   /** The link "Copy link" copies. */
   link(): string;
   phase(phase: RunPhase): void;
@@ -43,19 +39,21 @@ export class AcdcStage {
   private readonly chart = new MetricChart();
   private readonly attention = new AttentionView();
   private readonly circuitList = new CircuitList();
-  private readonly overlay = new TruthOverlay();
+  private readonly overlay = new TruthOverlayView();
   private readonly graphView: GraphView;
   private readonly results: ResultsBar;
   private readonly run: RunController;
+  private readonly unwatch: () => void;
   readonly element: HTMLElement;
 
   private graph: GraphInfo | null = null;
-  private layout: GraphLayout | null = null;
-  /** The model's known circuit as edge ids of its graph (compiled models only). */
-  private truth: TruthEdges | null = null;
+  /** The model's known circuit (compiled models only): ground_truth.json. */
+  private truth: GroundTruth | null = null;
   /** The first clean row, whose attention a clicked head shows. */
   private row: number[] | null = null;
   private attentionRequest = 0;
+  /** Counts overlay requests: only the latest one's answer is shown. */
+  private truthRequest = 0;
 
   constructor(
     private readonly host: StageHost,
@@ -72,8 +70,9 @@ export class AcdcStage {
     });
     this.buttons.speed = speed;
     this.graphView = new GraphView(
-      (layer, head) => void this.showAttention(layer, head),
-      () => host.ablation(),
+      (box) => void this.showAttention(box),
+      // The settings' ablation is the shown run's: settings are fixed while it runs.
+      () => host.state.settings?.ablation ?? 'resample',
     );
     this.results = new ResultsBar({
       json: () => this.exportJson(),
@@ -92,6 +91,7 @@ export class AcdcStage {
       this.circuitList.element,
     );
     this.showPhase('idle');
+    this.unwatch = host.state.watch(null, () => this.refresh());
   }
 
   get phase(): RunPhase {
@@ -103,21 +103,20 @@ export class AcdcStage {
   }
 
   /**
-   * A new model (or none): its graph, laid out once, and its ground truth if
-   * it has one (a compiled model's); any run is dropped.
+   * A new model (or none): its graph, with the crate's layout, and its ground
+   * truth if it has one (a compiled model's); any run is dropped.
    */
   setGraph(graph: GraphInfo | null, truth: GroundTruth | null = null): void {
     this.run.reset();
     this.graph = graph;
-    this.layout = graph ? computeLayout(graph) : null;
-    this.truth = graph && truth ? truthEdges(graph, truth) : null;
-    this.showTruth(null);
-    if (graph && this.layout) {
-      this.graphView.setGraph(graph, this.layout);
+    this.truth = graph ? truth : null;
+    void this.showTruth(null);
+    if (graph) {
+      this.graphView.setGraph(graph);
       this.stats.showGraph(graph.counts.edges);
       this.chart.clear(graph.counts.edges);
     }
-    this.graphView.select(null, null);
+    this.graphView.select(null);
     this.attention.clear();
   }
 
@@ -125,18 +124,18 @@ export class AcdcStage {
     this.row = data?.clean[0] ?? null;
   }
 
-  /** The playground's readiness or settings changed: refresh the buttons. */
+  /** The page's readiness or settings changed: refresh the buttons. */
   refresh(): void {
     this.showPhase(this.run.phase);
   }
 
   start(paused: boolean): void {
-    if (!this.host.ready()) return;
-    const settings = this.host.settings();
+    const { settings } = this.host.state;
+    if (!this.host.state.ready || settings === null) return;
     this.graphView.setDone(false);
     this.results.setCircuit(false);
     this.circuitList.clear();
-    this.showTruth(null);
+    void this.showTruth(null);
     this.run.start(acdcSettings(settings), paused);
     if (paused) this.run.step();
   }
@@ -156,7 +155,7 @@ export class AcdcStage {
     this.graphView.setState(null);
     this.results.setCircuit(false);
     this.circuitList.clear();
-    this.showTruth(null);
+    void this.showTruth(null);
     if (this.graph) {
       this.stats.showGraph(this.graph.counts.edges);
       this.chart.clear(this.graph.counts.edges);
@@ -165,6 +164,7 @@ export class AcdcStage {
 
   /** Stops for good (the element left the page). */
   dispose(): void {
+    this.unwatch();
     this.run.cancel();
   }
 
@@ -182,7 +182,7 @@ export class AcdcStage {
         this.graphView.setDone(true);
         this.results.setCircuit(true);
         this.circuitList.show(state);
-        this.showTruth(state);
+        void this.showTruth(state);
       },
       failed: (error: unknown) => this.host.error('run', error),
     };
@@ -194,28 +194,39 @@ export class AcdcStage {
     this.graphView.redraw();
   }
 
-  /** The overlay for a finished run's circuit (null: none). */
-  private showTruth(state: RunState | null): void {
+  /**
+   * The overlay for a finished run's circuit (null: none). The crate scores it
+   * in the worker; an answer that comes after another run started, or after
+   * the model changed, is dropped.
+   */
+  private async showTruth(state: RunState | null): Promise<void> {
+    const request = ++this.truthRequest;
     const truth = this.truth;
-    if (state === null || truth === null) {
-      this.graphView.setTruth(null);
-      this.overlay.clear();
-      return;
+    this.graphView.setTruth(null);
+    this.overlay.clear();
+    if (state === null || truth === null) return;
+    const kept = Uint8Array.from(state.graph.edges, (e) => (state.present(e.id) ? 1 : 0));
+    try {
+      const overlay = await this.host.client().truthOverlay(kept, truth);
+      if (request !== this.truthRequest) return;
+      this.graphView.setTruth(overlay.verdict);
+      this.overlay.show(overlay);
+    } catch (error) {
+      if (request === this.truthRequest) this.overlay.showError(messageOf(error));
     }
-    const score = scoreCircuit(state.graph, truth.ids, (e) => state.present(e));
-    this.graphView.setTruth(score.verdict);
-    this.overlay.show(score, truth.ids.size + truth.unmatched.length, truth.unmatched.length);
   }
 
   private showPhase(phase: RunPhase): void {
-    this.buttons.show(phase, this.host.ready());
+    this.buttons.show(phase, this.host.state.ready);
     this.element.dataset.phase = phase;
     this.host.phase(phase);
   }
 
-  private async showAttention(layer: number, head: number): Promise<void> {
-    const label = `A${layer}.${head}`;
-    this.graphView.select(layer, head);
+  /** A head's box was chosen: its attention pattern on the first clean row. */
+  private async showAttention(box: DrawnBox): Promise<void> {
+    const { label, layer, head } = box;
+    this.graphView.select(box);
+    if (head === null) return;
     if (this.row === null) {
       this.host.error('attention', new Error('there is no task data to look at yet'));
       return;
@@ -237,11 +248,11 @@ export class AcdcStage {
   }
 
   private svg(): string | null {
-    if (this.layout === null) return null;
+    if (this.graph === null) return null;
     const style = getComputedStyle(this.element);
     const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
     return graphSvg(
-      this.layout,
+      this.graph.layout,
       this.run.state,
       this.graphView.palette,
       {
@@ -262,9 +273,10 @@ export class AcdcStage {
 
   private async exportPng(): Promise<void> {
     const svg = this.svg();
-    if (svg === null || this.layout === null) return;
+    if (svg === null || this.graph === null) return;
     try {
-      download('circuit.png', await svgToPng(svg, this.layout.width, this.layout.height));
+      const { width, height } = this.graph.layout;
+      download('circuit.png', await svgToPng(svg, width, height));
     } catch (error) {
       this.host.error('export', error);
     }

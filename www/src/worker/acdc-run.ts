@@ -1,24 +1,24 @@
 // One ACDC run inside the worker: a loop over `AcdcRun.step` that posts each
 // batch of events, paces itself to the page's speed, and yields to the event
 // loop between batches so that pause, step and cancel land at once (candle's
-// llama2-c worker: a flag checked between steps, `setTimeout(…, 0)`).
+// llama2-c worker: a flag checked between steps, `setTimeout(…, 0)`); see
+// docs/worker-protocol.md#a-runs-lifecycle. Another kind of run (attribution)
+// would be a loop of its own beside this one.
 //
 // The loop posts `started` and `events`; the terminal `done` or `cancelled`
 // too. A failure is thrown to the worker, which posts the one `error`.
 
-import { AcdcRun, type Session } from './pkg/circuitscope.js';
-import type { ControlRequest, Speed, WorkerResponse } from './protocol';
-import type { AcdcEvent, AcdcSettings, AcdcStatus, GraphInfo, TaskData } from './wasm-types';
-
-/** Runs `work` when no other wasm call is in flight (the worker's one lock). */
-export type Exclusive = <T>(work: () => T | Promise<T>) => Promise<T>;
+import type { AcdcEvent, AcdcStatus, GraphInfo, RunSettings, TaskData } from '../generated/wire';
+import { AcdcRun, type Session } from '../pkg/circuitscope.js';
+import type { ControlRequest, Speed, WorkerResponse } from '../protocol';
+import type { Exclusive } from './session';
 
 /** At speed 'max', a batch is sized to take about this long. */
 const MAX_BATCH_MS = 50;
 /** At a numeric speed, one batch per this many milliseconds (a frame). */
 const FRAME_MS = 16;
 
-export class RunLoop {
+export class AcdcLoop {
   private paused: boolean;
   private cancelled = false;
   /** `step` requests not yet served. */
@@ -35,7 +35,7 @@ export class RunLoop {
 
   constructor(
     readonly id: number,
-    private readonly settings: AcdcSettings,
+    private readonly settings: RunSettings,
     speed: Speed,
     paused: boolean,
     private readonly post: (message: WorkerResponse) => void,

@@ -1,14 +1,15 @@
-// The graph: SVG for the few nodes over a canvas for the many edges, laid out
-// once per model (graph-layout.ts). A batch of events repaints the edge layer
+// The graph: SVG for the few nodes over a canvas for the many edges, where
+// the crate's layout puts them (`GraphInfo.layout`: boxes, their labels and
+// keys, edge end points; the curves in geometry.ts). A batch of events repaints the edge layer
 // and touches only the node classes that changed. Hover shows a tooltip (hover
 // is not state); clicking a head (or Enter on it) selects it.
 
 import { el, svgEl } from '../dom';
-import { distanceToEdge, type Box, type GraphLayout } from '../graph-layout';
-import { DARK, fading, LIGHT, paintEdges, type Palette } from '../graph-paint';
-import type { RunState } from '../run-state';
-import type { Ablation, GraphInfo } from '../wasm-types';
+import type { Ablation, DrawnBox, GraphInfo, GraphLayout } from '../generated/wire';
+import type { RunState } from '../state/run-state';
 import { EdgeTooltip } from './edge-tooltip';
+import { distanceToEdge } from './geometry';
+import { DARK, fading, LIGHT, paintEdges, type Palette, type Verdicts } from './paint';
 
 const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
 /** Pointer within this many layout units of an edge hovers it. */
@@ -31,16 +32,16 @@ export class GraphView {
   private zoom = 1;
   private selected: string | null = null;
   /** The ground-truth overlay's verdict per edge, once a run on a model with one is done. */
-  private truth: Uint8Array | null = null;
+  private truth: Verdicts | null = null;
   private frame = 0;
   private readonly dark = window.matchMedia('(prefers-color-scheme: dark)');
 
   /**
-   * @param onSelectHead a head was clicked (or chosen with the keyboard).
+   * @param onSelectHead a head's box was clicked (or chosen with the keyboard).
    * @param ablation the run's ablation, for the tooltip's "what is patched".
    */
   constructor(
-    private readonly onSelectHead: (layer: number, head: number) => void,
+    private readonly onSelectHead: (box: DrawnBox) => void,
     private readonly ablation: () => Ablation,
   ) {
     const button = (label: string, title: string, action: () => void) => {
@@ -69,8 +70,9 @@ export class GraphView {
     this.dark.addEventListener('change', () => this.redraw());
   }
 
-  /** A new model: lays out its nodes (once) and clears the run. */
-  setGraph(graph: GraphInfo, layout: GraphLayout): void {
+  /** A new model: draws its nodes where its layout says (once) and clears the run. */
+  setGraph(graph: GraphInfo): void {
+    const layout = graph.layout;
     this.graph = graph;
     this.layout = layout;
     this.state = null;
@@ -99,13 +101,13 @@ export class GraphView {
   }
 
   /** Colours edges by their ground-truth verdict (null: the run's own colours). */
-  setTruth(verdict: Uint8Array | null): void {
+  setTruth(verdict: Verdicts | null): void {
     this.truth = verdict;
     this.element.dataset.truth = verdict ? 'shown' : 'none';
     this.redraw();
   }
 
-  get truthVerdict(): Uint8Array | null {
+  get truthVerdict(): Verdicts | null {
     return this.truth;
   }
 
@@ -123,8 +125,9 @@ export class GraphView {
     return this.dark.matches ? DARK : LIGHT;
   }
 
-  select(layer: number | null, head: number | null): void {
-    this.selected = layer === null ? null : `head:${layer}:${head}`;
+  /** Marks the box whose attention is shown (null: none). */
+  select(box: DrawnBox | null): void {
+    this.selected = box?.key ?? null;
     for (const node of this.nodes) node.classList.toggle('selected', node.dataset.key === this.selected);
   }
 
@@ -179,7 +182,7 @@ export class GraphView {
     });
   }
 
-  private node(box: Box): SVGElement {
+  private node(box: DrawnBox): SVGElement {
     const head = box.kind === 'head';
     const label = head
       ? `Head ${box.label}: show its attention pattern`
@@ -198,7 +201,7 @@ export class GraphView {
       svgEl('text', { x: box.x + box.w / 2, y: box.y + box.h / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, box.label),
     );
     if (head) {
-      const choose = () => this.onSelectHead(box.layer, box.head ?? 0);
+      const choose = () => this.onSelectHead(box);
       g.addEventListener('click', choose);
       g.addEventListener('keydown', (event) => {
         if (event instanceof KeyboardEvent && (event.key === 'Enter' || event.key === ' ')) {
@@ -236,7 +239,7 @@ export class GraphView {
     else this.tooltip.showEdge(this.graph, hit, this.state, this.ablation(), { x: p.x * this.zoom, y: p.y * this.zoom });
   }
 
-  private showNodeTip(box: Box): void {
+  private showNodeTip(box: DrawnBox): void {
     if (this.graph === null) return;
     this.tooltip.showBox(this.graph, box, { x: (box.x + box.w) * this.zoom, y: box.y * this.zoom });
   }

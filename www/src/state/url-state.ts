@@ -1,9 +1,10 @@
 // The page's inputs as the URL holds them, so a link reproduces a view
-// (STYLE.md, "The page"). Only inputs live here, never results or hover.
+// (docs/README.md#the-pages-state-and-the-url). Only inputs live here, never
+// results or hover.
 // Only the page's own element (`<circuit-playground url-state>`) reads and
 // writes the URL; embedded ones read their attributes.
 
-import type { BackendPreference, Speed } from './protocol';
+import type { BackendPreference, Speed } from '../protocol';
 import { parseSettings, settingsQuery, type Settings } from './settings';
 
 /** How the page runs, beside the settings: not part of a copied link except `backend`. */

@@ -2,7 +2,7 @@
 // each edge's fate, the effect of each tested edge, the metric after each
 // event, and the pace. Views read it; only `apply` and `reset` write it.
 
-import type { AcdcEvent, AcdcStatus, GraphInfo } from './wasm-types';
+import type { AcdcEvent, AcdcStatus, GraphInfo } from '../generated/wire';
 
 /** An edge's fate so far. `skipped` = removed untested (its receiver feeds nothing). */
 export const Fate = { Untested: 0, Removed: 1, Kept: 2, Skipped: 3 } as const;

@@ -3,10 +3,9 @@
 // stands for. Positioned in the graph stage's pixels.
 
 import { el } from '../dom';
-import type { Box, Point } from '../graph-layout';
-import { Fate, type RunState } from '../run-state';
-import type { Ablation, GraphInfo, GraphNode } from '../wasm-types';
-import { formatMetric } from './run-stats';
+import type { Ablation, DrawnBox, GraphInfo, NodeInfo, Point } from '../generated/wire';
+import { Fate, type RunState } from '../state/run-state';
+import { formatMetric } from '../views/run-stats';
 
 export class EdgeTooltip {
   readonly element = el('div', { class: 'graph-tooltip', role: 'tooltip', 'data-testid': 'tooltip', hidden: true });
@@ -42,9 +41,9 @@ export class EdgeTooltip {
     this.place(at);
   }
 
-  showBox(graph: GraphInfo, box: Box, at: Point): void {
+  showBox(graph: GraphInfo, box: DrawnBox, at: Point): void {
     delete this.element.dataset.edge;
-    const names = [...new Set(box.nodes.map((n) => nodeName(graph.nodes[n]).replace(/\[\d+\]$/, '')))];
+    const names = [...new Set(box.nodes.map((n) => graph.nodes[n].name))];
     this.element.replaceChildren(
       el('p', { class: 'tip-title' }, box.label),
       el('p', {}, ...names.flatMap((n, i) => [i > 0 ? ', ' : '', el('code', {}, n)])),
@@ -65,7 +64,7 @@ export class EdgeTooltip {
 }
 
 /** `blocks.0.attn.hook_result[3]`: the hook name and, for a head, its index. */
-export function nodeName(node: GraphNode): string {
+export function nodeName(node: NodeInfo): string {
   return node.head === null ? node.name : `${node.name}[${node.head}]`;
 }
 

@@ -4,28 +4,30 @@
 
 import {
   ABLATIONS,
+  DEFAULT_RUN_SETTINGS,
   METRICS,
   VISIT_MODES,
   type Ablation,
-  type AcdcSettings,
-  type MetricName,
+  type Algorithm as AnyAlgorithm,
+  type MetricKind,
+  type Mode,
+  type RunSettings,
   type TaskInfo,
-  type VisitMode,
-} from './wasm-types';
-import { DEFAULT_RUN_SETTINGS } from './generated/wire';
+} from '../generated/wire';
 
-export type Algorithm = 'acdc';
+/** The algorithms the page runs: ACDC (the crate's attribution methods are not offered yet). */
+export type Algorithm = Extract<AnyAlgorithm, 'acdc'>;
 
 export interface Settings {
   model: string;
   task: string;
   algorithm: Algorithm;
-  metric: MetricName;
+  metric: MetricKind;
   ablation: Ablation;
   tau: number;
   seed: number;
-  indicesMode: VisitMode;
-  namesMode: VisitMode;
+  indicesMode: Mode;
+  namesMode: Mode;
 }
 
 /** τ's slider range (log scale), as in the paper's sweeps for induction. */
@@ -115,21 +117,21 @@ export function withTask(settings: Settings, task: TaskInfo): Settings {
  * for models that list none.
  */
 export function modelTask(current: Settings | null, modelTasks: unknown): string | undefined {
-  const listed = Array.isArray(modelTasks) ? modelTasks.filter((t): t is string => typeof t === 'string') : [];
+  const listed = listedTasks(modelTasks);
   if (current === null || listed.length === 0 || listed.includes(current.task)) return undefined;
   return listed[0];
 }
 
 /** The task to open: the wanted one if it exists, else one the model lists, else the first. */
-export function pickTask(tasks: TaskInfo[], wanted: string | undefined, modelTasks: unknown): TaskInfo | undefined {
-  const listed = Array.isArray(modelTasks) ? modelTasks.filter((t): t is string => typeof t === 'string') : [];
+export function pickTask(tasks: readonly TaskInfo[], wanted: string | undefined, modelTasks: unknown): TaskInfo | undefined {
+  const listed = listedTasks(modelTasks);
   return (
     tasks.find((t) => t.name === wanted) ?? tasks.find((t) => listed.includes(t.name)) ?? tasks[0]
   );
 }
 
 /** What `AcdcRun.start` takes (`RunSettings`, generated from the Rust type). */
-export function acdcSettings(settings: Settings): AcdcSettings {
+export function acdcSettings(settings: Settings): RunSettings {
   return {
     ...DEFAULT_RUN_SETTINGS,
     task: settings.task,
@@ -152,6 +154,11 @@ export function tauToSlider(tau: number): number {
 export function sliderToTau(position: number): number {
   const exponent = Math.log10(TAU_MIN) + position * (Math.log10(TAU_MAX) - Math.log10(TAU_MIN));
   return Number((10 ** exponent).toPrecision(3));
+}
+
+/** config.json's `tasks` (any JSON: a config from disk may say anything), as names. */
+function listedTasks(modelTasks: unknown): string[] {
+  return Array.isArray(modelTasks) ? modelTasks.filter((t): t is string => typeof t === 'string') : [];
 }
 
 function oneOf<T extends string>(value: string | null, allowed: readonly T[]): T | undefined {

@@ -2,9 +2,9 @@
 // them, removed edges left out once faded) and a PNG rendered from it; and the
 // download of any blob. Nothing is fetched: the PNG is drawn from a blob: URL.
 
-import { edgePath, edgeStyle, type Palette } from './graph-paint';
-import type { GraphLayout } from './graph-layout';
-import { Fate, type RunState } from './run-state';
+import type { GraphLayout } from '../generated/wire';
+import { Fate, type RunState } from '../state/run-state';
+import { edgePath, edgeStyle, type Palette, type Verdicts } from './paint';
 
 export interface ExportColors {
   background: string;
@@ -23,7 +23,7 @@ export function graphSvg(
   palette: Palette,
   colors: ExportColors,
   circuitOnly: boolean,
-  truth: Uint8Array | null = null,
+  truth: Verdicts | null = null,
 ): string {
   // Long after any fade: removed edges at their final faintness.
   const options = { palette, circuitOnly, now: Number.MAX_SAFE_INTEGER, truth };

@@ -1,0 +1,203 @@
+/// <reference lib="webworker" />
+// The module Web Worker that owns the wasm module and the current model
+// (docs/worker-protocol.md). The page never blocks: it only sends requests
+// (protocol.ts) and renders answers. This file dispatches them; each concern
+// has its own file: the device (backend.ts), the loaded Session and the lock
+// (session.ts), loading models (load.ts, gpu-limits.ts), RASP (rasp.ts) and
+// the ACDC loop (acdc-run.ts).
+//
+// Wasm calls run one at a time, in arrival order (`exclusive`). An ACDC run
+// takes the lock once per batch, so other requests (an attention pattern, a
+// prediction) are served between batches; `control` requests never wait for
+// the lock. A new model cancels the run.
+
+import { codeOf, messageOf, RequestError } from '../errors';
+import { DEFAULT_RUN_SETTINGS, type AttentionPattern, type Prediction, type TaskData, type TruthOverlay } from '../generated/wire';
+import { listTasks } from '../pkg/circuitscope.js';
+import type {
+  ControlRequest,
+  ErrorCode,
+  PredictRequest,
+  RunRequest,
+  TaskDataRequest,
+  TruthOverlayRequest,
+  WorkerRequest,
+  WorkerResponse,
+} from '../protocol';
+import { AcdcLoop } from './acdc-run';
+import { chooseBackend, requireBackend } from './backend';
+import { loadFromFiles, loadFromServer } from './load';
+import { compileRasp, layoutOf, runInput } from './rasp';
+import { exclusive, requireSession } from './session';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** The ACDC run in progress, if any (one per worker). */
+let active: AcdcLoop | null = null;
+
+self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
+  const request = event.data;
+  switch (request.type) {
+    case 'control':
+      control(request);
+      return;
+    case 'run':
+      void startRun(request);
+      return;
+    case 'load':
+    case 'loadFiles':
+      // The run belongs to the model being replaced.
+      active?.cancel();
+      break;
+  }
+  void exclusive(() => handle(request));
+});
+
+function post(message: WorkerResponse, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+/** Answers one request (under the lock) with its one terminal message. */
+async function handle(request: Exclude<WorkerRequest, RunRequest | ControlRequest>): Promise<void> {
+  try {
+    switch (request.type) {
+      case 'init':
+        post({ ...(await chooseBackend(request.prefer)), id: request.id });
+        return;
+      case 'load': {
+        const progress = (bytes: number, total: number | null) => post({ type: 'progress', id: request.id, bytes, total });
+        post({ type: 'loaded', id: request.id, info: await loadFromServer(request, progress) });
+        return;
+      }
+      case 'loadFiles':
+        post({ type: 'loaded', id: request.id, info: await loadFromFiles(request) });
+        return;
+      case 'compileRasp':
+        // A program that compiles is the model now: the run belonged to the old one.
+        post(await compileRasp(request, () => active?.cancel()));
+        return;
+      case 'raspRun':
+        post({ type: 'raspRun', id: request.id, run: await runInput(request) });
+        return;
+      case 'raspLayout':
+        post({ type: 'raspLayout', id: request.id, layout: await layoutOf(request) });
+        return;
+      case 'predict':
+        post({ type: 'prediction', id: request.id, prediction: await predict(request) });
+        return;
+      case 'tasks':
+        await requireBackend();
+        post({ type: 'tasks', id: request.id, tasks: listTasks() });
+        return;
+      case 'graph':
+        post({ type: 'graphInfo', id: request.id, graph: (await requireSession('graph')).graph() });
+        return;
+      case 'taskData':
+        post({ type: 'taskData', id: request.id, data: await taskData(request) });
+        return;
+      case 'attention': {
+        const session = await requireSession('attention');
+        const pattern: AttentionPattern = await session.attention(Uint32Array.from(request.ids), request.layer, request.head);
+        post({ type: 'attention', id: request.id, ...pattern });
+        return;
+      }
+      case 'truthOverlay':
+        post({ type: 'truthOverlay', id: request.id, overlay: await truthOverlay(request) });
+        return;
+    }
+  } catch (error) {
+    fail(request, error);
+  }
+}
+
+/** Posts the request's one `error`; after a wasm trap, closes the worker. */
+function fail(request: WorkerRequest, error: unknown): void {
+  const crashed = error instanceof WebAssembly.RuntimeError;
+  post({
+    type: 'error',
+    id: request.id,
+    code: crashed ? 'worker_crashed' : codeOf(error, codeFor(request)),
+    message: messageOf(error),
+  });
+  // A wasm trap (a Rust panic) leaves the module's memory in an unknown state:
+  // stop here and let the page start a fresh worker.
+  if (crashed) self.close();
+}
+
+/** Starts a run, cancelling the one before; the loop posts everything but an error. */
+async function startRun(request: RunRequest): Promise<void> {
+  active?.cancel();
+  const loop = new AcdcLoop(request.id, request.settings, request.speed, request.paused ?? false, post, exclusive);
+  active = loop;
+  try {
+    const current = await exclusive(() => requireSession('run'));
+    await loop.run(current);
+  } catch (error) {
+    // A load that cancelled the run may also have freed its session under it.
+    if (loop.isCancelled && !(error instanceof WebAssembly.RuntimeError)) post({ type: 'cancelled', id: request.id });
+    else fail(request, error);
+  } finally {
+    if (active === loop) active = null;
+  }
+}
+
+/** Answered at once; a control for a run that has ended changes nothing. */
+function control(request: ControlRequest): void {
+  if (active?.id === request.runId) active.control(request.action, request.speed);
+  post({ type: 'ack', id: request.id });
+}
+
+/** The stage a plain `Error` from the wasm API reports as. */
+function codeFor(request: WorkerRequest): ErrorCode {
+  switch (request.type) {
+    case 'init':
+      return 'backend';
+    case 'load':
+    case 'loadFiles':
+    case 'compileRasp':
+    case 'raspLayout':
+      return 'load';
+    case 'predict':
+    case 'raspRun':
+      return 'predict';
+    case 'tasks':
+    case 'taskData':
+      return 'task';
+    case 'graph':
+    case 'truthOverlay':
+      return 'graph';
+    case 'attention':
+      return 'attention';
+    case 'run':
+      return 'run';
+    case 'control':
+      return 'bad_request';
+  }
+}
+
+async function predict(request: PredictRequest): Promise<Prediction> {
+  const session = await requireSession('predict');
+  const prediction: unknown = await session.predict(request.prompt, request.k);
+  if (!isPrediction(prediction)) {
+    throw new RequestError('predict', 'the wasm module returned a prediction of an unexpected shape');
+  }
+  return prediction;
+}
+
+function isPrediction(value: unknown): value is Prediction {
+  if (typeof value !== 'object' || value === null) return false;
+  if (!('tokens' in value) || !('top' in value)) return false;
+  return Array.isArray(value.tokens) && Array.isArray(value.top);
+}
+
+/** The data a run with the task's defaults and this seed would read. */
+async function taskData(request: TaskDataRequest): Promise<TaskData> {
+  const session = await requireSession('task');
+  return session.taskData({ ...DEFAULT_RUN_SETTINGS, task: request.task, rows: request.rows ?? null, seed: request.seed });
+}
+
+/** A finished circuit against a ground truth, scored by the crate (`Session.truthOverlay`). */
+async function truthOverlay(request: TruthOverlayRequest): Promise<TruthOverlay> {
+  const session = await requireSession('graph');
+  return session.truthOverlay(request.kept, request.groundTruth);
+}

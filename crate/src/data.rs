@@ -56,6 +56,20 @@ impl AcdcData {
         self.clean.first().map(Vec::len).unwrap_or(0)
     }
 
+    /// Rows `range` of the dataset (a chunk the memory allows; the permutation is per position
+    /// and stays).
+    pub fn rows_slice(&self, range: std::ops::Range<usize>) -> Self {
+        let pick = |v: &Option<Vec<Labels>>| v.as_ref().map(|v| v[range.clone()].to_vec());
+        Self {
+            clean: self.clean[range.clone()].to_vec(),
+            corrupt: self.corrupt[range.clone()].to_vec(),
+            positions: self.positions.as_ref().map(|p| p[range.clone()].to_vec()),
+            correct: pick(&self.correct),
+            wrong: pick(&self.wrong),
+            pos_embed_perm: self.pos_embed_perm.clone(),
+        }
+    }
+
     pub fn validate(&self) -> Result<()> {
         let bad = |m: String| Err(Error::Invalid(format!("data: {m}")));
         if self.clean.is_empty() {

@@ -18,6 +18,7 @@ pub mod metric;
 pub mod discover;
 pub mod attribute;
 pub mod evaluate;
+pub mod memory;
 pub mod settings;
 pub mod analysis;
 

@@ -161,3 +161,26 @@ fn exact_scores_the_first_edge_as_acdc_measures_it() {
         assert!((exact.scores[edge] - delta).abs() < 1e-6, "{ablation:?}: exact {} vs ACDC's Δ {delta}", exact.scores[edge]);
     }
 }
+
+/// Scores are sums over rows: taking the rows in chunks (as the page does when memory is short)
+/// changes nothing, mean ablation's means included.
+#[test]
+fn gradient_scores_do_not_depend_on_the_chunks_of_rows() {
+    let dir = root().join("tests/reference/tiny_mlp");
+    let model = LoadedModel::from_dir(&dir.join("model"), &cpu()).unwrap();
+    let data = AcdcData::from_json(&std::fs::read_to_string(dir.join("data.json")).unwrap()).unwrap();
+    for (method, metric) in [(Method::Eap, MetricKind::LogitDiff), (Method::EapIg, MetricKind::Kl), (Method::EapIg, MetricKind::LogitDiff)] {
+        for ablation in Ablation::ALL {
+            let settings = AttributeSettings { method, steps: 3, metric, ablation, use_pos_embed: false };
+            let mut whole = block_on(Attribution::with_chunks(&model, &data, settings.clone(), Some(data.rows()))).unwrap();
+            block_on(whole.run()).unwrap();
+            let mut chunked = block_on(Attribution::with_chunks(&model, &data, settings, Some(2))).unwrap();
+            assert_eq!(chunked.total_steps, whole.total_steps * 3, "three chunks of two rows");
+            block_on(chunked.run()).unwrap();
+            let max = whole.scores.iter().filter(|s| !s.is_nan()).fold(0f64, |m, s| m.max(s.abs()));
+            for (e, (a, b)) in whole.scores.iter().zip(&chunked.scores).enumerate() {
+                assert!(a.is_nan() == b.is_nan() && (a.is_nan() || (a - b).abs() <= 1e-6 + 1e-4 * max), "{method:?} {ablation:?} edge {e}: {a} vs {b}");
+            }
+        }
+    }
+}

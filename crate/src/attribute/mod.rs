@@ -13,6 +13,7 @@
 //! forward and backward pass) so the page can show progress and stay responsive.
 
 pub mod backward;
+pub mod gradient;
 pub mod scores;
 
 use burn::prelude::*;
@@ -22,12 +23,12 @@ use crate::data::AcdcData;
 use crate::error::{Error, Result};
 use crate::graph::{EdgeType, Graph};
 use crate::metric::{Metric, MetricKind};
+use crate::memory::{self, Work};
 use crate::model::LoadedModel;
-use crate::model::pass::{Embeds, Plain};
 use crate::patch::Ablation;
 use crate::patch::engine::Engine;
 use crate::patch::mask::{Coord, Layout};
-use backward::{Grads, receiver_grads};
+use gradient::{Dense, Gradients};
 
 /// How edges are scored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -95,73 +96,67 @@ pub fn eap_is_degenerate(method: Method, metric: MetricKind) -> bool {
     method == Method::Eap && matches!(metric, MetricKind::Kl | MetricKind::L2)
 }
 
-/// Dense per-receiver score accumulators, on the device: `post[slot]`, and per layer
-/// `qkv[letter][head, slot]` and `mlp_in[slot]`.
-struct Dense {
-    post: Tensor<2>,
-    qkv: Vec<[Tensor<2>; 3]>,
-    mlp_in: Vec<Option<Tensor<2>>>,
+/// How the run scores: one edge at a time, or by gradients.
+enum Runner {
+    Exact { engine: Engine, metric: Metric, base_metric: f64, queue: std::collections::VecDeque<usize> },
+    Gradients(Gradients),
 }
 
 /// A running attribution.
 pub struct Attribution {
     pub graph: Graph,
     pub settings: AttributeSettings,
-    engine: Engine,
-    metric: Metric,
-    /// `(corrupt − clean)ᵀ` of every sender slot, `[rows·d_model, slots]`.
-    deltas_t: Tensor<2>,
-    rows: usize,
+    model: LoadedModelRef,
+    runner: Runner,
     /// What a step did so far, and how many steps there are.
     pub done_steps: usize,
     pub total_steps: usize,
-    /// Exact: the full model's metric and the edges still to patch.
-    base_metric: f64,
-    queue: std::collections::VecDeque<usize>,
-    /// Gradient methods: the scores summed over steps so far.
-    dense: Option<Dense>,
     /// Per graph edge: its score (ADDITION edges only; NaN until scored).
     pub scores: Vec<f64>,
-    pub backward_passes: usize,
 }
 
+/// The model a run reads (an `Rc` in the page, a clone natively: modules are shared handles).
+type LoadedModelRef = std::rc::Rc<LoadedModel>;
+
 impl Attribution {
-    /// Runs the clean and corrupted inputs; nothing is scored yet.
+    /// Runs the clean and corrupted inputs (exact), or sizes the chunks of rows (gradients);
+    /// nothing is scored yet.
     pub async fn new(model: &LoadedModel, data: &AcdcData, settings: AttributeSettings) -> Result<Self> {
+        Self::with_chunks(model, data, settings, None).await
+    }
+
+    /// [`Self::new`] with the gradient methods' rows per chunk fixed (default: as many as memory
+    /// allows); the scores do not depend on it.
+    pub async fn with_chunks(model: &LoadedModel, data: &AcdcData, settings: AttributeSettings, chunk_rows: Option<usize>) -> Result<Self> {
         data.validate()?;
         let graph = Graph::new(&model.config, settings.use_pos_embed);
-        let (clean, corrupt) = (model.tokens(&data.clean)?, model.tokens(&data.corrupt)?);
-        let perm = data.pos_embed_perm.as_deref().filter(|_| settings.use_pos_embed);
-        let scored = Metric::index(settings.metric, data, &model.device)?;
-        let engine = Engine::new(&model.transformer, &graph, clean, corrupt, settings.ablation, perm, scored);
-        let metric = Metric::new(settings.metric, &model.transformer, engine.clean.final_input.clone(), data)?;
-        let deltas_t = sender_deltas(&engine).transpose();
-        let addition: Vec<usize> = (0..graph.edges.len()).filter(|&e| graph.edges[e].ty == EdgeType::Addition).collect();
-        let total_steps = match settings.method {
-            Method::Exact => addition.len(),
-            Method::Eap => 1,
-            Method::EapIg => settings.steps.max(1),
+        let model = std::rc::Rc::new(LoadedModel {
+            config: model.config.clone(),
+            transformer: model.transformer.clone(),
+            tokenizer: None,
+            device: model.device.clone(),
+        });
+        let (runner, total_steps) = match settings.method {
+            Method::Exact => {
+                memory::check(&model.config, data.rows(), data.seq_len(), Work::Patching)?;
+                let (clean, corrupt) = (model.tokens(&data.clean)?, model.tokens(&data.corrupt)?);
+                let perm = data.pos_embed_perm.as_deref().filter(|_| settings.use_pos_embed);
+                let scored = Metric::index(settings.metric, data, &model.device)?;
+                let engine = Engine::new(&model.transformer, &graph, clean, corrupt, settings.ablation, perm, scored);
+                let metric = Metric::new(settings.metric, &model.transformer, engine.clean.final_input.clone(), data)?;
+                let base_metric = read(metric.of_rows(&model.transformer, engine.current_rows(), 1)).await?[0];
+                let queue: std::collections::VecDeque<usize> =
+                    (0..graph.edges.len()).filter(|&e| graph.edges[e].ty == EdgeType::Addition).collect();
+                let total = queue.len();
+                (Runner::Exact { engine, metric, base_metric, queue }, total)
+            }
+            Method::Eap | Method::EapIg => {
+                let gradients = Gradients::new(&model, data, &settings, &graph, chunk_rows)?;
+                let total = gradients.total_steps();
+                (Runner::Gradients(gradients), total)
+            }
         };
-        let mut run = Self {
-            scores: vec![f64::NAN; graph.edges.len()],
-            queue: addition.into(),
-            rows: data.rows(),
-            deltas_t,
-            engine,
-            metric,
-            base_metric: 0.0,
-            dense: None,
-            done_steps: 0,
-            total_steps,
-            backward_passes: 0,
-            graph,
-            settings,
-        };
-        if run.settings.method == Method::Exact {
-            let value = run.metric.of_rows(&run.engine.model, run.engine.current_rows(), 1);
-            run.base_metric = read(value).await?[0];
-        }
-        Ok(run)
+        Ok(Self { scores: vec![f64::NAN; graph.edges.len()], model, runner, done_steps: 0, total_steps, graph, settings })
     }
 
     pub fn is_done(&self) -> bool {
@@ -169,7 +164,17 @@ impl Attribution {
     }
 
     pub fn forward_passes(&self) -> usize {
-        self.engine.passes
+        match &self.runner {
+            Runner::Exact { engine, .. } => engine.passes,
+            Runner::Gradients(g) => g.passes,
+        }
+    }
+
+    pub fn backward_passes(&self) -> usize {
+        match &self.runner {
+            Runner::Exact { .. } => 0,
+            Runner::Gradients(g) => g.backward_passes,
+        }
     }
 
     /// One unit of work: one edge patched (exact), or one forward and backward pass.
@@ -177,20 +182,22 @@ impl Attribution {
         if self.is_done() {
             return Ok(());
         }
-        match self.settings.method {
-            Method::Exact => {
-                let e = self.queue.pop_front().expect("an edge per step");
-                let rows = self.engine.evaluate(&self.graph, &[vec![e]]);
-                self.engine.discard();
-                let after = read(self.metric.of_rows(&self.engine.model, rows, 1)).await?[0];
-                self.scores[e] = after - self.base_metric;
+        match &mut self.runner {
+            Runner::Exact { engine, metric, base_metric, queue } => {
+                let e = queue.pop_front().expect("an edge per step");
+                let rows = engine.evaluate(&self.graph, &[vec![e]]);
+                engine.discard();
+                let after = read(metric.of_rows(&engine.model, rows, 1)).await?[0];
+                self.scores[e] = after - *base_metric;
             }
-            Method::Eap => self.gradient_step(None),
-            Method::EapIg => self.gradient_step(Some((self.done_steps, self.total_steps))),
+            Runner::Gradients(g) => g.step(&self.model, self.done_steps)?,
         }
         self.done_steps += 1;
-        if self.is_done() && self.dense.is_some() {
-            self.collect().await?;
+        if self.is_done() {
+            if let Runner::Gradients(g) = &mut self.runner {
+                let dense = g.dense.take().expect("dense sums");
+                self.collect(dense).await?;
+            }
         }
         Ok(())
     }
@@ -203,64 +210,8 @@ impl Attribution {
         Ok(())
     }
 
-    /// One forward pass (clean, or with the input node at step k of m) and its backward pass;
-    /// the scores it implies are added to the dense sums, scaled by 1/B (and 1/m).
-    fn gradient_step(&mut self, interpolation: Option<(usize, usize)>) {
-        let e = &self.engine;
-        let clean = &e.clean.embeds;
-        let (embeds, weight) = match interpolation {
-            None => (clean.clone(), 1.0 / self.rows as f64),
-            Some((k, m)) => {
-                let alpha = k as f64 / m as f64;
-                let nodes = e.corrupt.embeds.clone() + (clean.nodes.clone() - e.corrupt.embeds.clone()) * alpha;
-                (Embeds { nodes, ..clean.clone() }, 1.0 / (self.rows * m) as f64)
-            }
-        };
-        let state = match interpolation {
-            None => e.clean.clone(),
-            Some(_) => {
-                self.engine.passes += 1;
-                self.engine.model.pass(embeds, &mut Plain)
-            }
-        };
-        let layout = self.engine.layout;
-        let deltas_t = &self.deltas_t;
-        let mut post = None;
-        let mut qkv: Vec<Option<[Tensor<2>; 3]>> = vec![None; layout.n_layers];
-        let mut mlp_in: Vec<Option<Tensor<2>>> = vec![None; layout.n_layers];
-        let n = deltas_t.dims()[0];
-        let before = |width: usize| deltas_t.clone().slice([0..n, 0..width]);
-        receiver_grads(&self.engine.model, &state, &self.metric, self.engine.scored_rows(), |grads| match grads {
-            Grads::Final(g) => post = Some(g.reshape([1, n]).matmul(deltas_t.clone()) * weight),
-            Grads::Layer(lg) => {
-                let l = lg.layer;
-                let width = layout.slots_before(l);
-                qkv[l] = Some(lg.qkv.map(|g| {
-                    let h = g.dims()[0];
-                    g.reshape([h, n]).matmul(before(width)) * weight
-                }));
-                mlp_in[l] = lg.mlp_in.map(|g| g.reshape([1, n]).matmul(before(layout.mlp_width(l))) * weight);
-            }
-        });
-        self.backward_passes += 1;
-        let step = Dense {
-            post: post.expect("the final gradient"),
-            qkv: qkv.into_iter().map(|q| q.expect("every layer")).collect(),
-            mlp_in,
-        };
-        self.dense = Some(match self.dense.take() {
-            None => step,
-            Some(acc) => Dense {
-                post: acc.post + step.post,
-                qkv: acc.qkv.into_iter().zip(step.qkv).map(|(a, b)| [0, 1, 2].map(|x| a[x].clone() + b[x].clone())).collect(),
-                mlp_in: acc.mlp_in.into_iter().zip(step.mlp_in).map(|(a, b)| a.zip(b).map(|(a, b)| a + b)).collect(),
-            },
-        });
-    }
-
     /// Reads the dense sums back and gives every ADDITION edge its score.
-    async fn collect(&mut self) -> Result<()> {
-        let dense = self.dense.take().expect("dense sums");
+    async fn collect(&mut self, dense: Dense) -> Result<()> {
         let post = read_vec(dense.post).await?;
         let mut qkv = vec![];
         for per_letter in dense.qkv {
@@ -277,7 +228,7 @@ impl Attribution {
                 None => vec![],
             });
         }
-        let layout: Layout = self.engine.layout;
+        let layout = Layout::of(&self.graph);
         for e in 0..self.graph.edges.len() {
             self.scores[e] = match layout.coord(&self.graph, e) {
                 Coord::Post { slot } => post[slot],
@@ -288,28 +239,6 @@ impl Attribution {
         }
         Ok(())
     }
-}
-
-/// `corrupt − clean` of every sender slot, `[slots, rows·d_model]` (the layout's slot order: the
-/// input node(s), then per layer its heads and its MLP).
-fn sender_deltas(engine: &Engine) -> Tensor<2> {
-    let (clean, corrupt) = (&engine.clean, &engine.corrupt);
-    let flat3 = |t: Tensor<3>| {
-        let [n, rows, d] = t.dims();
-        t.reshape([n, rows * d])
-    };
-    let flat2 = |t: Tensor<2>| {
-        let [rows, d] = t.dims();
-        t.reshape([1, rows * d])
-    };
-    let mut blocks = vec![flat3(corrupt.embeds.clone() - clean.embeds.nodes.clone())];
-    for (l, layer) in clean.layers.iter().enumerate() {
-        blocks.push(flat3(corrupt.results[l].clone() - layer.results().clone()));
-        if let (Some(c), Some(k)) = (&corrupt.mlp_out[l], layer.mlp_out()) {
-            blocks.push(flat2(c.clone() - k.clone()));
-        }
-    }
-    Tensor::cat(blocks, 0)
 }
 
 /// Reads a `[1]` tensor back (awaiting the device: required on WebGPU).

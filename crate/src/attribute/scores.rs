@@ -41,7 +41,7 @@ impl ScoresFile {
             graph: g.counts(),
             edges,
             forward_passes: run.forward_passes(),
-            backward_passes: run.backward_passes,
+            backward_passes: run.backward_passes(),
             wall_time,
         }
     }

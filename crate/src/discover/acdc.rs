@@ -42,6 +42,7 @@ impl Acdc {
     /// Runs the clean and corrupted inputs and measures the full model.
     pub async fn new(model: &LoadedModel, data: &AcdcData, settings: AcdcSettings) -> Result<Self> {
         data.validate()?;
+        crate::memory::check(&model.config, data.rows(), data.seq_len(), crate::memory::Work::Patching)?;
         let graph = Graph::new(&model.config, settings.use_pos_embed);
         let (clean, corrupt) = (model.tokens(&data.clean)?, model.tokens(&data.corrupt)?);
         let perm = data.pos_embed_perm.as_deref().filter(|_| settings.use_pos_embed);
@@ -165,6 +166,11 @@ impl Acdc {
     /// Forward computations run so far.
     pub fn passes(&self) -> usize {
         self.tester.engine.passes
+    }
+
+    /// FLOPs of the minimal recomputations run so far (see `Engine::flops`).
+    pub fn flops(&self) -> f64 {
+        self.tester.engine.flops()
     }
 
     pub fn is_done(&self) -> bool {

@@ -65,6 +65,7 @@ pub struct Judge {
 impl Judge {
     pub async fn new(model: &LoadedModel, data: &AcdcData, kind: MetricKind, ablation: Ablation, use_pos_embed: bool) -> Result<Self> {
         data.validate()?;
+        crate::memory::check(&model.config, data.rows(), data.seq_len(), crate::memory::Work::Patching)?;
         let graph = Graph::new(&model.config, use_pos_embed);
         let (clean, corrupt) = (model.tokens(&data.clean)?, model.tokens(&data.corrupt)?);
         let perm = data.pos_embed_perm.as_deref().filter(|_| use_pos_embed);

@@ -46,14 +46,54 @@ impl Corrupt {
 
     /// Each value replaced by its mean over the batch, per position, broadcast back to every row.
     fn mean_over_rows(self, batch: usize, pos: usize) -> Self {
+        self.sum_over_rows(batch, pos).scale(1.0 / batch as f64).broadcast(batch, pos)
+    }
+
+    /// Each value summed over the batch, per position: one row of `pos` positions.
+    pub fn sum_over_rows(self, batch: usize, pos: usize) -> Self {
         let rows3 = |t: Tensor<3>| {
             let [n, _, d] = t.dims();
-            t.reshape([n, batch, pos, d]).mean_dim(1).expand([n, batch, pos, d]).reshape([n, batch * pos, d])
+            t.reshape([n, batch, pos, d]).sum_dim(1).reshape([n, pos, d])
+        };
+        let rows2 = |t: Tensor<2>| rows3(t.unsqueeze::<3>()).squeeze_dim::<2>(0);
+        Self {
+            embeds: rows3(self.embeds),
+            results: self.results.into_iter().map(rows3).collect(),
+            mlp_out: self.mlp_out.into_iter().map(|m| m.map(rows2)).collect(),
+            qkv: self.qkv.into_iter().map(|qkv| qkv.map(|t| t.sum_dim(1))).collect(),
+        }
+    }
+
+    /// Every value times `factor`.
+    pub fn scale(self, factor: f64) -> Self {
+        Self {
+            embeds: self.embeds * factor,
+            results: self.results.into_iter().map(|t| t * factor).collect(),
+            mlp_out: self.mlp_out.into_iter().map(|m| m.map(|t| t * factor)).collect(),
+            qkv: self.qkv.into_iter().map(|qkv| qkv.map(|t| t * factor)).collect(),
+        }
+    }
+
+    /// The sum of two sets of values of the same shapes.
+    pub fn add(self, other: Self) -> Self {
+        Self {
+            embeds: self.embeds + other.embeds,
+            results: self.results.into_iter().zip(other.results).map(|(a, b)| a + b).collect(),
+            mlp_out: self.mlp_out.into_iter().zip(other.mlp_out).map(|(a, b)| a.zip(b).map(|(a, b)| a + b)).collect(),
+            qkv: self.qkv.into_iter().zip(other.qkv).map(|(a, b)| [0, 1, 2].map(|x| a[x].clone() + b[x].clone())).collect(),
+        }
+    }
+
+    /// One row of per-position values repeated for `batch` rows.
+    pub fn broadcast(self, batch: usize, pos: usize) -> Self {
+        let rows3 = |t: Tensor<3>| {
+            let [n, _, d] = t.dims();
+            t.unsqueeze_dim::<4>(1).expand([n, batch, pos, d]).reshape([n, batch * pos, d])
         };
         let rows2 = |t: Tensor<2>| rows3(t.unsqueeze::<3>()).squeeze_dim::<2>(0);
         let heads4 = |t: Tensor<4>| {
-            let dims = t.dims();
-            t.mean_dim(1).expand(dims)
+            let [h, _, p, dh] = t.dims();
+            t.expand([h, batch, p, dh])
         };
         Self {
             embeds: rows3(self.embeds),

@@ -76,6 +76,10 @@ pub struct Engine {
     pending: Option<Pending>,
     /// Forward computations run so far (full or incremental).
     pub passes: usize,
+    /// FLOPs of the matmuls incremental evaluations ran (2 per multiply-add), the unembedding
+    /// at the scored rows included: what the minimal recomputation costs (the benchmark's
+    /// fraction of the machine's peak).
+    flop_cell: std::cell::Cell<f64>,
 }
 
 /// `[K, x, d]` → `[K, n, d]` at the scored rows.
@@ -116,6 +120,7 @@ impl Engine {
             scored,
             pending: None,
             passes: 1,
+            flop_cell: std::cell::Cell::new(0.0),
         }
     }
 
@@ -234,6 +239,8 @@ impl Engine {
             }
         }
         let _ = rows;
+        let vocab = self.model.b_u.val().dims()[0];
+        self.count(2.0 * (k * n * d * vocab) as f64);
         let final_rows = total.reshape([k * n, d]);
         pending.final_rows = Some(final_rows.clone());
         self.pending = Some(pending);
@@ -327,6 +334,11 @@ impl Engine {
         });
         let [q, kk, v] = qkv.clone();
         let attended = block.attn.attend(q, kk, v, Heads::Some(&idx));
+        let dh = layer.qkv[0].dims()[3] as f64;
+        let letters = inputs.iter().filter(|i| i.is_some()).count() as f64;
+        let (hs_f, rows_k) = (hs as f64, (k * rows) as f64);
+        // Projections of the changed inputs, scores and pattern·v, and W_O.
+        self.count(2.0 * hs_f * rows_k * (letters * d as f64 * dh + 2.0 * pos as f64 * dh + dh * d as f64));
         let current_results = layer.results().clone().select(0, idx.clone());
         let deltas = attended.results.clone().reshape([hs, k, rows, d]) - current_results.unsqueeze_dim::<4>(1);
         for (i, &hd) in heads.iter().enumerate() {
@@ -363,9 +375,20 @@ impl Engine {
         let [x, d] = current_in.dims();
         let input = (current_in.unsqueeze::<3>().expand([k, x, d]) + delta).reshape([k * x, d]);
         let out = self.model.blocks[l].mlp(input.clone()).expect("an MLP block").out;
+        let d_mlp = self.model.blocks[l].mlp.as_ref().map_or(0, |m| m.w_in.val().dims()[1]);
+        self.count(2.0 * (k * x) as f64 * 2.0 * (d * d_mlp) as f64);
         let value = out.clone().reshape([k, x, d]) - current_out.unsqueeze::<3>();
         changed.push(Delta { slot: self.layout.slots_before(l) + self.layout.n_heads, value, scored });
         pending.mlps.push(MlpWrite { layer: l, scored, input, out });
+    }
+
+    /// FLOPs of the incremental evaluations so far.
+    pub fn flops(&self) -> f64 {
+        self.flop_cell.get()
+    }
+
+    fn count(&self, flops: f64) {
+        self.flop_cell.set(self.flop_cell.get() + flops);
     }
 
     /// Forgets the last evaluation.

@@ -165,9 +165,15 @@ export class CircuitPlayground extends HTMLElement {
     );
     if (compact) {
       const show = this.options?.show ?? new Set();
-      const extras = show.has('settings')
-        ? el('details', { class: 'compact-settings' }, el('summary', {}, 'Model and settings'), model, settings, others)
-        : null;
+      // Always there (each embed keeps its own settings), shown with show="settings".
+      const extras = el(
+        'details',
+        { class: 'compact-settings', 'data-testid': 'compact-settings' },
+        el('summary', {}, 'Model and settings'),
+        model,
+        settings,
+        others,
+      );
       return el(
         'div',
         { class: 'app compact', 'data-show': [...show].join(' ') },

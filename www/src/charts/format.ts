@@ -9,12 +9,15 @@ import type { ScaleLinear } from 'd3-scale';
 /** The minus sign the page writes (U+2212). */
 export const MINUS = '\u2212';
 
-const fixed4 = format('.4f');
-const exp2 = format('.2e');
-const signedFixed4 = format('+.4f');
-const signedExp2 = format('+.2e');
-const short = format('.3~g');
-const signedShort = format('+.3~g');
+/** d3-format writes "−" before a number but "-" in an exponent ("1e-7"): every minus as "−". */
+const minus = (f: (n: number) => string) => (n: number) => f(n).replaceAll('-', MINUS);
+
+const fixed4 = minus(format('.4f'));
+const exp2 = minus(format('.2e'));
+const signedFixed4 = minus(format('+.4f'));
+const signedExp2 = minus(format('+.2e'));
+const short = minus(format('.3~g'));
+const signedShort = minus(format('+.3~g'));
 
 /** A metric value: 4 decimals between 1e-3 and 1e4, else 2 significant decimals in e-notation. */
 export function formatMetric(value: number): string {
@@ -59,6 +62,6 @@ export function tickFormatter(scale: ScaleLinear<number, number>, count: number)
   const span = Math.abs(hi - lo);
   const magnitude = Math.max(Math.abs(lo), Math.abs(hi));
   // Tiny or huge values read better in e-notation than as 0.000012.
-  if (magnitude > 0 && (magnitude < 1e-3 || magnitude >= 1e5) && span > 0) return scale.tickFormat(count, '~e');
-  return scale.tickFormat(count);
+  if (magnitude > 0 && (magnitude < 1e-3 || magnitude >= 1e5) && span > 0) return minus(scale.tickFormat(count, '~e'));
+  return minus(scale.tickFormat(count));
 }

@@ -95,14 +95,19 @@ export class MetricChart {
         include.push(baseline + tau);
       }
     }
-    this.plot.draw({ x: [0, xMax], y: paddedDomain(ys, include), lines, rules });
+    const y = paddedDomain(ys, include);
+    this.plot.draw({ x: [0, xMax], y, lines, rules });
+    // For tests: the axes' extent.
+    this.element.dataset.xMax = String(xMax);
+    this.element.dataset.yMin = String(y[0]);
+    this.element.dataset.yMax = String(y[1]);
   }
 
   private setCaption(metric: MetricKind, tau: number | null): void {
     const m = METRIC_WORDS[metric];
     const negated = m.negated ? ` (${m.name}: negated, so that lower is better)` : '';
     const t = tau === null ? 'τ' : `τ = ${formatTau(tau)}`;
-    this.caption.textContent = `Each removal may raise ${m.short} by less than ${t}${negated}; the rises add up, so the curve can end far above the τ line.`;
+    this.caption.textContent = `Each removal may raise ${m.short} by less than ${t}${negated}; the rises add up, past the τ line.`;
   }
 }
 

@@ -347,6 +347,7 @@ export class AcdcStage {
     this.controls.dataset.phase = phase;
     this.host.phase(phase);
     if (!changed) return;
+    this.showNotice();
     const state = this.run.state;
     const ctx = this.context();
     if ((phase === 'paused' || phase === 'pausing') && state && ctx) this.explanation.showRun(ctx, state, true);

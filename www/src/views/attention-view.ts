@@ -8,6 +8,8 @@ import { visibleToken } from './token-text';
 /** The largest and smallest cell (px): cells shrink so that the pattern fits its panel's width. */
 const CELL = 12;
 const MIN_CELL = 5;
+/** The heatmap's largest side (px). */
+const MAX_SIZE = 230;
 const LABEL = 56;
 
 export class AttentionView {
@@ -45,11 +47,14 @@ export class AttentionView {
     this.shown = { label, pattern: attention };
     const { tokens, pattern } = attention;
     const n = tokens.length;
-    this.title.textContent = `${label}: attention on the first clean row (rows: queries, columns: keys)`;
+    this.title.textContent = `${label}’s attention: each row (query) looks at the columns (keys)`;
+    this.title.title = `${label}’s attention pattern on the first clean row: row i shows where position i looks`;
     this.element.dataset.state = 'shown';
     const ratio = window.devicePixelRatio || 1;
     const room = this.element.clientWidth - 20;
-    const cell = room > LABEL ? Math.max(MIN_CELL, Math.min(CELL, Math.floor((room - LABEL - 4) / Math.max(1, n)))) : CELL;
+    // As large as the panel's width and MAX_SIZE allow: beside the graph, it stays on screen.
+    const fit = Math.min(room > LABEL ? room : MAX_SIZE, MAX_SIZE) - LABEL - 4;
+    const cell = Math.max(MIN_CELL, Math.min(CELL, Math.floor(fit / Math.max(1, n))));
     const size = LABEL + n * cell + 4;
     this.canvas.width = size * ratio;
     this.canvas.height = size * ratio;

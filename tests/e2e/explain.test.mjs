@@ -149,7 +149,10 @@ test('a first run on a laptop screen explains itself, in view, with the run’s 
   assert.equal(end.kind, 'summary');
   const heads = circuitHeads(circuit);
   assert.equal(await page.getByTestId('explanation').getAttribute('data-heads'), heads.join(' '));
-  assert.equal(end.headline, `ACDC found the circuit: ${circuit.kept.length} of the 305 edges, the paths the model needs for this task.`);
+  assert.equal(
+    end.headline,
+    `ACDC found the circuit: ${circuit.kept.length} of the 305 edges (paths from one part of the model to a later one) are what the model needs for this task.`,
+  );
   assert.equal(done.kept, circuit.kept.length);
   assert.match(end.detail, new RegExp(`It uses ${heads.length} of the 16 heads: `));
   assert.ok(end.detail.includes(`KL is ${prose(circuit.final_metric)} (full model: ${prose(circuit.initial_metric)}; lower is better)`), end.detail);

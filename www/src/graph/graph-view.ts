@@ -113,7 +113,7 @@ export class GraphView {
         : [
             item('legend-untested', 'not decided'),
             item('legend-current', 'just decided'),
-            item('legend-kept', 'kept (width: |Δ|)'),
+            item('legend-kept', 'kept (width |Δ|)'),
             item('legend-removed', 'removed'),
           ]),
     );

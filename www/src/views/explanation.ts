@@ -48,6 +48,8 @@ export class Explanation {
     this.intro,
   );
   private lastShown = 0;
+  private introFor: RunContext | null = null;
+  private introKey = '';
   private timer = 0;
   private pending: (() => void) | null = null;
 
@@ -66,6 +68,16 @@ export class Explanation {
     this.set('intro', n);
     this.progress.textContent = '';
     this.intro.hidden = true;
+    this.fillIntro(ctx);
+  }
+
+  /** The introduction behind "What is this?", for the run's context (built once per context). */
+  private fillIntro(ctx: RunContext): void {
+    const key = `${ctx.metric} ${ctx.tau} ${ctx.ablation} ${ctx.graph.counts.edges}`;
+    if (this.introFor?.graph === ctx.graph && this.introKey === key) return;
+    this.introFor = ctx;
+    this.introKey = key;
+    const n = introNarration(ctx);
     this.introBody.replaceChildren(...[n.headline, ...n.detail].map((t) => el('p', {}, t)));
   }
 
@@ -74,7 +86,7 @@ export class Explanation {
    * (paused, stepped); otherwise no sooner than READ_MS after the last one.
    */
   showRun(ctx: RunContext, state: RunState, now: boolean): void {
-    this.introBody.replaceChildren(...[introNarration(ctx)].flatMap((n) => [n.headline, ...n.detail]).map((t) => el('p', {}, t)));
+    this.fillIntro(ctx);
     const show = () => this.renderRun(ctx, state);
     const wait = this.lastShown + READ_MS - performance.now();
     if (now || wait <= 0) {
@@ -96,6 +108,7 @@ export class Explanation {
   /** The run is over: what it found. */
   showSummary(ctx: RunContext, state: RunState): void {
     this.cancelPending();
+    this.fillIntro(ctx);
     const s = summaryNarration(ctx, state);
     this.set('summary', s);
     this.element.dataset.kept = String(s.kept);

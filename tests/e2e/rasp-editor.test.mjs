@@ -3,7 +3,9 @@
 // and L2), ACDC runs to the end, and the ground-truth overlay says it found
 // exactly the 15 edges the program uses; a program that does not compile is
 // pointed at by line and column and the compiled model stays loaded. On one
-// input the model outputs what the program does. A
+// input the model outputs what the program does. "Run ACDC" beside Compile
+// runs it and brings the graph into view; the example menu names the example
+// loaded; the legend follows the overlay's colours. A
 // shipped compiled model picked from the list opens with its own task and gets
 // the overlay from its ground_truth.json, misses included at a τ too high.
 
@@ -45,6 +47,7 @@ test('the reverse example compiles, and ACDC finds exactly its ground truth', { 
   await compile(page);
 
   assert.match(await page.getByTestId('rasp-note').innerText(), /tracr-reverse is the current model/);
+  assert.equal(await page.getByTestId('rasp-example').inputValue(), 'tracr-reverse', 'the menu names the example loaded');
   assert.equal(await page.getByTestId('residual-layout').getAttribute('data-directions'), '40');
   const writers = await page.$$eval('[data-testid="layout-group"]', (groups) => groups.map((g) => g.getAttribute('data-writer')));
   assert.deepEqual(writers, [
@@ -78,8 +81,21 @@ test('the reverse example compiles, and ACDC finds exactly its ground truth', { 
   await page.getByTestId('input-verdict').filter({ hasText: 'vocabulary' }).waitFor({ timeout: 30_000 });
   assert.match(await page.getByTestId('input-verdict').innerText(), /`4` is not in the vocabulary \{1, 2, 3\}/);
 
-  await runToTheEnd(page);
+  // "Run ACDC" beside Compile: the run starts, and its controls and graph come into view.
+  await page.getByTestId('speed').selectOption('max');
+  assert.equal(await page.getByTestId('legend').getAttribute('data-mode'), 'fate');
+  await page.waitForSelector('[data-testid="rasp-run-acdc"]:enabled', { timeout: 30_000 });
+  await page.getByTestId('rasp-run-acdc').click();
+  await waitRun(page, (r) => r.phase === 'done', 180_000, 'the run from the RASP panel');
+  await page.waitForFunction(() => {
+    const bar = document.querySelector('circuit-playground')?.shadowRoot?.querySelector('[data-testid="run-bar"]');
+    const box = bar?.getBoundingClientRect();
+    return box !== undefined && box.top >= 0 && box.bottom <= window.innerHeight;
+  }, undefined, { timeout: 10_000 });
   assert.deepEqual(await truthCounts(page), { tp: 15, misses: 0, extras: 0 });
+  // The graph is coloured by the ground truth now, and so is the legend.
+  assert.equal(await page.getByTestId('legend').getAttribute('data-mode'), 'truth');
+  assert.match(await page.getByTestId('legend').innerText(), /found \(true positive\).*missed.*extra/s);
   assert.equal(Number(await page.getByTestId('truth-rates').getAttribute('data-tpr')), 1);
   assert.equal(Number(await page.getByTestId('truth-rates').getAttribute('data-fpr')), 0);
   assert.equal(await page.getByTestId('graph-panel').getAttribute('data-truth'), 'shown');

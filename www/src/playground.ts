@@ -9,9 +9,17 @@
 // that bring in models fetched on request or compiled from RASP. It starts
 // the worker, and brings a crashed one back.
 // Attributes: model, task, tau, metric, ablation, seed, indices, names,
-// backend, speed, autorun, prompt; `url-state` makes the URL the settings'
-// projection (the app page), and compact (chrome-less) is the default
-// elsewhere.
+// backend, speed, autorun, prompt, show; `url-state` makes the URL the
+// settings' projection (the app page), and compact (chrome-less) is the
+// default elsewhere.
+//
+// Layout (styles.css): the full page puts the run controls above the graph,
+// the live explanation above the graph, and the chart and the selected head
+// beside it, with the model and the settings in a sidebar whose model, task
+// and τ come first (first of all on a phone). A compact playground (an embed,
+// `?embed=1`) shows the graph, a one-line explanation, Run/Step and the
+// chart in a box of fixed height, so nothing moves as it loads; `show` adds
+// more. An embed whose WebGPU is software-emulated or slow runs on the CPU.
 
 import { el } from './dom';
 import { codeOf, messageOf, RequestError } from './errors';
@@ -23,6 +31,7 @@ import { RemoteController, type RemoteHost } from './models/remote-controller';
 import type { ErrorCode } from './protocol';
 import raspCss from './rasp.css?inline';
 import { readOptions, watchVisibility, type Options } from './state/element-options';
+import { probeGpu } from './state/gpu-probe';
 import { PageState } from './state/page-state';
 import { parseSettings, withTask, type Settings } from './state/settings';
 import { linkTo, readUrlSettings, writeSettingsToUrl } from './state/url-state';
@@ -91,13 +100,24 @@ export class CircuitPlayground extends HTMLElement {
   /** Paused by scrolling out of view (resumed by scrolling back). */
   private autoPaused = false;
   private autorunPending = false;
+  /** What the status line says of the run (null: "Ready: model"). */
+  private runStatus: string | null = null;
+  /** Shown in the settings while a run is in progress. */
+  private readonly settingsLock = el(
+    'p',
+    { class: 'settings-lock', 'data-testid': 'settings-lock', hidden: true },
+    'A run is in progress: its settings stay as they are until it ends (or Reset). τ can still be changed, to re-run at it.',
+  );
 
   constructor() {
     super();
     const { state } = this;
     state.watch(null, () => this.updateControls());
     state.watch(['tasks'], () => this.form.setTasks(state.tasks));
-    state.watch(['settings'], () => this.showSettings());
+    state.watch(['settings'], () => {
+      this.showSettings();
+      this.showTauRun();
+    });
     state.watch(['data'], () => {
       this.taskPanel.showData(state.data);
       this.stage?.setData(state.data);
@@ -131,35 +151,68 @@ export class CircuitPlayground extends HTMLElement {
 
   private render(compact: boolean): HTMLElement {
     const stage = this.stage?.element ?? el('div');
+    const controls = this.stage?.controls ?? el('div');
     this.form.taskSlot.replaceChildren(this.taskPanel.element);
-    const settings = el('div', { class: 'panel settings-panel' }, this.form.element);
-    const model = el('div', { class: 'panel' }, this.picker.element, this.weights.element, this.remote.element);
+    const settings = el('div', { class: 'panel settings-panel' }, this.settingsLock, this.form.element);
+    const model = el('div', { class: 'panel model-panel' }, this.picker.element);
+    // Last in the sidebar (and in the tab order): a large download on request never competes with Run.
+    const others = el(
+      'section',
+      { class: 'panel more-models', 'aria-labelledby': 'more-models-title', 'data-testid': 'more-models' },
+      el('h2', { id: 'more-models-title' }, 'Other models'),
+      this.weights.element,
+      this.remote.element,
+    );
     if (compact) {
+      const show = this.options?.show ?? new Set();
+      // Always there (each embed keeps its own settings), shown with show="settings".
+      const extras = el(
+        'details',
+        { class: 'compact-settings', 'data-testid': 'compact-settings' },
+        el('summary', {}, 'Model and settings'),
+        model,
+        settings,
+        others,
+      );
       return el(
         'div',
-        { class: 'app compact' },
-        el('div', { class: 'compact-bar' }, el('strong', {}, 'Circuitscope'), this.badge.element, this.status.element),
+        { class: 'app compact', 'data-show': [...show].join(' ') },
+        el(
+          'div',
+          { class: 'compact-bar' },
+          el('strong', { class: 'compact-title' }, 'Circuitscope'),
+          controls,
+          this.status.element,
+          this.badge.element,
+        ),
         this.errors.element,
         stage,
-        el('details', { class: 'compact-settings' }, el('summary', {}, 'Model and settings'), model, settings),
+        extras,
       );
     }
+    const skip = el('a', { class: 'skip-link', href: '#stage', 'data-testid': 'skip-link' }, 'Skip to Run and the graph');
+    skip.addEventListener('click', (event) => {
+      event.preventDefault();
+      this.stage?.focusRun();
+      controls.scrollIntoView({ block: 'nearest' });
+    });
     return el(
       'div',
       { class: 'app' },
+      skip,
       el(
         'header',
         { class: 'app-header' },
         el('h1', {}, 'Circuitscope'),
         el('p', { class: 'tagline' }, 'Watch ACDC find the circuit of a small transformer, in your browser.'),
         this.badge.element,
+        this.status.element,
       ),
       el(
         'main',
         { class: 'app-main' },
-        this.status.element,
         this.errors.element,
-        el('div', { class: 'workbench' }, el('aside', { class: 'sidebar' }, model, settings), stage),
+        el('div', { class: 'workbench' }, controls, el('aside', { class: 'sidebar' }, model, settings, others), stage),
         this.rasp.element,
         this.prompt.element,
       ),
@@ -221,11 +274,24 @@ export class CircuitPlayground extends HTMLElement {
     }
   }
 
-  /** Returns false (after showing why) when no backend could be started. */
+  /**
+   * Returns false (after showing why) when no backend could be started. A
+   * compact playground left to choose ("auto") takes the CPU where WebGPU is
+   * software-emulated or slow to start (state/gpu-probe.ts).
+   */
   private async initBackend(): Promise<boolean> {
     try {
-      const ready = await this.worker().init(this.options?.backend ?? 'auto');
-      this.badge.show(ready.backend, ready.reason);
+      let prefer = this.options?.backend ?? 'auto';
+      let why: string | null = null;
+      if (this.options?.compact && prefer === 'auto') {
+        const verdict = await probeGpu();
+        if (verdict.cpu) {
+          prefer = 'cpu';
+          why = verdict.reason;
+        }
+      }
+      const ready = await this.worker().init(prefer);
+      this.badge.show(ready.backend, ready.backend === 'cpu' && why !== null ? why : ready.reason);
       this.state.update({ backend: ready.backend });
       return true;
     } catch (error) {
@@ -261,7 +327,8 @@ export class CircuitPlayground extends HTMLElement {
     const task = this.state.task(next.task);
     if (patch.task !== undefined && patch.task !== current.task && task) next = withTask(next, task);
     this.state.update({ settings: next });
-    if (this.stage?.phase === 'done' || this.stage?.phase === 'failed') this.stage.reset();
+    // A finished run stays on screen (the stage offers to re-run it with the new settings); a failed one goes.
+    if (this.stage?.phase === 'failed') this.stage.reset();
     if (next.task !== current.task || next.seed !== current.seed) void this.loader.loadTaskData();
   }
 
@@ -281,10 +348,35 @@ export class CircuitPlayground extends HTMLElement {
       link: () => this.link(),
       phase: (phase) => {
         if (phase === 'starting') this.errors.clear();
-        this.form.setEnabled(!isActive(phase));
+        const active = isActive(phase);
+        // τ stays free during a run: a new τ is offered as a re-run, beside it and above the graph.
+        this.form.setEnabled(!active, true);
+        this.settingsLock.hidden = !active;
+        this.showTauRun();
+        this.updateControls();
+      },
+      status: (text) => {
+        this.runStatus = text;
+        this.settleStatus();
       },
       error: (stage, error) => this.showError(codeOf(error, stage === 'export' ? 'bad_request' : stage), messageOf(error)),
     };
+  }
+
+  /** Beside τ: the τ of the run shown and whether it is still going, and a re-run at the τ chosen. */
+  private showTauRun(): void {
+    const stage = this.stage;
+    if (stage === null) return;
+    this.form.tau.showRun(stage.runTau, stage.active, () => stage.start(false));
+  }
+
+  /** The RASP panel's "Run ACDC": runs on the compiled model and brings the graph into view. */
+  private runFromRasp(): void {
+    const stage = this.stage;
+    if (stage === null || !this.state.ready) return;
+    stage.start(false);
+    stage.controls.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    stage.focusRun();
   }
 
   /** The app page with these settings: this page for the app, the site's index for an embed. */
@@ -326,6 +418,7 @@ export class CircuitPlayground extends HTMLElement {
     this.prompt.setEnabled(state.loaded !== null && !state.busy);
     this.remote.setEnabled(state.backend !== null && !state.busy);
     this.rasp.setEnabled(state.backend !== null && !state.busy);
+    this.rasp.setRunEnabled(state.ready && !(this.stage?.active ?? false));
   }
 
   /** What the remote and RASP controllers may do to the page. */
@@ -338,6 +431,7 @@ export class CircuitPlayground extends HTMLElement {
       clearErrors: () => this.errors.clear(),
       showError: (code, message, hint) => this.showError(code, message, hint),
       updateControls: () => this.updateControls(),
+      runAcdc: () => this.runFromRasp(),
       loadShipped: async () => {
         const shipped = this.picker.entry(DEFAULT_MODEL) ?? this.picker.entry(this.picker.selectedId);
         if (shipped && !isOnRequest(shipped)) await this.loader.load(shipped);
@@ -349,7 +443,17 @@ export class CircuitPlayground extends HTMLElement {
   private settleStatus(): void {
     const { loaded } = this.state;
     if (this.state.busy || this.prompt.busy) return;
-    if (loaded) this.status.set('ready', `Ready: ${loaded.entry.id}${loaded.source ? ` (${loaded.source})` : ''}`);
+    if (loaded) {
+      const model = `${loaded.entry.id}${loaded.source ? ` (${loaded.source})` : ''}`;
+      // A run in progress says so instead of "Ready"; a finished one is announced after it.
+      const text =
+        this.runStatus === null
+          ? `Ready: ${model}`
+          : this.stage?.active
+            ? `${model}: ${this.runStatus}`
+            : `Ready: ${model}. ${this.runStatus}`;
+      this.status.set('ready', text);
+    }
     else this.status.set('failed', 'No model loaded');
   }
 

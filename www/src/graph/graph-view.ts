@@ -2,18 +2,24 @@
 // the crate's layout puts them (`GraphInfo.layout`: boxes, their labels and
 // keys, edge end points; the curves in geometry.ts). A batch of events repaints the edge layer
 // and touches only the node classes that changed. Hover shows a tooltip (hover
-// is not state); clicking a head (or Enter on it) selects it.
+// is not state) and highlights the hovered edge; clicking a head (or Enter on
+// it) selects it. A head's q/k/v ports are lettered; labels never render
+// smaller than 12 px while the zoom allows it (LABEL_PX).
 
 import { el, svgEl } from '../dom';
 import type { Ablation, DrawnBox, GraphInfo, GraphLayout } from '../generated/wire';
 import type { RunState } from '../state/run-state';
-import { EdgeTooltip } from './edge-tooltip';
+import { EdgeTooltip, type TipContext } from './edge-tooltip';
 import { distanceToEdge } from './geometry';
-import { DARK, fading, LIGHT, paintEdges, type Palette, type Verdicts } from './paint';
+import { DARK, edgePath, fading, LIGHT, paintEdges, type Palette, type Verdicts } from './paint';
 
 const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
 /** Pointer within this many layout units of an edge hovers it. */
 const HOVER_DISTANCE = 5;
+/** Node and column labels are drawn at least this large on screen (px), as far as their box allows. */
+const LABEL_PX = 12;
+/** What the legend explains: the run's fates, or the ground-truth overlay's verdicts. */
+export type LegendMode = 'fate' | 'truth';
 
 export class GraphView {
   private readonly canvas = el('canvas', { class: 'edge-layer', 'aria-hidden': 'true' });
@@ -23,7 +29,14 @@ export class GraphView {
   private readonly scroller = el('div', { class: 'graph-scroller', 'data-testid': 'graph' }, this.stage);
   private readonly circuitOnlyBox = el('input', { type: 'checkbox', id: 'circuit-only', 'data-testid': 'circuit-only', disabled: true });
   private readonly zoomLabel = el('span', { class: 'zoom-label' }, '100%');
+  private readonly legendElement = el('span', { class: 'legend', 'data-testid': 'legend', 'data-mode': 'fate' });
   readonly element: HTMLElement;
+  /** The edge under the pointer, drawn over the others (null: none). */
+  private hovered: number | null = null;
+  /** The run the tooltip describes (its metric, τ, ablation); null: the settings' ablation and no verdict words. */
+  private tipContext: TipContext | null = null;
+  /** The zoom was chosen by hand: resizing the panel no longer refits. */
+  private zoomedByHand = false;
 
   private graph: GraphInfo | null = null;
   private layout: GraphLayout | null = null;
@@ -60,14 +73,51 @@ export class GraphView {
         button('+', 'Zoom in', () => this.stepZoom(1)),
         button('Fit', 'Fit the graph to the width', () => this.fit()),
         el('label', { class: 'check', for: 'circuit-only' }, this.circuitOnlyBox, 'circuit only'),
-        legend(),
+        this.legendElement,
       ),
       this.scroller,
     );
+    this.setLegend('fate');
     this.circuitOnlyBox.addEventListener('change', () => this.redraw());
     this.stage.addEventListener('pointermove', (event) => this.hover(event));
-    this.stage.addEventListener('pointerleave', () => this.tooltip.hide());
+    this.stage.addEventListener('pointerleave', () => this.unhover());
+    this.scroller.addEventListener('scroll', () => this.unhover());
     this.dark.addEventListener('change', () => this.redraw());
+    // Refit when the panel changes size (a rotated phone, a resized window), unless zoomed by hand.
+    let size = { width: 0, height: 0 };
+    new ResizeObserver(() => {
+      const { clientWidth: width, clientHeight: height } = this.scroller;
+      if (Math.abs(width - size.width) < 2 && Math.abs(height - size.height) < 2) return;
+      size = { width, height };
+      if (!this.zoomedByHand) this.fit();
+    }).observe(this.scroller);
+  }
+
+  /** What the tooltip says a decision was measured with (the shown run's settings). */
+  setTipContext(context: TipContext | null): void {
+    this.tipContext = context;
+  }
+
+  /** The legend for what the edges are coloured by. */
+  setLegend(mode: LegendMode): void {
+    this.legendElement.dataset.mode = mode;
+    const item = (cls: string, text: string) => el('span', { class: `legend-item ${cls}` }, text);
+    this.legendElement.replaceChildren(
+      ...(mode === 'truth'
+        ? [
+            item('legend-true-positive', 'found (true positive)'),
+            item('legend-miss', 'missed'),
+            item('legend-extra', 'extra'),
+            item('legend-removed', 'removed'),
+          ]
+        : [
+            item('legend-untested', 'not decided'),
+            item('legend-current', 'just decided'),
+            item('legend-kept', 'kept (width |Δ|)'),
+            item('legend-removed', 'removed'),
+          ]),
+    );
+    this.legendElement.title = 'A head’s q, k and v ports (on its left side) are its query, key and value inputs.';
   }
 
   /** A new model: draws its nodes where its layout says (once) and clears the run. */
@@ -81,7 +131,7 @@ export class GraphView {
     this.circuitOnlyBox.checked = false;
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     const headers = layout.columns.map((c) => svgEl('text', { x: c.x, y: 24, class: 'column-label', 'text-anchor': 'middle' }, c.label));
-    this.nodes = layout.boxes.map((box) => this.node(box));
+    this.nodes = layout.boxes.map((box, i) => this.node(box, portLetters(graph, i)));
     // Reading (and Tab) order: column by column, top to bottom.
     const order = layout.boxes.map((_, i) => i).sort((a, b) => {
       const [p, q] = [layout.boxes[a], layout.boxes[b]];
@@ -90,6 +140,8 @@ export class GraphView {
     this.svg.replaceChildren(...headers, ...order.map((i) => this.nodes[i]));
     this.element.dataset.nodes = String(layout.boxes.length);
     this.element.dataset.edges = String(layout.edges.length);
+    this.hovered = null;
+    this.zoomedByHand = false;
     this.fit();
   }
 
@@ -104,6 +156,7 @@ export class GraphView {
   setTruth(verdict: Verdicts | null): void {
     this.truth = verdict;
     this.element.dataset.truth = verdict ? 'shown' : 'none';
+    this.setLegend(verdict ? 'truth' : 'fate');
     this.redraw();
   }
 
@@ -162,7 +215,26 @@ export class GraphView {
     ctx.setTransform(this.zoom * ratio, 0, 0, this.zoom * ratio, 0, 0);
     const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth };
     paintEdges(ctx, layout, this.state, options);
+    this.paintHovered(ctx, layout);
     this.paintNodes(layout);
+  }
+
+  /** The hovered edge over all the others: a halo in the panel's colour, then the edge in the text colour (no fate uses it). */
+  private paintHovered(ctx: CanvasRenderingContext2D, layout: GraphLayout): void {
+    const index = this.hovered === null ? -1 : (layout.edgeIndex[this.hovered] ?? -1);
+    const edge = index >= 0 ? layout.edges[index] : undefined;
+    if (edge === undefined) return;
+    const path = new Path2D(edgePath(edge));
+    const style = getComputedStyle(this.element);
+    ctx.globalAlpha = 0.9;
+    ctx.lineCap = 'round';
+    ctx.strokeStyle = style.getPropertyValue('--panel').trim() || '#ffffff';
+    ctx.lineWidth = 7;
+    ctx.stroke(path);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = style.getPropertyValue('--text').trim() || '#1c1917';
+    ctx.lineWidth = 3;
+    ctx.stroke(path);
   }
 
   /** A node is dead once no edge into or out of it is left; "circuit only" hides it. */
@@ -182,7 +254,7 @@ export class GraphView {
     });
   }
 
-  private node(box: DrawnBox): SVGElement {
+  private node(box: DrawnBox, letters: SVGElement[]): SVGElement {
     const head = box.kind === 'head';
     const label = head
       ? `Head ${box.label}: show its attention pattern`
@@ -198,7 +270,18 @@ export class GraphView {
         'aria-label': label,
       },
       svgEl('rect', { x: box.x, y: box.y, width: box.w, height: box.h, rx: 5 }),
-      svgEl('text', { x: box.x + box.w / 2, y: box.y + box.h / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central' }, box.label),
+      svgEl(
+        'text',
+        {
+          x: box.x + box.w / 2,
+          y: box.y + box.h / 2,
+          'text-anchor': 'middle',
+          'dominant-baseline': 'central',
+          class: 'node-label',
+        },
+        box.label,
+      ),
+      ...letters,
     );
     if (head) {
       const choose = () => this.onSelectHead(box);
@@ -211,6 +294,8 @@ export class GraphView {
       });
       g.addEventListener('focus', () => this.showNodeTip(box));
       g.addEventListener('blur', () => this.tooltip.hide());
+    } else {
+      g.addEventListener('focus', () => this.showNodeTip(box));
     }
     return g;
   }
@@ -222,6 +307,7 @@ export class GraphView {
     const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
     const box = layout.boxes.findIndex((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h);
     if (box >= 0 && !this.nodes[box].classList.contains('hidden')) {
+      this.setHovered(null);
       this.showNodeTip(layout.boxes[box]);
       return;
     }
@@ -235,16 +321,41 @@ export class GraphView {
         hit = e.id;
       }
     }
+    this.setHovered(hit < 0 ? null : hit);
     if (hit < 0) this.tooltip.hide();
-    else this.tooltip.showEdge(this.graph, hit, this.state, this.ablation(), { x: p.x * this.zoom, y: p.y * this.zoom });
+    else {
+      const context = this.tipContext ?? { ablation: this.ablation(), metric: 'kl', tau: Number.NaN };
+      const anchor = { left: event.clientX, top: event.clientY, width: 0, height: 0 };
+      this.tooltip.showEdge(this.graph, hit, this.state, context, anchor);
+    }
+  }
+
+  private unhover(): void {
+    this.setHovered(null);
+    this.tooltip.hide();
+  }
+
+  private setHovered(edge: number | null): void {
+    if (edge === this.hovered) return;
+    this.hovered = edge;
+    this.element.dataset.hovered = edge === null ? '' : String(edge);
+    this.redraw();
   }
 
   private showNodeTip(box: DrawnBox): void {
     if (this.graph === null) return;
-    this.tooltip.showBox(this.graph, box, { x: (box.x + box.w) * this.zoom, y: box.y * this.zoom });
+    const stage = this.stage.getBoundingClientRect();
+    const anchor = {
+      left: stage.left + box.x * this.zoom,
+      top: stage.top + box.y * this.zoom,
+      width: box.w * this.zoom,
+      height: box.h * this.zoom,
+    };
+    this.tooltip.showBox(this.graph, box, this.state, anchor);
   }
 
   private stepZoom(direction: number): void {
+    this.zoomedByHand = true;
     const index = ZOOMS.findIndex((z) => z >= this.zoom - 1e-6);
     const next = ZOOMS[Math.max(0, Math.min(ZOOMS.length - 1, (index < 0 ? ZOOMS.length - 1 : index) + direction))];
     this.setZoom(next);
@@ -253,8 +364,12 @@ export class GraphView {
   /** Fits the graph to the panel's width and height limit (between 50% and 150%). */
   fit(): void {
     if (this.layout === null) return;
+    this.zoomedByHand = false;
     const width = this.scroller.clientWidth;
-    const maxHeight = Number.parseFloat(getComputedStyle(this.scroller).maxHeight);
+    const style = getComputedStyle(this.scroller);
+    // A panel of fixed height (a compact embed) says so with --graph-fit: height.
+    const maxHeight =
+      style.getPropertyValue('--graph-fit').trim() === 'height' ? this.scroller.clientHeight : Number.parseFloat(style.maxHeight);
     let zoom = width > 0 ? width / this.layout.width : 1;
     if (Number.isFinite(maxHeight) && maxHeight > 0) zoom = Math.min(zoom, maxHeight / this.layout.height);
     this.setZoom(Math.max(0.5, Math.min(1.5, zoom)));
@@ -263,19 +378,59 @@ export class GraphView {
   private setZoom(zoom: number): void {
     this.zoom = zoom;
     this.zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
+    this.element.dataset.zoom = String(zoom);
     this.tooltip.hide();
+    this.sizeLabels();
     this.redraw();
+  }
+
+  /**
+   * Labels at LABEL_PX or more on screen whatever the zoom (sizes in layout
+   * units); a label wider than its box is narrowed to fit it, never made
+   * smaller. The q/k/v letters need a zoom where they are legible.
+   */
+  private sizeLabels(): void {
+    const size = Math.max(LABEL_PX, LABEL_PX / this.zoom);
+    const ports = this.zoom >= 0.75;
+    this.svg.classList.toggle('ports-hidden', !ports);
+    this.nodes.forEach((node, i) => {
+      const box = this.layout?.boxes[i];
+      const text = node.querySelector<SVGTextElement>('text.node-label');
+      if (box === undefined || text === null) return;
+      const head = box.kind === 'head';
+      const room = box.w - (head && ports ? 14 : 4);
+      text.setAttribute('x', String(box.x + box.w / 2 + (head && ports ? 3 : 0)));
+      text.style.fontSize = `${size.toFixed(2)}px`;
+      // Monospace glyphs are 0.6 em wide.
+      if (0.6 * size * box.label.length > room) {
+        text.setAttribute('textLength', room.toFixed(1));
+        text.setAttribute('lengthAdjust', 'spacingAndGlyphs');
+      } else {
+        text.removeAttribute('textLength');
+        text.removeAttribute('lengthAdjust');
+      }
+    });
+    for (const text of this.svg.querySelectorAll<SVGTextElement>('text.column-label')) {
+      text.style.fontSize = `${size.toFixed(2)}px`;
+    }
   }
 }
 
-function legend(): HTMLElement {
-  const item = (cls: string, text: string) => el('span', { class: `legend-item ${cls}` }, text);
-  return el(
-    'span',
-    { class: 'legend', 'aria-hidden': 'true' },
-    item('legend-untested', 'untested'),
-    item('legend-current', 'just tested'),
-    item('legend-kept', 'kept (width: |Δ|)'),
-    item('legend-removed', 'removed'),
-  );
+/**
+ * A head's q, k and v letters, inside its left side at the height of each
+ * input port: where the crate draws the port's mark (its DIRECT_COMPUTATION edge).
+ */
+function portLetters(graph: GraphInfo, boxIndex: number): SVGElement[] {
+  const { layout } = graph;
+  const box = layout.boxes[boxIndex];
+  if (box.kind !== 'head') return [];
+  const letters: SVGElement[] = [];
+  for (const e of layout.edges) {
+    if (e.type !== 'direct_computation' || e.receiverBox !== boxIndex) continue;
+    const hook = graph.nodes[e.receiver]?.hook;
+    const letter = hook === 'q' ? 'q' : hook === 'k' ? 'k' : hook === 'v' ? 'v' : null;
+    if (letter === null) continue;
+    letters.push(svgEl('text', { x: box.x + 3, y: e.to.y, class: 'port-label', 'dominant-baseline': 'central' }, letter));
+  }
+  return letters;
 }

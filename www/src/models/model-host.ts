@@ -45,4 +45,6 @@ export interface ModelHost {
   showError(code: ErrorCode, message: string, hint?: string): void;
   /** The controls may change (a download started or ended). */
   updateControls(): void;
+  /** Runs ACDC on the current model and brings the graph into view (the RASP panel's "Run ACDC"). */
+  runAcdc?(): void;
 }

@@ -18,7 +18,10 @@ import { ResidualLayout } from '../views/residual-layout';
 export const EDITED_MODEL = 'rasp-program';
 
 export class RaspController {
-  private readonly editor = new RaspEditor((source) => void this.compile(source));
+  private readonly editor = new RaspEditor(
+    (source) => void this.compile(source),
+    () => this.host.runAcdc?.(),
+  );
   private readonly layout = new ResidualLayout();
   private readonly tryInput = new InputRunView((input) => void this.runInput(input));
   readonly element = el(
@@ -46,6 +49,12 @@ export class RaspController {
   setEnabled(enabled: boolean): void {
     this.editor.setEnabled(enabled);
     this.tryInput.setEnabled(enabled);
+  }
+
+  /** "Run ACDC" beside Compile: a run may start and the current model is a compiled one. */
+  setRunEnabled(ready: boolean): void {
+    const loaded = this.host.state.loaded;
+    this.editor.setRunEnabled(ready && loaded !== null && (loaded.report !== undefined || loaded.entry.hasGroundTruth === true));
   }
 
   /**
@@ -97,6 +106,7 @@ export class RaspController {
    */
   async showLayout({ entry, report }: Loaded, graph: GraphInfo, truth: GroundTruth | null): Promise<void> {
     this.layout.clear();
+    if (!report && truth !== null) this.editor.showLoaded(entry.id);
     if (report) {
       this.layout.show(report, graph.nodes);
       return;

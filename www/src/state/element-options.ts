@@ -12,6 +12,24 @@ export interface Options {
   backend: BackendPreference;
   speed: Speed;
   autorun: boolean;
+  /**
+   * What a compact playground shows beside its default (graph, one-line
+   * explanation, Run/Step, the chart): `show="settings stats controls
+   * explain node exports toolbar"` or `all` (attribute, or `?show=` for the
+   * app with `?embed=1`). Empty for the full page, which shows everything.
+   */
+  show: ReadonlySet<ShowPart>;
+}
+
+/** The parts a compact playground can be asked to show. */
+export const SHOW_PARTS = ['settings', 'stats', 'controls', 'explain', 'node', 'exports', 'toolbar'] as const;
+export type ShowPart = (typeof SHOW_PARTS)[number];
+
+/** `"settings stats"`, `"all"`, comma or space separated; unknown words are ignored. */
+export function parseShow(value: string | null): Set<ShowPart> {
+  const words = (value ?? '').toLowerCase().split(/[\s,]+/).filter(Boolean);
+  if (words.includes('all')) return new Set(SHOW_PARTS);
+  return new Set(SHOW_PARTS.filter((part) => words.includes(part)));
 }
 
 export function readOptions(element: HTMLElement): Options {
@@ -25,6 +43,7 @@ export function readOptions(element: HTMLElement): Options {
     backend: attr('backend') !== null ? parseBackend(attr('backend')) : page.backend,
     speed: parseSpeed(attr('speed')) ?? page.speed ?? 1,
     autorun: element.hasAttribute('autorun') ? parseFlag(attr('autorun') || 'true') : urlState && page.autorun,
+    show: parseShow(attr('show') ?? (urlState ? new URLSearchParams(location.search).get('show') : null)),
   };
 }
 

@@ -4,6 +4,11 @@
 
 import type { AcdcEvent, AcdcStatus, GraphInfo } from '../generated/wire';
 
+/** A `tested` event: one edge decided. */
+export type TestedEvent = Extract<AcdcEvent, { type: 'tested' }>;
+/** A `skipped` event: a receiver that feeds nothing lost its edges untested. */
+export type SkippedEvent = Extract<AcdcEvent, { type: 'skipped' }>;
+
 /** An edge's fate so far. `skipped` = removed untested (its receiver feeds nothing). */
 export const Fate = { Untested: 0, Removed: 1, Kept: 2, Skipped: 3 } as const;
 export type Fate = (typeof Fate)[keyof typeof Fate];
@@ -25,6 +30,10 @@ export class RunState {
   readonly changedAt: Float64Array;
   /** The edge tested last (drawn as "under test"); null before the first. */
   current: number | null = null;
+  /** The last edge decided, as its event said (what the explanation tells). */
+  lastTested: TestedEvent | null = null;
+  /** The last event of any kind. */
+  lastEvent: AcdcEvent | null = null;
   history: MetricPoint[] = [];
   status: AcdcStatus | null = null;
   tested = 0;
@@ -56,6 +65,7 @@ export class RunState {
           this.delta[event.edge] = delta;
           if (fate === Fate.Kept) this.maxKeptDelta = Math.max(this.maxKeptDelta, Math.abs(delta));
           this.current = event.edge;
+          this.lastTested = event;
           this.tested++;
           this.history.push({ tested: this.tested, metric: event.removed ? event.metricAfter : event.metricBefore });
           break;
@@ -70,6 +80,7 @@ export class RunState {
           this.current = null;
           break;
       }
+      this.lastEvent = event;
     }
     if (status) this.status = status;
     this.samples.push({ at: now, tested: this.tested });

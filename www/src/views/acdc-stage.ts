@@ -1,11 +1,20 @@
-// The ACDC stage of the playground: run buttons, live numbers, the graph, the
-// metric curve, the attention of a clicked head, the exports, and (for a model
-// with a known circuit) the ground-truth overlay once a run is done, scored by
-// the crate in the worker. It runs what the page state's settings say and
-// reports back only its phase and its errors; the settings stay the page's.
+// The ACDC stage of the playground: the run controls and counts (`controls`,
+// placed by the page), and (`element`) the live explanation, the graph, the
+// metric chart and the selected head's attention side by side, the
+// ground-truth overlay once a run on a model with a known circuit is done,
+// the previous run to compare with, the exports and the circuit as text. It
+// runs what the page state's settings say and keeps a copy of the settings
+// each run started with: the explanation, the tooltips and the chart describe
+// the run shown, whatever the form says now. It reports back its phase, a
+// line for the status and its errors; the settings stay the page's.
 
 import { el } from '../dom';
 import { messageOf } from '../errors';
+import { MetricChart, type MetricCurve } from '../charts/metric-chart';
+import { formatShort, formatTau } from '../charts/format';
+import type { RunContext } from '../explain/narrate';
+import { summaryNarration } from '../explain/narrate';
+import { METRIC_WORDS } from '../explain/words';
 import type { DrawnBox, GraphInfo, GroundTruth, TaskData } from '../generated/wire';
 import { download, graphSvg, svgToPng } from '../graph/export';
 import { GraphView } from '../graph/graph-view';
@@ -13,12 +22,13 @@ import type { Speed } from '../protocol';
 import { RunController } from '../state/run-controller';
 import type { RunState } from '../state/run-state';
 import type { PageState } from '../state/page-state';
-import { acdcSettings } from '../state/settings';
+import { acdcSettings, type Settings } from '../state/settings';
 import { AttentionView } from './attention-view';
 import { CircuitList } from './circuit-list';
-import { MetricChart } from './metric-chart';
+import { Explanation } from './explanation';
 import { ResultsBar } from './results-bar';
 import { RunButtons, type RunPhase } from './run-buttons';
+import { RunCompare } from './run-compare';
 import { RunStats } from './run-stats';
 import { TruthOverlayView } from './truth-overlay';
 import type { WorkerClient } from '../worker-client';
@@ -30,6 +40,8 @@ export interface StageHost {
   /** The link "Copy link" copies. */
   link(): string;
   phase(phase: RunPhase): void;
+  /** What the status line should say of the run (null: nothing, the page's own line). */
+  status(text: string | null): void;
   error(stage: 'run' | 'attention' | 'export', error: unknown): void;
 }
 
@@ -37,13 +49,17 @@ export class AcdcStage {
   private readonly buttons: RunButtons;
   private readonly stats = new RunStats();
   private readonly chart = new MetricChart();
+  private readonly explanation = new Explanation();
   private readonly attention = new AttentionView();
   private readonly circuitList = new CircuitList();
   private readonly overlay = new TruthOverlayView();
+  private readonly compare = new RunCompare();
   private readonly graphView: GraphView;
   private readonly results: ResultsBar;
   private readonly run: RunController;
   private readonly unwatch: () => void;
+  /** Run, Step, Reset, speed and the counts: the page puts them where they fit. */
+  readonly controls: HTMLElement;
   readonly element: HTMLElement;
 
   private graph: GraphInfo | null = null;
@@ -54,6 +70,10 @@ export class AcdcStage {
   private attentionRequest = 0;
   /** Counts overlay requests: only the latest one's answer is shown. */
   private truthRequest = 0;
+  /** The settings the shown run started with (null: no run shown). */
+  private runSettings: Settings | null = null;
+  /** The last finished run, kept when the next one starts. */
+  private previous: { state: RunState; settings: Settings; curve: MetricCurve } | null = null;
 
   constructor(
     private readonly host: StageHost,
@@ -71,8 +91,7 @@ export class AcdcStage {
     this.buttons.speed = speed;
     this.graphView = new GraphView(
       (box) => void this.showAttention(box),
-      // The settings' ablation is the shown run's: settings are fixed while it runs.
-      () => host.state.settings?.ablation ?? 'resample',
+      () => this.context()?.ablation ?? 'resample',
     );
     this.results = new ResultsBar({
       json: () => this.exportJson(),
@@ -80,16 +99,23 @@ export class AcdcStage {
       png: () => void this.exportPng(),
       link: () => host.link(),
     });
+    this.controls = el('div', { class: 'run-bar', 'data-testid': 'run-bar' }, this.buttons.element, this.stats.element);
     this.element = el(
       'div',
-      { class: 'stage', 'data-testid': 'stage' },
-      el('div', { class: 'run-bar' }, this.buttons.element, this.stats.element),
-      this.graphView.element,
+      { class: 'stage', 'data-testid': 'stage', id: 'stage' },
+      this.explanation.element,
+      el(
+        'div',
+        { class: 'stage-main' },
+        this.graphView.element,
+        el('div', { class: 'stage-side' }, this.chart.element, this.attention.element),
+      ),
       this.overlay.element,
-      el('div', { class: 'stage-row' }, this.chart.element, this.attention.element),
+      this.compare.element,
       this.results.element,
       this.circuitList.element,
     );
+    this.explanation.message('Loading the model…');
     this.showPhase('idle');
     this.unwatch = host.state.watch(null, () => this.refresh());
   }
@@ -102,19 +128,36 @@ export class AcdcStage {
     return this.run.active;
   }
 
+  /** The τ of the run shown (null: none). */
+  get runTau(): number | null {
+    return this.runSettings?.tau ?? null;
+  }
+
+  /** The Run button, for the skip link and for focus after a RASP compile. */
+  focusRun(): void {
+    this.buttons.focus();
+  }
+
   /**
    * A new model (or none): its graph, with the crate's layout, and its ground
-   * truth if it has one (a compiled model's); any run is dropped.
+   * truth if it has one (a compiled model's); any run is dropped, the
+   * previous one too (it was another graph).
    */
   setGraph(graph: GraphInfo | null, truth: GroundTruth | null = null): void {
     this.run.reset();
     this.graph = graph;
     this.truth = graph ? truth : null;
+    this.runSettings = null;
+    this.previous = null;
+    this.compare.setPrevious(null);
+    this.chart.setPrevious(null);
     void this.showTruth(null);
     if (graph) {
       this.graphView.setGraph(graph);
-      this.stats.showGraph(graph.counts.edges);
-      this.chart.clear(graph.counts.edges);
+      this.graphView.setState(null);
+      this.showIdle();
+    } else {
+      this.explanation.message('No model is loaded.');
     }
     this.graphView.select(null);
     this.attention.clear();
@@ -124,20 +167,37 @@ export class AcdcStage {
     this.row = data?.clean[0] ?? null;
   }
 
-  /** The page's readiness or settings changed: refresh the buttons. */
+  /** The page's readiness or settings changed: refresh the buttons, and what depends on the settings. */
   refresh(): void {
     this.showPhase(this.run.phase);
+    if (this.run.phase === 'idle' && this.run.state === null && this.graph) this.showIdle();
+    this.showNotice();
   }
 
   start(paused: boolean): void {
     const { settings } = this.host.state;
     if (!this.host.state.ready || settings === null) return;
+    const done = this.run.state;
+    if (done?.status?.done && this.runSettings) {
+      this.previous = { state: done, settings: this.runSettings, curve: curveOf(done, this.runSettings) };
+      this.compare.setPrevious({
+        state: done,
+        tau: this.runSettings.tau,
+        metric: this.runSettings.metric,
+        svg: this.svgOf(done, true) ?? '',
+      });
+      this.chart.setPrevious(this.previous.curve, `previous, τ ${formatTau(this.runSettings.tau)}`);
+    }
+    this.runSettings = settings;
+    this.graphView.setTipContext(this.context());
     this.graphView.setDone(false);
     this.results.setCircuit(false);
     this.circuitList.clear();
     void this.showTruth(null);
+    this.explanation.message('Measuring the full model on the clean and the corrupted prompts…');
     this.run.start(acdcSettings(settings), paused);
     if (paused) this.run.step();
+    this.showNotice();
   }
 
   pause(): void {
@@ -148,24 +208,67 @@ export class AcdcStage {
     if (this.run.phase === 'paused' || this.run.phase === 'pausing') this.run.resume();
   }
 
-  /** Drops the run (cancelling it) and shows the untouched graph. */
+  /** Drops the run (cancelling it) and shows the untouched graph; the previous run stays to compare with. */
   reset(): void {
     this.run.reset();
+    this.runSettings = null;
     this.graphView.setDone(false);
     this.graphView.setState(null);
     this.results.setCircuit(false);
     this.circuitList.clear();
     void this.showTruth(null);
-    if (this.graph) {
-      this.stats.showGraph(this.graph.counts.edges);
-      this.chart.clear(this.graph.counts.edges);
-    }
+    this.compare.compare(null, 0);
+    this.showIdle();
+    this.showNotice();
   }
 
   /** Stops for good (the element left the page). */
   dispose(): void {
     this.unwatch();
     this.run.cancel();
+  }
+
+  /** The settings the run shown used, else the page's (what a run would use now). */
+  private context(): RunContext | null {
+    const settings = this.runSettings ?? this.host.state.settings;
+    if (this.graph === null || settings === null) return null;
+    return { graph: this.graph, metric: settings.metric, tau: settings.tau, ablation: settings.ablation };
+  }
+
+  /** No run: the untouched graph, the counts at zero, the introduction. */
+  private showIdle(): void {
+    const ctx = this.context();
+    if (this.graph === null) return;
+    this.stats.showGraph(this.graph.counts.edges, ctx?.metric ?? null);
+    this.chart.show(null, ctx?.metric ?? 'kl', ctx?.tau ?? null);
+    this.graphView.setTipContext(ctx);
+    if (ctx) this.explanation.showIntro(ctx);
+    else this.explanation.message('Loading the task…');
+  }
+
+  /** The run shown used another τ (or other settings) than the form says now: offer to re-run. */
+  private showNotice(): void {
+    const shown = this.runSettings;
+    const now = this.host.state.settings;
+    if (shown === null || now === null || this.run.state === null) {
+      this.explanation.setNotice(null);
+      return;
+    }
+    const changed = (Object.keys(now) as (keyof Settings)[]).filter((k) => k !== 'model' && now[k] !== shown[k]);
+    if (changed.length === 0) {
+      this.explanation.setNotice(null);
+      return;
+    }
+    const onlyTau = changed.length === 1 && changed[0] === 'tau';
+    const what = this.run.active ? 'The run in progress uses' : 'This run used';
+    const text = onlyTau
+      ? `${what} τ = ${formatTau(shown.tau)} for every decision; τ is now ${formatTau(now.tau)}.`
+      : `${what} other settings (${changed.join(', ')}) than the form shows now.`;
+    this.explanation.setNotice(text, {
+      label: onlyTau ? `Re-run at τ = ${formatTau(now.tau)}` : 'Re-run with these settings',
+      run: () => this.start(false),
+      testid: 'rerun',
+    });
   }
 
   private runView() {
@@ -182,6 +285,10 @@ export class AcdcStage {
         this.graphView.setDone(true);
         this.results.setCircuit(true);
         this.circuitList.show(state);
+        const ctx = this.context();
+        if (ctx) this.explanation.showSummary(ctx, state);
+        this.compare.compare(state, this.runSettings?.tau ?? 0);
+        this.host.status(this.doneStatus(state));
         void this.showTruth(state);
       },
       failed: (error: unknown) => this.host.error('run', error),
@@ -189,9 +296,26 @@ export class AcdcStage {
   }
 
   private frame(state: RunState): void {
-    this.stats.show(state);
-    this.chart.show(state.history, state.graph.counts.edges);
+    const settings = this.runSettings;
+    this.stats.show(state, settings?.metric ?? null);
+    if (settings) this.chart.show(curveOf(state, settings), settings.metric, settings.tau);
     this.graphView.redraw();
+    const ctx = this.context();
+    if (ctx && !state.status?.done) this.explanation.showRun(ctx, state, this.run.phase === 'paused' || this.run.phase === 'pausing');
+  }
+
+  /** One sentence for the status line (and screen readers) when a run ends. */
+  private doneStatus(state: RunState): string {
+    const ctx = this.context();
+    if (ctx === null) return 'ACDC is done.';
+    const s = summaryNarration(ctx, state);
+    const m = METRIC_WORDS[ctx.metric];
+    const heads = s.heads.length === 0 ? 'no head' : s.heads.length <= 8 ? s.heads.join(', ') : `${s.heads.length} heads`;
+    const final = state.status?.currentMetric;
+    return (
+      `ACDC is done: ${s.kept} of ${s.total} edges kept (the circuit), through ${heads}` +
+      (final === undefined ? '.' : `; final ${m.short} ${formatShort(final)} at τ = ${formatTau(ctx.tau)}.`)
+    );
   }
 
   /**
@@ -217,9 +341,32 @@ export class AcdcStage {
   }
 
   private showPhase(phase: RunPhase): void {
+    const changed = this.element.dataset.phase !== phase;
     this.buttons.show(phase, this.host.state.ready);
     this.element.dataset.phase = phase;
+    this.controls.dataset.phase = phase;
     this.host.phase(phase);
+    if (!changed) return;
+    this.showNotice();
+    const state = this.run.state;
+    const ctx = this.context();
+    if ((phase === 'paused' || phase === 'pausing') && state && ctx) this.explanation.showRun(ctx, state, true);
+    const tau = ctx ? ` at τ = ${formatTau(ctx.tau)}` : '';
+    switch (phase) {
+      case 'starting':
+        this.host.status(`ACDC is starting${tau}: measuring the full model…`);
+        break;
+      case 'running':
+        this.host.status(`ACDC is running${tau}: removing edges one at a time.`);
+        break;
+      case 'paused':
+        this.host.status('ACDC is paused: Step tests one more edge, Resume goes on.');
+        break;
+      case 'idle':
+      case 'failed':
+        this.host.status(null);
+        break;
+    }
   }
 
   /** A head's box was chosen: its attention pattern on the first clean row. */
@@ -247,13 +394,14 @@ export class AcdcStage {
     download('circuit.json', new Blob([`${JSON.stringify(this.run.circuit, null, 2)}\n`], { type: 'application/json' }));
   }
 
-  private svg(): string | null {
+  /** The graph with `state`'s fates as an SVG document (`circuitOnly`: the kept edges only). */
+  private svgOf(state: RunState | null, circuitOnly: boolean): string | null {
     if (this.graph === null) return null;
     const style = getComputedStyle(this.element);
     const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
     return graphSvg(
       this.graph.layout,
-      this.run.state,
+      state,
       this.graphView.palette,
       {
         background: color('--panel', '#ffffff'),
@@ -261,18 +409,18 @@ export class AcdcStage {
         node: color('--node', '#f1f5f9'),
         nodeBorder: color('--node-border', '#94a3b8'),
       },
-      this.graphView.circuitOnly,
-      this.graphView.truthVerdict,
+      circuitOnly,
+      state === this.run.state ? this.graphView.truthVerdict : null,
     );
   }
 
   private exportSvg(): void {
-    const svg = this.svg();
+    const svg = this.svgOf(this.run.state, this.graphView.circuitOnly);
     if (svg !== null) download('circuit.svg', new Blob([svg], { type: 'image/svg+xml' }));
   }
 
   private async exportPng(): Promise<void> {
-    const svg = this.svg();
+    const svg = this.svgOf(this.run.state, this.graphView.circuitOnly);
     if (svg === null || this.graph === null) return;
     try {
       const { width, height } = this.graph.layout;
@@ -281,4 +429,17 @@ export class AcdcStage {
       this.host.error('export', error);
     }
   }
+}
+
+/** A run's metric curve for the chart. */
+function curveOf(state: RunState, settings: Settings): MetricCurve {
+  const status = state.status;
+  const xMax = status?.done ? state.tested : state.tested + state.remaining;
+  return {
+    points: state.history,
+    metric: settings.metric,
+    tau: settings.tau,
+    initial: status?.initialMetric ?? state.history[0]?.metric ?? 0,
+    xMax: Math.max(1, xMax),
+  };
 }

@@ -5,7 +5,11 @@ import { el } from '../dom';
 import type { AttentionPattern } from '../generated/wire';
 import { visibleToken } from './token-text';
 
+/** The largest and smallest cell (px): cells shrink so that the pattern fits its panel's width. */
 const CELL = 12;
+const MIN_CELL = 5;
+/** The heatmap's largest side (px). */
+const MAX_SIZE = 230;
 const LABEL = 56;
 
 export class AttentionView {
@@ -43,10 +47,15 @@ export class AttentionView {
     this.shown = { label, pattern: attention };
     const { tokens, pattern } = attention;
     const n = tokens.length;
-    this.title.textContent = `${label}: attention on the first clean row (rows: queries, columns: keys)`;
+    this.title.textContent = `${label}’s attention: each row (query) looks at the columns (keys)`;
+    this.title.title = `${label}’s attention pattern on the first clean row: row i shows where position i looks`;
     this.element.dataset.state = 'shown';
     const ratio = window.devicePixelRatio || 1;
-    const size = LABEL + n * CELL + 4;
+    const room = this.element.clientWidth - 20;
+    // As large as the panel's width and MAX_SIZE allow: beside the graph, it stays on screen.
+    const fit = Math.min(room > LABEL ? room : MAX_SIZE, MAX_SIZE) - LABEL - 4;
+    const cell = Math.max(MIN_CELL, Math.min(CELL, Math.floor(fit / Math.max(1, n))));
+    const size = LABEL + n * cell + 4;
     this.canvas.width = size * ratio;
     this.canvas.height = size * ratio;
     this.canvas.style.width = `${size}px`;
@@ -65,21 +74,21 @@ export class AttentionView {
         ctx.fillStyle = this.dark.matches
           ? `hsl(215 85% ${Math.round(16 + 52 * t)}%)`
           : `hsl(220 85% ${Math.round(97 - 55 * t)}%)`;
-        ctx.fillRect(LABEL + k * CELL, LABEL + q * CELL, CELL - 1, CELL - 1);
+        ctx.fillRect(LABEL + k * cell, LABEL + q * cell, cell - 1, cell - 1);
       }
     }
     ctx.fillStyle = text;
-    ctx.font = `10px ui-monospace, monospace`;
+    ctx.font = `${Math.min(10, cell + 2)}px ui-monospace, monospace`;
     ctx.textBaseline = 'middle';
     tokens.forEach((token, i) => {
       const label = clip(visibleToken(token));
       ctx.textAlign = 'right';
-      ctx.fillText(label, LABEL - 4, LABEL + i * CELL + CELL / 2);
+      if (cell >= 8 || i % 2 === 0) ctx.fillText(label, LABEL - 4, LABEL + i * cell + cell / 2);
       ctx.save();
-      ctx.translate(LABEL + i * CELL + CELL / 2, LABEL - 4);
+      ctx.translate(LABEL + i * cell + cell / 2, LABEL - 4);
       ctx.rotate(-Math.PI / 2);
       ctx.textAlign = 'left';
-      ctx.fillText(label, 0, 0);
+      if (cell >= 8 || i % 2 === 0) ctx.fillText(label, 0, 0);
       ctx.restore();
     });
   }

@@ -24,6 +24,17 @@ export class ModelPicker {
 
   /** @param onPick called with the entry the user picked. */
   constructor(onPick: (entry: ModelEntry) => void) {
+    // The card shows its first lines; a click (or Enter) shows all of it.
+    this.card.tabIndex = 0;
+    this.card.title = 'Show all of it';
+    const toggle = () => this.card.classList.toggle('open');
+    this.card.addEventListener('click', toggle);
+    this.card.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        toggle();
+      }
+    });
     this.select.addEventListener('change', () => {
       const entry = this.entry(this.select.value);
       if (entry) onPick(entry);

@@ -2,7 +2,9 @@
 // Compile button. A program that does not compile is pointed at (line,
 // column, and the line itself with a caret); the text is never lost: it is
 // kept in localStorage as it is typed, and an example replaces it only when
-// picked.
+// picked. The example menu names the example the text is (else "Edited
+// program"); "Run ACDC" beside Compile runs the compiled model's circuit
+// discovery without leaving the editor's side of the page.
 
 import { el } from '../dom';
 import type { CompileFailure } from '../generated/wire';
@@ -26,21 +28,38 @@ export class RaspEditor {
     'aria-label': 'RASP program',
   });
   private readonly compileButton = el('button', { type: 'button', class: 'primary', 'data-testid': 'rasp-compile' }, 'Compile');
+  private readonly runButton = el(
+    'button',
+    { type: 'button', 'data-testid': 'rasp-run-acdc', disabled: true, title: 'Find the circuit of the compiled model (the graph above)' },
+    'Run ACDC',
+  );
   private readonly message = el('div', { class: 'rasp-error', 'data-testid': 'rasp-error', role: 'alert', hidden: true });
   private readonly note = el('span', { class: 'rasp-note', 'data-testid': 'rasp-note', role: 'status' });
   readonly element = el(
     'section',
     { class: 'rasp-editor', 'aria-label': 'RASP editor' },
-    el('div', { class: 'rasp-bar' }, el('label', { for: 'rasp-example' }, 'Example'), this.examples, this.compileButton, this.note),
+    el(
+      'div',
+      { class: 'rasp-bar' },
+      el('label', { for: 'rasp-example' }, 'Example'),
+      this.examples,
+      this.compileButton,
+      this.runButton,
+      this.note,
+    ),
     this.text,
     this.message,
   );
   private list: RaspExample[] = [];
 
-  /** @param onCompile the user asked to compile this text. */
-  constructor(onCompile: (source: string) => void) {
+  /**
+   * @param onCompile the user asked to compile this text.
+   * @param onRun the user asked to run ACDC on the compiled model.
+   */
+  constructor(onCompile: (source: string) => void, onRun: () => void = () => undefined) {
     this.text.value = readSaved() ?? '';
     this.compileButton.addEventListener('click', () => onCompile(this.text.value));
+    this.runButton.addEventListener('click', () => onRun());
     this.text.addEventListener('keydown', (event) => {
       if (event instanceof KeyboardEvent && event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
@@ -49,8 +68,8 @@ export class RaspEditor {
     });
     this.text.addEventListener('input', () => {
       save(this.text.value);
-      // Edited: no longer the example the select names.
-      this.examples.value = '';
+      // Edited: the menu names the example only while the text is that example.
+      this.showExample();
     });
     this.examples.addEventListener('change', () => {
       const example = this.list.find((e) => e.id === this.examples.value);
@@ -62,10 +81,40 @@ export class RaspEditor {
   setExamples(examples: RaspExample[]): void {
     this.list = examples;
     this.examples.replaceChildren(
-      el('option', { value: '' }, 'Pick an example…'),
+      el('option', { value: '', 'data-edited': true }, 'Pick an example…'),
       ...examples.map((e) => el('option', { value: e.id }, e.id.replace(/^tracr-/, ''))),
     );
     if (this.text.value.trim() === '' && examples[0]) this.setSource(examples[0].source);
+    this.showExample();
+  }
+
+  /**
+   * A shipped compiled model became the current one (picked in the model
+   * list): the editor shows its program unless it holds an edited one.
+   */
+  showLoaded(id: string): void {
+    const example = this.list.find((e) => e.id === id);
+    if (example === undefined || this.examples.value === id) return;
+    if (this.examples.value !== '' || this.text.value.trim() === '') {
+      this.setSource(example.source);
+      this.showNote(`${id} (from the model list) is the current model.`);
+    } else {
+      this.showNote(`${id} (from the model list) is the current model; the editor keeps your program.`);
+    }
+  }
+
+  /** The menu names the example whose text the editor holds, else says the text is edited. */
+  private showExample(): void {
+    const source = this.text.value.trim();
+    const match = this.list.find((e) => e.source.trim() === source);
+    this.examples.value = match?.id ?? '';
+    const blank = this.examples.querySelector<HTMLOptionElement>('option[data-edited]');
+    if (blank) blank.textContent = match || source === '' ? 'Pick an example…' : 'Edited program (pick an example…)';
+  }
+
+  /** "Run ACDC" is offered while a compiled model is current and a run may start. */
+  setRunEnabled(enabled: boolean): void {
+    this.runButton.disabled = !enabled;
   }
 
   get source(): string {
@@ -104,6 +153,7 @@ export class RaspEditor {
     this.text.value = source;
     save(source);
     this.message.hidden = true;
+    this.showExample();
   }
 }
 

@@ -51,7 +51,8 @@ export class RemoteModelPanel {
       spellcheck: false,
       'data-testid': 'remote-url',
     });
-    this.loadButton = el('button', { type: 'button', class: 'primary', 'data-testid': 'remote-load' }, `Load ${entry.name}`);
+    // A secondary button: a large download on request, never competing with Run.
+    this.loadButton = el('button', { type: 'button', class: 'secondary', 'data-testid': 'remote-load' }, `Load ${entry.name}${size}`);
     this.file = el('input', {
       id: `${id}-file`,
       type: 'file',

@@ -52,7 +52,7 @@ export class RunButtons {
     this.resetButton,
     el(
       'span',
-      { class: 'speed' },
+      { class: 'speed', title: 'How many edges ACDC decides between two pictures' },
       el('label', { for: 'speed' }, 'Speed'),
       this.speedSelect,
     ),
@@ -61,7 +61,7 @@ export class RunButtons {
 
   constructor(actions: RunActions) {
     this.speedSelect.append(
-      ...SPEEDS.map((s) => el('option', { value: String(s) }, s === 'max' ? 'as fast as possible' : `${s} edge${s === 1 ? '' : 's'}/frame`)),
+      ...SPEEDS.map((s) => el('option', { value: String(s) }, s === 'max' ? 'fastest' : `${s} edge${s === 1 ? '' : 's'}/frame`)),
     );
     this.primary.addEventListener('click', () => {
       if (this.phase === 'running') actions.pause();
@@ -90,5 +90,10 @@ export class RunButtons {
 
   set speed(speed: Speed) {
     this.speedSelect.value = String(speed);
+  }
+
+  /** Puts the keyboard on Run (the skip link's target). */
+  focus(): void {
+    this.primary.focus();
   }
 }

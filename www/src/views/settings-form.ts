@@ -20,7 +20,8 @@ export class SettingsForm {
   private readonly algorithm = select('algorithm', 'algorithm');
   private readonly metric = select('metric', 'metric');
   private readonly ablation = select('ablation', 'ablation');
-  private readonly tau: TauInput;
+  /** τ (public: the page says beside it which τ the run shown used, and offers a re-run). */
+  readonly tau: TauInput;
   private readonly seed = el('input', { type: 'number', min: 0, step: 1, id: 'seed', 'data-testid': 'seed' });
   private readonly indices = select('indices', 'indices');
   private readonly names = select('names', 'names');
@@ -58,11 +59,11 @@ export class SettingsForm {
       'div',
       { class: 'settings', 'data-testid': 'settings' },
       field('task', 'Task', this.task),
+      this.tau.element,
       this.taskSlot,
       field('algorithm', 'Algorithm', this.algorithm),
       field('metric', 'Metric', this.metric),
       field('ablation', 'Ablation', this.ablation),
-      this.tau.element,
       field('seed', 'Seed', this.seed),
       field('indices', 'Head order', this.indices),
       field('names', 'Sender order', this.names),
@@ -84,13 +85,13 @@ export class SettingsForm {
     this.names.value = settings.namesMode;
   }
 
-  /** Settings are fixed while a run is in progress. */
-  setEnabled(enabled: boolean): void {
+  /** Settings are fixed while a run is in progress; τ may stay free (`tau`), for a re-run at another τ. */
+  setEnabled(enabled: boolean, tau = enabled): void {
     for (const input of [this.task, this.metric, this.ablation, this.seed, this.indices, this.names]) {
       input.disabled = !enabled;
     }
     this.algorithm.disabled = !enabled;
-    this.tau.setEnabled(enabled);
+    this.tau.setEnabled(tau);
   }
 }
 

@@ -1,5 +1,8 @@
-// One line that says what the page is doing. `data-state` is for tests and
-// styles: starting | loading | ready | busy | failed.
+// One line that says what the page is doing: loading, ready, and what a run
+// is doing (running, paused, and at the end what it found). It is a polite
+// live region, so screen readers hear each change, the end of a run
+// included. `data-state` is for tests and styles: starting | loading | ready
+// | busy | failed (a run in progress is `ready`: a model is loaded).
 
 import { el } from '../dom';
 import { progressMegabytes } from '../read-body';
@@ -11,14 +14,15 @@ export class StatusLine {
   private readonly bar = el('progress', { class: 'status-progress', max: 1, hidden: true });
   readonly element = el(
     'p',
-    { class: 'status', 'data-testid': 'status', 'data-state': 'starting', role: 'status', 'aria-live': 'polite' },
+    { class: 'status', 'data-testid': 'status', 'data-state': 'starting', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' },
     this.text,
     this.bar,
   );
 
   set(state: StatusState, text: string): void {
     this.element.dataset.state = state;
-    this.text.textContent = text;
+    if (this.text.textContent !== text) this.text.textContent = text;
+    this.element.title = text;
     this.bar.hidden = true;
   }
 

@@ -10,8 +10,8 @@ import { formatMetric } from '../views/run-stats';
 export class EdgeTooltip {
   readonly element = el('div', { class: 'graph-tooltip', role: 'tooltip', 'data-testid': 'tooltip', hidden: true });
 
-  /** `ablation` says what replaces the removed edge's value. */
-  showEdge(graph: GraphInfo, id: number, state: RunState | null, ablation: Ablation, at: Point): void {
+  /** `ablation` says what replaces the removed edge's value; `note` (an attribution score) replaces the run's result. */
+  showEdge(graph: GraphInfo, id: number, state: RunState | null, ablation: Ablation, at: Point, note?: string | null): void {
     const edge = graph.edges[id];
     const sender = graph.nodes[edge.sender];
     const receiver = graph.nodes[edge.receiver];
@@ -34,8 +34,8 @@ export class EdgeTooltip {
         el('dd', {}, edge.type.replace('_', ' ')),
         el('dt', {}, 'patch'),
         el('dd', {}, patched),
-        el('dt', {}, 'result'),
-        el('dd', {}, verdict(id, state)),
+        el('dt', {}, note ? 'score' : 'result'),
+        el('dd', {}, note ?? verdict(id, state)),
       ),
     );
     this.place(at);

@@ -2,14 +2,16 @@
 // the crate's layout puts them (`GraphInfo.layout`: boxes, their labels and
 // keys, edge end points; the curves in geometry.ts). A batch of events repaints the edge layer
 // and touches only the node classes that changed. Hover shows a tooltip (hover
-// is not state); clicking a head (or Enter on it) selects it.
+// is not state); clicking a head (or Enter on it) selects it. An attribution
+// run's scores paint the edges instead of a run's fates (`setScores`), and
+// clicking an edge then inspects it (`onEdgeClick`).
 
 import { el, svgEl } from '../dom';
 import type { Ablation, DrawnBox, GraphInfo, GraphLayout } from '../generated/wire';
 import type { RunState } from '../state/run-state';
 import { EdgeTooltip } from './edge-tooltip';
 import { distanceToEdge } from './geometry';
-import { DARK, fading, LIGHT, paintEdges, type Palette, type Verdicts } from './paint';
+import { DARK, fading, LIGHT, paintEdges, type Palette, type ScorePaint, type Verdicts } from './paint';
 
 const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
 /** Pointer within this many layout units of an edge hovers it. */
@@ -23,7 +25,15 @@ export class GraphView {
   private readonly scroller = el('div', { class: 'graph-scroller', 'data-testid': 'graph' }, this.stage);
   private readonly circuitOnlyBox = el('input', { type: 'checkbox', id: 'circuit-only', 'data-testid': 'circuit-only', disabled: true });
   private readonly zoomLabel = el('span', { class: 'zoom-label' }, '100%');
+  private readonly runLegend = legend();
+  private readonly scoreLegend = scoreLegend();
   readonly element: HTMLElement;
+  /** An edge was clicked while scores are shown. */
+  onEdgeClick: ((edge: number) => void) | null = null;
+  /** A line about an edge for its tooltip while scores are shown (its score). */
+  edgeNote: ((edge: number) => string | null) | null = null;
+  /** An attribution run's scores, painted instead of the run's fates. */
+  private scores: ScorePaint | null = null;
 
   private graph: GraphInfo | null = null;
   private layout: GraphLayout | null = null;
@@ -60,13 +70,16 @@ export class GraphView {
         button('+', 'Zoom in', () => this.stepZoom(1)),
         button('Fit', 'Fit the graph to the width', () => this.fit()),
         el('label', { class: 'check', for: 'circuit-only' }, this.circuitOnlyBox, 'circuit only'),
-        legend(),
+        this.runLegend,
+        this.scoreLegend,
       ),
       this.scroller,
     );
     this.circuitOnlyBox.addEventListener('change', () => this.redraw());
     this.stage.addEventListener('pointermove', (event) => this.hover(event));
     this.stage.addEventListener('pointerleave', () => this.tooltip.hide());
+    this.stage.addEventListener('click', (event) => this.click(event));
+    this.scoreLegend.hidden = true;
     this.dark.addEventListener('change', () => this.redraw());
   }
 
@@ -97,6 +110,20 @@ export class GraphView {
   setState(state: RunState | null): void {
     this.state = state;
     if (state === null) this.circuitOnlyBox.checked = false;
+    this.redraw();
+  }
+
+  /**
+   * Paints edges by an attribution run's scores (null: back to the run's
+   * fates). "circuit only" is offered while a cut is shown.
+   */
+  setScores(paint: ScorePaint | null): void {
+    this.scores = paint;
+    this.element.dataset.scores = paint === null ? 'none' : paint.kept === null ? 'all' : 'cut';
+    this.runLegend.hidden = paint !== null;
+    this.scoreLegend.hidden = paint === null;
+    this.circuitOnlyBox.disabled = paint === null ? this.state?.status?.done !== true : paint.kept === null;
+    if (this.circuitOnlyBox.disabled) this.circuitOnlyBox.checked = false;
     this.redraw();
   }
 
@@ -160,7 +187,7 @@ export class GraphView {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(this.zoom * ratio, 0, 0, this.zoom * ratio, 0, 0);
-    const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth };
+    const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth, scores: this.scores };
     paintEdges(ctx, layout, this.state, options);
     this.paintNodes(layout);
   }
@@ -168,9 +195,8 @@ export class GraphView {
   /** A node is dead once no edge into or out of it is left; "circuit only" hides it. */
   private paintNodes(layout: GraphLayout): void {
     const alive = new Uint8Array(layout.boxes.length);
-    const state = this.state;
     for (const e of layout.edges) {
-      if (state === null || state.present(e.id)) {
+      if (this.present(e.id)) {
         alive[e.senderBox] = 1;
         alive[e.receiverBox] = 1;
       }
@@ -228,7 +254,7 @@ export class GraphView {
     let best = HOVER_DISTANCE;
     let hit = -1;
     for (const e of layout.edges) {
-      if (this.circuitOnly && this.state !== null && !this.state.present(e.id)) continue;
+      if (this.circuitOnly && !this.present(e.id)) continue;
       const d = distanceToEdge(e, p);
       if (d < best) {
         best = d;
@@ -236,7 +262,37 @@ export class GraphView {
       }
     }
     if (hit < 0) this.tooltip.hide();
-    else this.tooltip.showEdge(this.graph, hit, this.state, this.ablation(), { x: p.x * this.zoom, y: p.y * this.zoom });
+    else {
+      const at = { x: p.x * this.zoom, y: p.y * this.zoom };
+      this.tooltip.showEdge(this.graph, hit, this.state, this.ablation(), at, this.scores ? this.edgeNote?.(hit) : null);
+    }
+  }
+
+  /** Whether an edge is in what is shown: the cut of the scores, else the run's circuit. */
+  private present(edge: number): boolean {
+    const scores = this.scores;
+    if (scores !== null) return scores.kept === null || scores.kept[edge] === 1 || scores.other?.[edge] === 1;
+    return this.state === null || this.state.present(edge);
+  }
+
+  /** With scores shown, a click near an edge inspects it. */
+  private click(event: MouseEvent): void {
+    const layout = this.layout;
+    if (layout === null || this.scores === null || this.onEdgeClick === null) return;
+    const rect = this.stage.getBoundingClientRect();
+    const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
+    if (layout.boxes.some((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h)) return;
+    let best = HOVER_DISTANCE;
+    let hit = -1;
+    for (const e of layout.edges) {
+      if (this.circuitOnly && !this.present(e.id)) continue;
+      const d = distanceToEdge(e, p);
+      if (d < best) {
+        best = d;
+        hit = e.id;
+      }
+    }
+    if (hit >= 0) this.onEdgeClick(hit);
   }
 
   private showNodeTip(box: DrawnBox): void {
@@ -266,6 +322,18 @@ export class GraphView {
     this.tooltip.hide();
     this.redraw();
   }
+}
+
+/** The legend of an attribution run's scores. */
+function scoreLegend(): HTMLElement {
+  const item = (cls: string, text: string) => el('span', { class: `legend-item ${cls}` }, text);
+  return el(
+    'span',
+    { class: 'legend', 'aria-hidden': 'true', 'data-testid': 'score-legend' },
+    item('legend-positive', 'score > 0: removing it hurts'),
+    item('legend-negative', 'score < 0'),
+    el('span', { class: 'legend-note' }, 'width: |score|'),
+  );
 }
 
 function legend(): HTMLElement {

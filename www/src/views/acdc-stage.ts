@@ -3,6 +3,8 @@
 // with a known circuit) the ground-truth overlay once a run is done, scored by
 // the crate in the worker. It runs what the page state's settings say and
 // reports back only its phase and its errors; the settings stay the page's.
+// When the settings name an attribution method, the run buttons steer the
+// attribution side (attribution-stage.ts), which paints the same graph.
 
 import { el } from '../dom';
 import { messageOf } from '../errors';
@@ -13,7 +15,9 @@ import type { Speed } from '../protocol';
 import { RunController } from '../state/run-controller';
 import type { RunState } from '../state/run-state';
 import type { PageState } from '../state/page-state';
-import { acdcSettings } from '../state/settings';
+import { CUSTOM_TASK } from '../state/custom-task';
+import { acdcSettings, type Settings } from '../state/settings';
+import { AttributionStage } from './attribution-stage';
 import { AttentionView } from './attention-view';
 import { CircuitList } from './circuit-list';
 import { MetricChart } from './metric-chart';
@@ -30,7 +34,9 @@ export interface StageHost {
   /** The link "Copy link" copies. */
   link(): string;
   phase(phase: RunPhase): void;
-  error(stage: 'run' | 'attention' | 'export', error: unknown): void;
+  error(stage: 'run' | 'attention' | 'export' | 'judge', error: unknown): void;
+  /** A change of settings the stage offers (the KL+EAP warning's way out). */
+  changeSettings?(patch: Partial<Settings>): void;
 }
 
 export class AcdcStage {
@@ -43,6 +49,9 @@ export class AcdcStage {
   private readonly graphView: GraphView;
   private readonly results: ResultsBar;
   private readonly run: RunController;
+  private readonly attribution: AttributionStage;
+  /** Which kind of run the buttons steer: the last one started. */
+  private mode: 'acdc' | 'attribution' = 'acdc';
   private readonly unwatch: () => void;
   readonly element: HTMLElement;
 
@@ -62,10 +71,17 @@ export class AcdcStage {
     this.run = new RunController(() => host.client(), this.runView(), speed);
     this.buttons = new RunButtons({
       run: () => this.start(false),
-      pause: () => this.run.pause(),
-      resume: () => this.run.resume(),
-      step: () => (this.run.active ? this.run.step() : this.start(true)),
-      reset: () => this.reset(),
+      pause: () => this.pause(),
+      resume: () => this.resume(),
+      step: () => {
+        if (this.mode === 'attribution' && this.attribution.active) this.attribution.step();
+        else if (this.mode === 'acdc' && this.run.active) this.run.step();
+        else this.start(true);
+      },
+      reset: () => {
+        this.reset();
+        this.attribution.clear();
+      },
       speed: (s) => this.run.setSpeed(s),
     });
     this.buttons.speed = speed;
@@ -74,6 +90,16 @@ export class AcdcStage {
       // The settings' ablation is the shown run's: settings are fixed while it runs.
       () => host.state.settings?.ablation ?? 'resample',
     );
+    this.attribution = new AttributionStage({
+      client: () => host.client(),
+      state: host.state,
+      graphView: this.graphView,
+      phase: (phase) => {
+        if (this.mode === 'attribution') this.showPhase(phase);
+      },
+      error: (stage, error) => host.error(stage, error),
+      changeSettings: (patch) => host.changeSettings?.(patch),
+    });
     this.results = new ResultsBar({
       json: () => this.exportJson(),
       svg: () => this.exportSvg(),
@@ -85,6 +111,7 @@ export class AcdcStage {
       { class: 'stage', 'data-testid': 'stage' },
       el('div', { class: 'run-bar' }, this.buttons.element, this.stats.element),
       this.graphView.element,
+      this.attribution.element,
       this.overlay.element,
       el('div', { class: 'stage-row' }, this.chart.element, this.attention.element),
       this.results.element,
@@ -95,11 +122,11 @@ export class AcdcStage {
   }
 
   get phase(): RunPhase {
-    return this.run.phase;
+    return this.mode === 'attribution' ? this.attribution.phase : this.run.phase;
   }
 
   get active(): boolean {
-    return this.run.active;
+    return this.mode === 'attribution' ? this.attribution.active : this.run.active;
   }
 
   /**
@@ -108,6 +135,7 @@ export class AcdcStage {
    */
   setGraph(graph: GraphInfo | null, truth: GroundTruth | null = null): void {
     this.run.reset();
+    this.attribution.setGraph(graph, truth);
     this.graph = graph;
     this.truth = graph ? truth : null;
     void this.showTruth(null);
@@ -126,30 +154,47 @@ export class AcdcStage {
 
   /** The page's readiness or settings changed: refresh the buttons. */
   refresh(): void {
-    this.showPhase(this.run.phase);
+    this.showPhase(this.phase);
   }
 
   start(paused: boolean): void {
     const { settings } = this.host.state;
     if (!this.host.state.ready || settings === null) return;
+    if (settings.algorithm !== 'acdc') {
+      this.mode = 'attribution';
+      this.run.reset();
+      this.attribution.start(paused);
+      return;
+    }
+    this.mode = 'acdc';
+    this.attribution.reset();
+    this.showPhase(this.run.phase);
+    this.graphView.setScores(null);
     this.graphView.setDone(false);
     this.results.setCircuit(false);
     this.circuitList.clear();
     void this.showTruth(null);
-    this.run.start(acdcSettings(settings), paused);
+    this.run.start(acdcSettings(settings), paused, settings.task === CUSTOM_TASK ? this.host.state.custom : undefined);
     if (paused) this.run.step();
   }
 
   pause(): void {
-    if (this.run.phase === 'running' || this.run.phase === 'starting') this.run.pause();
+    const phase = this.phase;
+    if (phase !== 'running' && phase !== 'starting') return;
+    if (this.mode === 'attribution') this.attribution.pause();
+    else this.run.pause();
   }
 
   resume(): void {
-    if (this.run.phase === 'paused' || this.run.phase === 'pausing') this.run.resume();
+    const phase = this.phase;
+    if (phase !== 'paused' && phase !== 'pausing') return;
+    if (this.mode === 'attribution') this.attribution.resume();
+    else this.run.resume();
   }
 
   /** Drops the run (cancelling it) and shows the untouched graph. */
   reset(): void {
+    this.attribution.reset();
     this.run.reset();
     this.graphView.setDone(false);
     this.graphView.setState(null);
@@ -166,11 +211,14 @@ export class AcdcStage {
   dispose(): void {
     this.unwatch();
     this.run.cancel();
+    this.attribution.dispose();
   }
 
   private runView() {
     return {
-      phase: (phase: RunPhase) => this.showPhase(phase),
+      phase: (phase: RunPhase) => {
+        if (this.mode === 'acdc') this.showPhase(phase);
+      },
       started: (state: RunState, data: TaskData) => {
         this.row = data.clean[0] ?? this.row;
         this.graphView.setState(state);
@@ -183,6 +231,8 @@ export class AcdcStage {
         this.results.setCircuit(true);
         this.circuitList.show(state);
         void this.showTruth(state);
+        const { settings } = this.host.state;
+        if (settings) this.attribution.acdcDone(state, settings);
       },
       failed: (error: unknown) => this.host.error('run', error),
     };
@@ -216,7 +266,7 @@ export class AcdcStage {
     }
   }
 
-  private showPhase(phase: RunPhase): void {
+  private showPhase(phase: RunPhase = this.phase): void {
     this.buttons.show(phase, this.host.state.ready);
     this.element.dataset.phase = phase;
     this.host.phase(phase);

@@ -33,7 +33,7 @@ export async function runAttribution(page, method, timeout = 180_000) {
 /** Waits for the run of `method` to be done and its curve (CPR) judged. */
 export async function waitAttribution(page, method, timeout = 180_000) {
   await page.waitForSelector('[data-testid="stage"]:is([data-phase="done"], [data-phase="failed"])', { timeout });
-  assert.equal(await page.getByTestId('stage').getAttribute('data-phase'), 'done', await visibleError(page));
+  assert.equal(await page.getByTestId('stage').getAttribute('data-phase'), 'done', (await visibleError(page)) ?? 'the run failed');
   await page.waitForSelector(`[data-testid="cpr"][data-method="${method}"]:not([data-value=""])`, { timeout });
 }
 
@@ -83,6 +83,9 @@ function modelArg(model) {
  * Runs the CLI with `args` plus files written for it: `files` maps a flag to a
  * JSON value written to a temporary file (`--data`, `--scores`, `--circuit`);
  * `out` names a flag whose file is read back as the result.
+ * @param {string[]} args
+ * @param {Record<string, unknown>} files
+ * @param {string | null} out
  */
 function cli(args, files = {}, out = null) {
   if (!existsSync(CLI_PATH)) throw new Error(`no CLI at ${CLI_PATH}: cargo build the circuitscope binary, or set CIRCUITSCOPE_BIN`);
@@ -104,7 +107,11 @@ function cli(args, files = {}, out = null) {
   }
 }
 
-/** The flags that pick the data, metric and ablation. */
+/**
+ * The flags that pick the data, metric and ablation.
+ * @param {{model: string, task?: string, data?: object, metric?: string, ablation?: string, seed?: number}} s
+ * @returns {{args: string[], files: Record<string, unknown>}}
+ */
 function dataArgs({ model, task, data, metric, ablation, seed }) {
   const args = ['--model', modelArg(model)];
   if (task) args.push('--task', task);

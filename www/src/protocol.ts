@@ -398,7 +398,7 @@ export interface AttributionProgress {
 export interface AttributionStartedResponse {
   type: 'attributionStarted';
   id: number;
-  graph: GraphInfo;
+  /** The rows it runs on (the graph is the loaded model's, which the page has). */
   data: TaskData;
 }
 

@@ -2,14 +2,14 @@
 // starts it in the worker, steers it (pause, resume, one more step, cancel)
 // and reports its progress and its scores. Its phases are the run buttons'.
 
-import type { CustomTask, GraphInfo, RunSettings, TaskData } from '../generated/wire';
+import type { CustomTask, RunSettings, TaskData } from '../generated/wire';
 import type { AttributedResponse, AttributionProgress } from '../protocol';
 import { isActive, type RunPhase } from '../views/run-buttons';
 import type { AttributionHandle, WorkerClient } from '../worker-client';
 
 export interface AttributionView {
   phase(phase: RunPhase): void;
-  started(graph: GraphInfo, data: TaskData): void;
+  started(data: TaskData): void;
   progress(progress: AttributionProgress): void;
   done(result: AttributedResponse, settings: RunSettings, custom: CustomTask | undefined, data: TaskData): void;
   failed(error: unknown): void;
@@ -39,7 +39,7 @@ export class AttributionController {
       started: (message) => {
         if (this.handle !== handle) return;
         data = message.data;
-        this.view.started(message.graph, message.data);
+        this.view.started(message.data);
         this.setPhase(this.wantPaused ? 'pausing' : 'running');
       },
       progress: (message) => {

@@ -91,10 +91,7 @@ export class AttributionStage {
   constructor(private readonly host: AttributionHost) {
     this.run = new AttributionController(() => host.client(), {
       phase: (phase) => host.phase(phase),
-      started: (graph) => {
-        this.graph = graph;
-        this.startedAt = performance.now();
-      },
+      started: () => undefined,
       progress: (progress) => this.panel.progress(this.runLabel, progress, this.unit(), (performance.now() - this.startedAt) / 1000),
       done: (end, settings, custom, data) => void this.finished(end, settings, custom, data),
       failed: (error) => host.error('run', error),
@@ -135,6 +132,7 @@ export class AttributionStage {
     this.runMethod = settings.algorithm;
     this.runLabel = methodLabel(runSettings(settings));
     this.panel.running(this.runLabel);
+    this.startedAt = performance.now();
     this.host.graphView.setState(null);
     this.host.graphView.setTruth(null);
     this.run.start(runSettings(settings), custom, paused);

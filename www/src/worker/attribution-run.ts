@@ -10,7 +10,7 @@
 // terminal `attributed` or `cancelled`. A failure is thrown to the worker,
 // which posts the one `error`.
 
-import type { CustomTask, GraphInfo, RunSettings, ScoresFile } from '../generated/wire';
+import type { CustomTask, RunSettings, ScoresFile } from '../generated/wire';
 import { AttributionRun, type Session } from '../pkg/circuitscope.js';
 import type { AttributionProgress, ControlRequest, WorkerResponse } from '../protocol';
 import { runData } from './run-data';
@@ -77,11 +77,11 @@ export class AttributionLoop {
     let run: AttributionRun | null = null;
     try {
       const { settings, custom } = this;
-      const graph: GraphInfo = await this.exclusive(() => session.graph());
+      // Not the graph: the page has it since the model loaded (and building it takes seconds on GPT-2).
       const { data, view } = await this.exclusive(() => runData(session, settings, custom));
       if (this.cancelled) return this.post({ type: 'cancelled', id: this.id });
       run = await this.timed<AttributionRun>(() => AttributionRun.start(session, settings, data));
-      this.post({ type: 'attributionStarted', id: this.id, graph, data: view });
+      this.post({ type: 'attributionStarted', id: this.id, data: view });
       await this.loop(run);
     } finally {
       run?.free();

@@ -61,3 +61,30 @@ test('clicking an edge sets EAP’s estimate beside the exact Δ and ACDC’s', 
   await screenshot(page, 'attribution-estimate');
   await page.close();
 });
+
+test('an attribution run starts paused, steps one edge at a time, and resumes to the end', { timeout: 180_000 }, async () => {
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu&model=tracr-proportion&task=tracr-proportion&algorithm=exact`, 'attribution-steps');
+  const stage = page.getByTestId('stage');
+  const bar = page.getByTestId('attribution-progress');
+  // "Step one edge" before a run: the run starts paused and computes nothing.
+  await page.getByTestId('step').click();
+  await page.waitForSelector('[data-testid="stage"][data-phase="paused"]');
+  assert.equal(await page.getByTestId('run').innerText(), 'Resume');
+  await page.getByTestId('step').click();
+  await page.waitForSelector('[data-testid="stage"][data-phase="paused"] [data-testid="attribution-progress"][data-done="1"]');
+  const total = Number(await bar.getAttribute('data-total'));
+  assert.equal(total, 32, 'exact: one step per ADDITION edge');
+  await page.getByTestId('step').click();
+  await page.waitForSelector('[data-testid="stage"][data-phase="paused"] [data-testid="attribution-progress"][data-done="2"]');
+  await page.getByTestId('run').click();
+  await runDone(page);
+  assert.equal(await stage.getAttribute('data-phase'), 'done');
+  assert.equal(await bar.getAttribute('data-done'), '32');
+  await page.close();
+});
+
+/** @param {import('playwright-core').Page} page */
+async function runDone(page) {
+  await page.waitForSelector('[data-testid="stage"]:is([data-phase="done"], [data-phase="failed"])', { timeout: 120_000 });
+  await page.waitForSelector('[data-testid="cpr"][data-method="exact"]:not([data-value=""])', { timeout: 120_000 });
+}

@@ -138,6 +138,11 @@ export class GraphView {
     return this.truth;
   }
 
+  /** The attribution scores painted now (null: the run's fates). */
+  get scorePaint(): ScorePaint | null {
+    return this.scores;
+  }
+
   /** "circuit only" is offered once the run is done. */
   setDone(done: boolean): void {
     this.circuitOnlyBox.disabled = !done;

@@ -313,6 +313,7 @@ export class AcdcStage {
       },
       this.graphView.circuitOnly,
       this.graphView.truthVerdict,
+      this.graphView.scorePaint,
     );
   }
 

@@ -62,6 +62,7 @@ export class AttributionPanel {
   private readonly cutText = el('p', { class: 'cut', 'data-testid': 'cut' });
   private readonly overlapText = el('p', { class: 'overlap', 'data-testid': 'overlap', hidden: true });
   private readonly exportScoresButton = el('button', { type: 'button', 'data-testid': 'export-scores', disabled: true }, 'Export scores.json');
+  private readonly exportBar = el('div', { class: 'results-bar', hidden: true }, this.exportScoresButton);
   private readonly results = el(
     'div',
     { class: 'attribution-results', hidden: true },
@@ -94,7 +95,7 @@ export class AttributionPanel {
       this.status,
       this.warning,
       this.results,
-      el('div', { class: 'results-bar' }, this.exportScoresButton),
+      this.exportBar,
     );
     this.slider.addEventListener('input', () => {
       const n = sizeAt(Number(this.slider.value) / SLIDER_STEPS, this.total);
@@ -168,6 +169,7 @@ export class AttributionPanel {
     this.compareSelect.value = compared ?? '';
     this.compareSelect.disabled = others.length === 0;
     this.exportScoresButton.disabled = shown === null;
+    this.exportBar.hidden = shown === null;
   }
 
   /** The size chosen, of `total` ADDITION edges. */
@@ -222,5 +224,6 @@ export class AttributionPanel {
     this.results.hidden = true;
     this.overlapText.hidden = true;
     this.exportScoresButton.disabled = true;
+    this.exportBar.hidden = true;
   }
 }

@@ -59,6 +59,12 @@ export class AttributionScatter {
       .attr('y', H - 4)
       .attr('text-anchor', 'middle')
       .text('exact Δ');
+    svg
+      .append('text')
+      .attr('class', 'axis-label')
+      .attr('transform', `translate(10,${(M.top + H - M.bottom) / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle')
+      .text('estimate of Δ (score × rows)');
     const [d0, d1] = x.domain();
     svg.append('line').attr('class', 'reference-line').attr('x1', x(d0)).attr('y1', y(d0)).attr('x2', x(d1)).attr('y2', y(d1));
     for (const r of estimates) {

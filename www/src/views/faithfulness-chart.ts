@@ -80,6 +80,12 @@ export class FaithfulnessChart {
       .attr('y', H - 4)
       .attr('text-anchor', 'middle')
       .text('edges kept (share of ADDITION edges)');
+    svg
+      .append('text')
+      .attr('class', 'axis-label')
+      .attr('transform', `translate(10,${(M.top + H - M.bottom) / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle')
+      .text('faithfulness f');
     for (const level of [0, 1]) {
       svg
         .append('line')

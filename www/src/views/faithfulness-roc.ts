@@ -66,6 +66,12 @@ export class RocChart {
       .attr('text-anchor', 'middle')
       .text('false positive rate');
     svg
+      .append('text')
+      .attr('class', 'axis-label')
+      .attr('transform', `translate(10,${(M.top + H - M.bottom) / 2}) rotate(-90)`)
+      .attr('text-anchor', 'middle')
+      .text('true positive rate');
+    svg
       .append('line')
       .attr('class', 'reference-line')
       .attr('x1', x(0))

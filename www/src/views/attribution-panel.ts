@@ -139,6 +139,13 @@ export class AttributionPanel {
     this.scaleText.textContent = '';
   }
 
+  /** The run ended without scores (`text` says how). */
+  stopped(text: string): void {
+    this.bar.value = 0;
+    this.stepsText.textContent = text;
+    this.timeText.textContent = '';
+  }
+
   progress(label: string, progress: AttributionProgress, unit: string, seconds: number | null): void {
     this.status.hidden = false;
     this.bar.value = progress.totalSteps > 0 ? progress.doneSteps / progress.totalSteps : 0;

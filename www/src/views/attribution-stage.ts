@@ -94,7 +94,10 @@ export class AttributionStage {
       started: () => undefined,
       progress: (progress) => this.panel.progress(this.runLabel, progress, this.unit(), (performance.now() - this.startedAt) / 1000),
       done: (end, settings, custom, data) => void this.finished(end, settings, custom, data),
-      failed: (error) => host.error('run', error),
+      failed: (error) => {
+        this.panel.stopped(`${this.runLabel}: failed`);
+        host.error('run', error);
+      },
     });
     this.judge = new AttributionJudge(() => host.client());
     this.panel = new AttributionPanel({
@@ -235,7 +238,8 @@ export class AttributionStage {
     this.results.set(method, result);
     this.shown = result;
     if (this.compared === result) this.compared = null;
-    this.paint();
+    // Every edge by its score until a size is cut.
+    this.paint(null, null);
     this.refresh();
     try {
       await this.judge.curve(result, () => this.refresh(), () => generation === this.generation);

@@ -24,11 +24,12 @@ test('settings survive a round trip through the query string', () => {
     seed: 7,
     indicesMode: 'reverse',
     namesMode: 'random',
+    steps: 5,
   };
   const query = s.settingsQuery(settings);
   assert.equal(
     query.toString(),
-    'model=induction-2l&task=induction&algorithm=acdc&metric=logit_diff&ablation=zero&tau=0.0123&seed=7&indices=reverse&names=random',
+    'model=induction-2l&task=induction&algorithm=acdc&metric=logit_diff&ablation=zero&tau=0.0123&seed=7&indices=reverse&names=random&steps=5',
   );
   const back = s.parseSettings((name) => query.get(name));
   assert.deepEqual(back, settings);
@@ -36,7 +37,7 @@ test('settings survive a round trip through the query string', () => {
 });
 
 test('missing and malformed inputs take the task defaults', () => {
-  const query = new URLSearchParams('tau=-1&seed=1.5&metric=accuracy&ablation=average&indices=sideways');
+  const query = new URLSearchParams('tau=-1&seed=1.5&metric=accuracy&ablation=average&indices=sideways&algorithm=sgd&steps=0');
   const partial = s.parseSettings((name) => query.get(name));
   assert.deepEqual(partial, {});
   assert.deepEqual(s.completeSettings(partial, 'm', induction), {
@@ -49,7 +50,26 @@ test('missing and malformed inputs take the task defaults', () => {
     seed: 0,
     indicesMode: 'normal',
     namesMode: 'normal',
+    steps: 5,
   });
+  for (const steps of ['0', '2.5', '101', '-3', 'five']) {
+    assert.equal(s.parseSettings((name) => (name === 'steps' ? steps : null)).steps, undefined, `steps=${steps}`);
+  }
+});
+
+test('every algorithm and EAP-IG’s m come from the query and reach the attribution run', () => {
+  const query = new URLSearchParams('algorithm=eap-ig&steps=12&metric=logit_diff');
+  const settings = s.completeSettings(s.parseSettings((name) => query.get(name)), 'ioi', induction);
+  assert.equal(settings.algorithm, 'eap-ig');
+  assert.equal(settings.steps, 12);
+  for (const algorithm of ['acdc', 'exact', 'eap', 'eap-ig']) {
+    assert.equal(s.parseSettings((name) => (name === 'algorithm' ? algorithm : null)).algorithm, algorithm);
+  }
+  const wire = s.runSettings(settings);
+  assert.equal(wire.algorithm, 'eap-ig');
+  assert.equal(wire.steps, 12);
+  assert.equal(wire.metric, 'logit_diff');
+  assert.equal(s.acdcSettings(settings).algorithm, 'acdc', 'ACDC’s settings stay ACDC’s');
 });
 
 test('the AcdcRun settings carry every input', () => {
@@ -103,4 +123,6 @@ test('a picked model that lists its tasks opens with its first one unless it lis
   assert.equal(s.modelTask(current, []), undefined, 'a model that lists none keeps the task');
   assert.equal(s.modelTask(current, undefined), undefined);
   assert.equal(s.modelTask(null, ['tracr-proportion']), undefined, "the first load keeps the URL's task");
+  const custom = { ...current, task: 'custom' };
+  assert.equal(s.modelTask(custom, ['tracr-proportion']), undefined, "a person's own task goes with them to another model");
 });

@@ -11,7 +11,8 @@
 // Attributes: model, task, tau, metric, ablation, seed, indices, names,
 // backend, speed, autorun, prompt, show; `url-state` makes the URL the
 // settings' projection (the app page), and compact (chrome-less) is the
-// default elsewhere.
+// default elsewhere. A person's own task (state/custom-task.ts) is the task
+// `custom`, kept in localStorage and, while chosen, in the URL.
 //
 // Layout (styles.css): the full page puts the run controls above the graph,
 // the live explanation above the graph, and the chart and the selected head
@@ -29,15 +30,19 @@ import { ModelLoader } from './models/model-loader';
 import { EDITED_MODEL, RaspController } from './models/rasp-controller';
 import { RemoteController, type RemoteHost } from './models/remote-controller';
 import type { ErrorCode } from './protocol';
+import attributionCss from './attribution.css?inline';
 import raspCss from './rasp.css?inline';
 import { readOptions, watchVisibility, type Options } from './state/element-options';
 import { probeGpu } from './state/gpu-probe';
+import { CUSTOM_TASK, CUSTOM_TASK_INFO } from './state/custom-task';
+import { initialCustomTask, storeCustomTask, withCustomTask, writeCustomTaskToUrl } from './state/custom-task-store';
 import { PageState } from './state/page-state';
 import { parseSettings, withTask, type Settings } from './state/settings';
 import { linkTo, readUrlSettings, writeSettingsToUrl } from './state/url-state';
 import css from './styles.css?inline';
 import { AcdcStage, type StageHost } from './views/acdc-stage';
 import { BackendBadge } from './views/backend-badge';
+import { CustomTaskEditor } from './views/custom-task';
 import { ErrorArea } from './views/error-area';
 import { ModelPicker } from './views/model-picker';
 import { PromptPanel } from './views/prompt-panel';
@@ -92,6 +97,11 @@ export class CircuitPlayground extends HTMLElement {
     changed: () => this.autorun(),
   });
   private stage: AcdcStage | null = null;
+  private readonly customEditor = new CustomTaskEditor({
+    client: () => this.worker(),
+    state: this.state,
+    changeSettings: (patch) => this.changeSettings(patch),
+  });
 
   private client: WorkerClient | null = null;
   private options: Options | null = null;
@@ -122,13 +132,20 @@ export class CircuitPlayground extends HTMLElement {
       this.taskPanel.showData(state.data);
       this.stage?.setData(state.data);
     });
+    state.watch(['custom'], () => {
+      storeCustomTask(state.custom);
+      if (state.settings?.task !== CUSTOM_TASK) return;
+      this.showSettings();
+      if (this.stage?.phase === 'done' || this.stage?.phase === 'failed') this.stage.reset();
+      void this.loader.loadTaskData();
+    });
   }
 
   connectedCallback(): void {
     if (this.observer !== null) return;
     this.options = readOptions(this);
     const wanted = this.options.urlState ? readUrlSettings() : parseSettings((name) => this.getAttribute(name));
-    this.state.update({ wanted });
+    this.state.update({ wanted, custom: initialCustomTask(this.options.urlState) });
     this.autorunPending = this.options.autorun;
     this.stage = new AcdcStage(this.stageHost(), this.options.speed);
     this.root.adoptedStyleSheets = [styleSheet()];
@@ -213,6 +230,7 @@ export class CircuitPlayground extends HTMLElement {
         { class: 'app-main' },
         this.errors.element,
         el('div', { class: 'workbench' }, controls, el('aside', { class: 'sidebar' }, model, settings, others), stage),
+        this.customEditor.element,
         this.rasp.element,
         this.prompt.element,
       ),
@@ -303,7 +321,7 @@ export class CircuitPlayground extends HTMLElement {
 
   private async loadTasks(): Promise<boolean> {
     try {
-      this.state.update({ tasks: await this.worker().tasks() });
+      this.state.update({ tasks: [...(await this.worker().tasks()), CUSTOM_TASK_INFO] });
       return true;
     } catch (error) {
       this.showError(codeOf(error, 'task'), `could not list the tasks: ${messageOf(error)}`);
@@ -329,7 +347,8 @@ export class CircuitPlayground extends HTMLElement {
     this.state.update({ settings: next });
     // A finished run stays on screen (the stage offers to re-run it with the new settings); a failed one goes.
     if (this.stage?.phase === 'failed') this.stage.reset();
-    if (next.task !== current.task || next.seed !== current.seed) void this.loader.loadTaskData();
+    const rowsChange = next.task === CUSTOM_TASK && next.metric !== current.metric;
+    if (next.task !== current.task || next.seed !== current.seed || rowsChange) void this.loader.loadTaskData();
   }
 
   /** The settings' projections: the form, the task panel and (the app page) the URL. */
@@ -338,7 +357,10 @@ export class CircuitPlayground extends HTMLElement {
     if (settings === null) return;
     this.form.show(settings);
     this.taskPanel.showTask(this.state.task(settings.task));
-    if (this.options?.urlState) writeSettingsToUrl(settings);
+    if (this.options?.urlState) {
+      writeSettingsToUrl(settings);
+      writeCustomTaskToUrl(settings.task === CUSTOM_TASK ? this.state.custom : null);
+    }
   }
 
   private stageHost(): StageHost {
@@ -360,6 +382,7 @@ export class CircuitPlayground extends HTMLElement {
         this.settleStatus();
       },
       error: (stage, error) => this.showError(codeOf(error, stage === 'export' ? 'bad_request' : stage), messageOf(error)),
+      changeSettings: (patch) => this.changeSettings(patch),
     };
   }
 
@@ -385,7 +408,9 @@ export class CircuitPlayground extends HTMLElement {
       ? `${location.origin}${location.pathname}`
       : new URL(import.meta.env.BASE_URL, location.href).href;
     const { settings } = this.state;
-    return settings ? linkTo(settings, base, this.options?.backend ?? 'auto') : base;
+    if (settings === null) return base;
+    const url = new URL(linkTo(settings, base, this.options?.backend ?? 'auto'));
+    return withCustomTask(url, settings.task === CUSTOM_TASK ? this.state.custom : null).href;
   }
 
   /**
@@ -419,6 +444,7 @@ export class CircuitPlayground extends HTMLElement {
     this.remote.setEnabled(state.backend !== null && !state.busy);
     this.rasp.setEnabled(state.backend !== null && !state.busy);
     this.rasp.setRunEnabled(state.ready && !(this.stage?.active ?? false));
+    this.customEditor.setEnabled(state.loaded !== null && !state.busy);
   }
 
   /** What the remote and RASP controllers may do to the page. */
@@ -471,7 +497,7 @@ export class CircuitPlayground extends HTMLElement {
 function styleSheet(): CSSStyleSheet {
   if (sheet === null) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync(css + raspCss);
+    sheet.replaceSync(css + raspCss + attributionCss);
   }
   return sheet;
 }

@@ -17,16 +17,35 @@ import type {
   AttentionPattern,
   CompileFailure,
   CompileReport,
+  CurvePoint,
+  CustomTask,
   GraphInfo,
   InputRun,
   LayoutGroup,
+  MetricKind,
   ModelInfo,
   Prediction,
+  Roc,
   RunSettings,
+  ScoresFile,
   TaskData,
   TaskInfo,
   TruthOverlay,
 } from './generated/wire';
+
+/**
+ * data.json as the CLI reads it (`circuitscope acdc|attribute --data`; docs/formats.md#datajson):
+ * what `Session.customData` makes of a person's own rows. The crate's `AcdcData`, which the
+ * generated types do not carry.
+ */
+export interface AcdcData {
+  clean: number[][];
+  corrupt: number[][];
+  positions?: number[][] | null;
+  correct?: (number | number[])[] | null;
+  wrong?: (number | number[])[] | null;
+  pos_embed_perm?: number[] | null;
+}
 
 /** The burn device the wasm module runs on. */
 export type Backend = 'webgpu' | 'cpu';
@@ -144,6 +163,62 @@ export interface RunRequest {
   speed: Speed;
   /** Start paused: nothing is tested until `resume` or `step`. */
   paused?: boolean;
+  /** A person's own rows instead of the task's (`Session.customData` with the settings' metric). */
+  custom?: CustomTask;
+}
+
+/** A person's own task as data for `metric`: data.json and its rows as text. */
+export interface CustomDataRequest {
+  type: 'customData';
+  id: number;
+  task: CustomTask;
+  metric: MetricKind;
+}
+
+/**
+ * Scores every ADDITION edge with `settings.algorithm` (exact, eap or
+ * eap-ig) on the loaded model; a later run of any kind cancels it. Steered
+ * by `control` like an ACDC run (pause, resume, step = one more step, cancel).
+ */
+export interface AttributeRequest {
+  type: 'attribute';
+  id: number;
+  settings: RunSettings;
+  custom?: CustomTask;
+  paused?: boolean;
+}
+
+/**
+ * What a circuit is judged on: the settings' data (the task's rows, or
+ * `custom`), metric and ablation. The worker keeps one `JudgeRun` for the
+ * last such question and the loaded model, and builds a new one when either changes.
+ */
+interface JudgeOn {
+  settings: RunSettings;
+  custom?: CustomTask;
+}
+
+/** The circuit cut from `scores` (one per graph edge) at `fraction` of the ADDITION edges, and its faithfulness. */
+export interface JudgePointRequest extends JudgeOn {
+  type: 'judgePoint';
+  id: number;
+  scores: Float64Array;
+  fraction: number;
+}
+
+/** One circuit's faithfulness (ACDC's): `kept` is 1 per graph edge in it. */
+export interface JudgeCircuitRequest extends JudgeOn {
+  type: 'judgeCircuit';
+  id: number;
+  kept: Uint8Array;
+}
+
+/** ROC of `scores` against ground_truth.json's text. */
+export interface RocRequest extends JudgeOn {
+  type: 'roc';
+  id: number;
+  scores: Float64Array;
+  groundTruth: string;
 }
 
 /**
@@ -172,7 +247,12 @@ export type WorkerRequest =
   | AttentionRequest
   | TruthOverlayRequest
   | RunRequest
-  | ControlRequest;
+  | ControlRequest
+  | CustomDataRequest
+  | AttributeRequest
+  | JudgePointRequest
+  | JudgeCircuitRequest
+  | RocRequest;
 
 // ---- responses: worker → page ------------------------------------------------
 
@@ -299,6 +379,69 @@ export interface RunDoneResponse {
   wallTime: number;
 }
 
+export interface CustomDataResponse {
+  type: 'customData';
+  id: number;
+  /** data.json, as the CLI reads it. */
+  data: AcdcData;
+  view: TaskData;
+}
+
+/** An attribution run's steps so far (one edge for exact, one forward and backward pass for EAP and EAP-IG). */
+export interface AttributionProgress {
+  doneSteps: number;
+  totalSteps: number;
+  done: boolean;
+}
+
+/** The clean and corrupted inputs ran; scoring begins (how many steps it takes comes with the first progress). */
+export interface AttributionStartedResponse {
+  type: 'attributionStarted';
+  id: number;
+  /** The rows it runs on (the graph is the loaded model's, which the page has). */
+  data: TaskData;
+}
+
+/**
+ * After each batch of steps; `paused` once the run stopped at a pause (every
+ * step computed so far is counted in this message).
+ */
+export interface AttributionProgressResponse {
+  type: 'attributionProgress';
+  id: number;
+  progress: AttributionProgress;
+  paused: boolean;
+}
+
+/** The attribution run finished. */
+export interface AttributedResponse {
+  type: 'attributed';
+  id: number;
+  /** scores.json, as `circuitscope attribute` writes it. */
+  scores: ScoresFile;
+  /** One score per graph edge (NaN for edges no method scores). */
+  perEdge: Float64Array;
+  /** Seconds spent computing (pauses excluded). */
+  wallTime: number;
+}
+
+/** A circuit's point on the faithfulness curve, with M(N) and M(∅) of the data it was judged on. */
+export interface JudgedResponse {
+  type: 'judged';
+  id: number;
+  point: CurvePoint;
+  /** 1 per graph edge the circuit keeps (after pruning). */
+  kept: Uint8Array;
+  fullMetric: number;
+  emptyMetric: number;
+}
+
+export interface RocResponse {
+  type: 'roc';
+  id: number;
+  roc: Roc;
+}
+
 export interface CancelledResponse {
   type: 'cancelled';
   id: number;
@@ -322,6 +465,7 @@ export type ErrorCode =
   | 'graph'
   | 'run'
   | 'attention'
+  | 'judge'
   | 'not_ready'
   | 'bad_request'
   | 'worker_crashed';
@@ -353,10 +497,37 @@ export type WorkerResponse =
   | RunDoneResponse
   | CancelledResponse
   | AckResponse
+  | CustomDataResponse
+  | AttributionStartedResponse
+  | AttributionProgressResponse
+  | AttributedResponse
+  | JudgedResponse
+  | RocResponse
   | ErrorResponse;
 
 /** Messages that report on a request without ending it. */
-export type InterimResponse = ProgressResponse | StartedResponse | EventsResponse | PausedResponse;
+export type InterimResponse =
+  | ProgressResponse
+  | StartedResponse
+  | EventsResponse
+  | PausedResponse
+  | AttributionStartedResponse
+  | AttributionProgressResponse;
+
+/** Whether a message reports on a request without ending it. */
+export function isInterim(message: WorkerResponse): message is InterimResponse {
+  switch (message.type) {
+    case 'progress':
+    case 'started':
+    case 'events':
+    case 'paused':
+    case 'attributionStarted':
+    case 'attributionProgress':
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** Messages that end a request. */
 export type TerminalResponse = Exclude<WorkerResponse, InterimResponse>;

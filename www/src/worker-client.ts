@@ -7,32 +7,41 @@ import type {
   AttentionPattern,
   CompileFailure,
   CompileReport,
+  CustomTask,
   GraphInfo,
   GroundTruth,
   InputRun,
   LayoutGroup,
+  MetricKind,
   ModelInfo,
   Prediction,
+  Roc,
   RunSettings,
   TaskData,
   TaskInfo,
   TruthOverlay,
 } from './generated/wire';
-import type {
-  BackendPreference,
-  CancelledResponse,
-  ControlRequest,
-  EventsResponse,
-  PausedResponse,
-  InterimResponse,
-  ReadyResponse,
-  RequestBody,
-  RunDoneResponse,
-  Speed,
-  StartedResponse,
-  TerminalResponse,
-  WorkerRequest,
-  WorkerResponse,
+import {
+  isInterim,
+  type AcdcData,
+  type AttributedResponse,
+  type AttributionProgressResponse,
+  type AttributionStartedResponse,
+  type BackendPreference,
+  type CancelledResponse,
+  type ControlRequest,
+  type EventsResponse,
+  type InterimResponse,
+  type JudgedResponse,
+  type PausedResponse,
+  type ReadyResponse,
+  type RequestBody,
+  type RunDoneResponse,
+  type Speed,
+  type StartedResponse,
+  type TerminalResponse,
+  type WorkerRequest,
+  type WorkerResponse,
 } from './protocol';
 import type { ProgressListener } from './read-body';
 
@@ -58,6 +67,21 @@ export interface RunHandle {
   id: number;
   end: Promise<RunDoneResponse | CancelledResponse>;
 }
+
+/** What an attribution run reports before it ends. */
+export interface AttributionListener {
+  started(message: AttributionStartedResponse): void;
+  progress(message: AttributionProgressResponse): void;
+}
+
+/** An attribution run in flight. */
+export interface AttributionHandle {
+  id: number;
+  end: Promise<AttributedResponse | CancelledResponse>;
+}
+
+/** A circuit's faithfulness and the edges it keeps (`JudgedResponse` without the envelope). */
+export type Judged = Omit<JudgedResponse, 'type' | 'id'>;
 
 /** More crashes than this within CRASH_WINDOW_MS and the worker stays down. */
 const MAX_CRASHES = 3;
@@ -162,10 +186,10 @@ export class WorkerClient {
     return message.overlay;
   }
 
-  /** Starts ACDC; `listener` hears `started` and each batch of events. */
-  run(settings: RunSettings, speed: Speed, paused: boolean, listener: RunListener): RunHandle {
+  /** Starts ACDC; `listener` hears `started` and each batch of events. `custom`: a person's own rows. */
+  run(settings: RunSettings, speed: Speed, paused: boolean, listener: RunListener, custom?: CustomTask): RunHandle {
     const id = this.nextId;
-    const end = this.send({ type: 'run', settings, speed, paused }, [], (m) => {
+    const end = this.send({ type: 'run', settings, speed, paused, custom }, [], (m) => {
       if (m.type === 'started') listener.started(m);
       else if (m.type === 'events') listener.events(m);
       else if (m.type === 'paused') listener.paused(m);
@@ -174,6 +198,43 @@ export class WorkerClient {
       return message;
     });
     return { id, end };
+  }
+
+  /** Starts an attribution run (exact, EAP or EAP-IG: `settings.algorithm`); steered by `control`. */
+  attribute(settings: RunSettings, custom: CustomTask | undefined, paused: boolean, listener: AttributionListener): AttributionHandle {
+    const id = this.nextId;
+    const end = this.send({ type: 'attribute', settings, custom, paused }, [], (m) => {
+      if (m.type === 'attributionStarted') listener.started(m);
+      else if (m.type === 'attributionProgress') listener.progress(m);
+    }).then((message) => {
+      if (message.type !== 'attributed' && message.type !== 'cancelled') throw unexpected(message);
+      return message;
+    });
+    return { id, end };
+  }
+
+  /** A person's own task as data.json (for `metric`) and as text; fails (code `task`) naming the row. */
+  async customData(task: CustomTask, metric: MetricKind): Promise<{ data: AcdcData; view: TaskData }> {
+    const message = await this.send({ type: 'customData', task, metric });
+    if (message.type !== 'customData') throw unexpected(message);
+    return { data: message.data, view: message.view };
+  }
+
+  /** The circuit cut from `scores` at `fraction` of the ADDITION edges, judged on the settings' data. */
+  async judgePoint(settings: RunSettings, custom: CustomTask | undefined, scores: Float64Array, fraction: number): Promise<Judged> {
+    return judged(await this.send({ type: 'judgePoint', settings, custom, scores, fraction }));
+  }
+
+  /** One circuit (`kept`: 1 per graph edge in it), judged on the settings' data. */
+  async judgeCircuit(settings: RunSettings, custom: CustomTask | undefined, kept: Uint8Array): Promise<Judged> {
+    return judged(await this.send({ type: 'judgeCircuit', settings, custom, kept }));
+  }
+
+  /** ROC of `scores` against a ground truth (ground_truth.json's text). */
+  async roc(settings: RunSettings, custom: CustomTask | undefined, scores: Float64Array, groundTruth: string): Promise<Roc> {
+    const message = await this.send({ type: 'roc', settings, custom, scores, groundTruth });
+    if (message.type !== 'roc') throw unexpected(message);
+    return message.roc;
   }
 
   async control(runId: number, action: ControlRequest['action'], speed?: Speed): Promise<void> {
@@ -223,7 +284,7 @@ export class WorkerClient {
   private receive(message: WorkerResponse): void {
     const pending = this.pending.get(message.id);
     if (pending === undefined) return;
-    if (message.type === 'progress' || message.type === 'started' || message.type === 'events' || message.type === 'paused') {
+    if (isInterim(message)) {
       pending.onInterim?.(message);
       return;
     }
@@ -257,6 +318,12 @@ export class WorkerClient {
     }
     this.pending.clear();
   }
+}
+
+function judged(message: TerminalResponse): Judged {
+  if (message.type !== 'judged') throw unexpected(message);
+  const { point, kept, fullMetric, emptyMetric } = message;
+  return { point, kept, fullMetric, emptyMetric };
 }
 
 function unexpected(message: TerminalResponse): RequestError {

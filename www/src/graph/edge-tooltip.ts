@@ -40,8 +40,11 @@ export class EdgeTooltip {
     hidden: true,
   });
 
-  /** An edge, described for `context`'s run (the current settings when none ran). */
-  showEdge(graph: GraphInfo, id: number, state: RunState | null, context: TipContext, anchor: Rect): void {
+  /**
+   * An edge, described for `context`'s run (the current settings when none ran); `note` (an
+   * attribution score) replaces the run's verdict.
+   */
+  showEdge(graph: GraphInfo, id: number, state: RunState | null, context: TipContext, anchor: Rect, note?: string | null): void {
     const edge = graph.edges[id];
     const sender = graph.nodes[edge.sender];
     const receiver = graph.nodes[edge.receiver];
@@ -51,7 +54,7 @@ export class EdgeTooltip {
       el('p', { class: 'tip-title' }, edgeName(graph, id)),
       el('p', { class: 'tip-what' }, whatEdgeIs(graph, id)),
       el('p', { class: 'tip-patch' }, patchWords(graph, id, context.ablation)),
-      el('p', { class: 'tip-verdict', 'data-testid': 'tip-verdict' }, verdict(id, state, context)),
+      el('p', { class: 'tip-verdict', 'data-testid': 'tip-verdict' }, note ?? verdict(id, state, context)),
       el(
         'p',
         { class: 'tip-hooks' },

@@ -4,7 +4,7 @@
 
 import type { GraphLayout } from '../generated/wire';
 import { Fate, type RunState } from '../state/run-state';
-import { edgePath, edgeStyle, type Palette, type Verdicts } from './paint';
+import { edgePath, edgeStyle, type Palette, type ScorePaint, type Verdicts } from './paint';
 
 export interface ExportColors {
   background: string;
@@ -15,7 +15,8 @@ export interface ExportColors {
 
 /**
  * The graph as an SVG document; `circuitOnly` leaves out removed edges and
- * dead nodes; `truth` colours edges as the ground-truth overlay does.
+ * dead nodes; `truth` colours edges as the ground-truth overlay does;
+ * `scores` paints an attribution run's scores (and cut) instead of the run.
  */
 export function graphSvg(
   layout: GraphLayout,
@@ -24,14 +25,17 @@ export function graphSvg(
   colors: ExportColors,
   circuitOnly: boolean,
   truth: Verdicts | null = null,
+  scores: ScorePaint | null = null,
 ): string {
   // Long after any fade: removed edges at their final faintness.
-  const options = { palette, circuitOnly, now: Number.MAX_SAFE_INTEGER, truth };
+  const options = { palette, circuitOnly, now: Number.MAX_SAFE_INTEGER, truth, scores };
   const alive = new Uint8Array(layout.boxes.length);
   const edges: string[] = [];
   const order = [...layout.edges].sort((a, b) => rank(a.id, state) - rank(b.id, state));
   for (const e of order) {
-    const present = state === null || state.present(e.id);
+    const present = scores
+      ? scores.kept === null || scores.kept[e.id] === 1 || scores.other?.[e.id] === 1
+      : state === null || state.present(e.id);
     if (present) {
       alive[e.senderBox] = 1;
       alive[e.receiverBox] = 1;

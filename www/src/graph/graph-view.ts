@@ -4,14 +4,16 @@
 // and touches only the node classes that changed. Hover shows a tooltip (hover
 // is not state) and highlights the hovered edge; clicking a head (or Enter on
 // it) selects it. A head's q/k/v ports are lettered; labels never render
-// smaller than 12 px while the zoom allows it (LABEL_PX).
+// smaller than 12 px while the zoom allows it (LABEL_PX). An attribution
+// run's scores paint the edges instead of a run's fates (`setScores`), and
+// clicking an edge then inspects it (`onEdgeClick`).
 
 import { el, svgEl } from '../dom';
 import type { Ablation, DrawnBox, GraphInfo, GraphLayout } from '../generated/wire';
 import type { RunState } from '../state/run-state';
 import { EdgeTooltip, type TipContext } from './edge-tooltip';
 import { distanceToEdge } from './geometry';
-import { DARK, edgePath, fading, LIGHT, paintEdges, type Palette, type Verdicts } from './paint';
+import { DARK, edgePath, fading, LIGHT, paintEdges, type Palette, type ScorePaint, type Verdicts } from './paint';
 
 const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
 /** Pointer within this many layout units of an edge hovers it. */
@@ -19,7 +21,7 @@ const HOVER_DISTANCE = 5;
 /** Node and column labels are drawn at least this large on screen (px), as far as their box allows. */
 const LABEL_PX = 12;
 /** What the legend explains: the run's fates, or the ground-truth overlay's verdicts. */
-export type LegendMode = 'fate' | 'truth';
+export type LegendMode = 'fate' | 'truth' | 'scores';
 
 export class GraphView {
   private readonly canvas = el('canvas', { class: 'edge-layer', 'aria-hidden': 'true' });
@@ -37,6 +39,12 @@ export class GraphView {
   private tipContext: TipContext | null = null;
   /** The zoom was chosen by hand: resizing the panel no longer refits. */
   private zoomedByHand = false;
+  /** An edge was clicked while scores are shown. */
+  onEdgeClick: ((edge: number) => void) | null = null;
+  /** A line about an edge for its tooltip while scores are shown (its score). */
+  edgeNote: ((edge: number) => string | null) | null = null;
+  /** An attribution run's scores, painted instead of the run's fates. */
+  private scores: ScorePaint | null = null;
 
   private graph: GraphInfo | null = null;
   private layout: GraphLayout | null = null;
@@ -82,6 +90,7 @@ export class GraphView {
     this.stage.addEventListener('pointermove', (event) => this.hover(event));
     this.stage.addEventListener('pointerleave', () => this.unhover());
     this.scroller.addEventListener('scroll', () => this.unhover());
+    this.stage.addEventListener('click', (event) => this.click(event));
     this.dark.addEventListener('change', () => this.redraw());
     // Refit when the panel changes size (a rotated phone, a resized window), unless zoomed by hand.
     let size = { width: 0, height: 0 };
@@ -103,7 +112,13 @@ export class GraphView {
     this.legendElement.dataset.mode = mode;
     const item = (cls: string, text: string) => el('span', { class: `legend-item ${cls}` }, text);
     this.legendElement.replaceChildren(
-      ...(mode === 'truth'
+      ...(mode === 'scores'
+        ? [
+            item('legend-positive', 'score > 0: removing it hurts'),
+            item('legend-negative', 'score < 0'),
+            el('span', { class: 'legend-note' }, 'width: |score|'),
+          ]
+        : mode === 'truth'
         ? [
             item('legend-true-positive', 'found (true positive)'),
             item('legend-miss', 'missed'),
@@ -152,16 +167,34 @@ export class GraphView {
     this.redraw();
   }
 
+  /**
+   * Paints edges by an attribution run's scores (null: back to the run's
+   * fates). "circuit only" is offered while a cut is shown.
+   */
+  setScores(paint: ScorePaint | null): void {
+    this.scores = paint;
+    this.element.dataset.scores = paint === null ? 'none' : paint.kept === null ? 'all' : 'cut';
+    this.setLegend(paint !== null ? 'scores' : this.truth ? 'truth' : 'fate');
+    this.circuitOnlyBox.disabled = paint === null ? this.state?.status?.done !== true : paint.kept === null;
+    if (this.circuitOnlyBox.disabled) this.circuitOnlyBox.checked = false;
+    this.redraw();
+  }
+
   /** Colours edges by their ground-truth verdict (null: the run's own colours). */
   setTruth(verdict: Verdicts | null): void {
     this.truth = verdict;
     this.element.dataset.truth = verdict ? 'shown' : 'none';
-    this.setLegend(verdict ? 'truth' : 'fate');
+    this.setLegend(this.scores !== null ? 'scores' : verdict ? 'truth' : 'fate');
     this.redraw();
   }
 
   get truthVerdict(): Verdicts | null {
     return this.truth;
+  }
+
+  /** The attribution scores painted now (null: the run's fates). */
+  get scorePaint(): ScorePaint | null {
+    return this.scores;
   }
 
   /** "circuit only" is offered once the run is done. */
@@ -213,7 +246,7 @@ export class GraphView {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(this.zoom * ratio, 0, 0, this.zoom * ratio, 0, 0);
-    const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth };
+    const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth, scores: this.scores };
     paintEdges(ctx, layout, this.state, options);
     this.paintHovered(ctx, layout);
     this.paintNodes(layout);
@@ -240,9 +273,8 @@ export class GraphView {
   /** A node is dead once no edge into or out of it is left; "circuit only" hides it. */
   private paintNodes(layout: GraphLayout): void {
     const alive = new Uint8Array(layout.boxes.length);
-    const state = this.state;
     for (const e of layout.edges) {
-      if (state === null || state.present(e.id)) {
+      if (this.present(e.id)) {
         alive[e.senderBox] = 1;
         alive[e.receiverBox] = 1;
       }
@@ -314,7 +346,7 @@ export class GraphView {
     let best = HOVER_DISTANCE;
     let hit = -1;
     for (const e of layout.edges) {
-      if (this.circuitOnly && this.state !== null && !this.state.present(e.id)) continue;
+      if (this.circuitOnly && !this.present(e.id)) continue;
       const d = distanceToEdge(e, p);
       if (d < best) {
         best = d;
@@ -326,7 +358,7 @@ export class GraphView {
     else {
       const context = this.tipContext ?? { ablation: this.ablation(), metric: 'kl', tau: Number.NaN };
       const anchor = { left: event.clientX, top: event.clientY, width: 0, height: 0 };
-      this.tooltip.showEdge(this.graph, hit, this.state, context, anchor);
+      this.tooltip.showEdge(this.graph, hit, this.state, context, anchor, this.scores ? this.edgeNote?.(hit) : null);
     }
   }
 
@@ -340,6 +372,33 @@ export class GraphView {
     this.hovered = edge;
     this.element.dataset.hovered = edge === null ? '' : String(edge);
     this.redraw();
+  }
+
+  /** Whether an edge is in what is shown: the cut of the scores, else the run's circuit. */
+  private present(edge: number): boolean {
+    const scores = this.scores;
+    if (scores !== null) return scores.kept === null || scores.kept[edge] === 1 || scores.other?.[edge] === 1;
+    return this.state === null || this.state.present(edge);
+  }
+
+  /** With scores shown, a click near an edge inspects it. */
+  private click(event: MouseEvent): void {
+    const layout = this.layout;
+    if (layout === null || this.scores === null || this.onEdgeClick === null) return;
+    const rect = this.stage.getBoundingClientRect();
+    const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
+    if (layout.boxes.some((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h)) return;
+    let best = HOVER_DISTANCE;
+    let hit = -1;
+    for (const e of layout.edges) {
+      if (this.circuitOnly && !this.present(e.id)) continue;
+      const d = distanceToEdge(e, p);
+      if (d < best) {
+        best = d;
+        hit = e.id;
+      }
+    }
+    if (hit >= 0) this.onEdgeClick(hit);
   }
 
   private showNodeTip(box: DrawnBox): void {

@@ -3,6 +3,9 @@
 // fade out, kept ones are coloured and sized by their effect |Δ|. Once a run
 // on a model with a ground truth is done, the overlay colours edges by their
 // verdict instead (true positive, miss, extra: the crate's `TruthOverlay`).
+// An attribution run's scores paint every edge instead of a run's fates
+// (`ScorePaint`: colour by sign, width by magnitude, the cut at the chosen
+// size over the rest, and a compared circuit's overlap).
 // The SVG export (export.ts) styles edges with the same `edgeStyle`.
 
 import type { DrawnEdge, GraphLayout, TruthOverlay } from '../generated/wire';
@@ -29,6 +32,13 @@ export interface Palette {
   truePositive: string;
   miss: string;
   extra: string;
+  /** Scores: removing the edge raises the metric (it helps the task), or lowers it. */
+  positive: string;
+  negative: string;
+  /** Two circuits compared: kept by both, by the shown one only, by the other only. */
+  both: string;
+  onlyShown: string;
+  onlyOther: string;
 }
 
 export const LIGHT: Palette = {
@@ -40,6 +50,11 @@ export const LIGHT: Palette = {
   truePositive: '#15803d',
   miss: '#dc2626',
   extra: '#d97706',
+  positive: '#c2410c',
+  negative: '#2563eb',
+  both: '#7c3aed',
+  onlyShown: '#c2410c',
+  onlyOther: '#0d9488',
 };
 
 export const DARK: Palette = {
@@ -51,6 +66,11 @@ export const DARK: Palette = {
   truePositive: '#4ade80',
   miss: '#f87171',
   extra: '#fbbf24',
+  positive: '#fb923c',
+  negative: '#60a5fa',
+  both: '#c084fc',
+  onlyShown: '#fb923c',
+  onlyOther: '#2dd4bf',
 };
 
 export interface EdgeStyle {
@@ -67,6 +87,22 @@ export interface PaintOptions {
   now: number;
   /** Per edge id, the ground-truth overlay's verdict (none: no overlay). */
   truth?: Verdicts | null;
+  /** An attribution run's scores, painted instead of the run's fates. */
+  scores?: ScorePaint | null;
+}
+
+/** What an attribution view paints (per graph edge id). */
+export interface ScorePaint {
+  /** One score per graph edge; NaN where no method scores (DIRECT_COMPUTATION, PLACEHOLDER). */
+  scores: Float64Array;
+  /** The largest |score|, for widths. */
+  max: number;
+  /** The circuit cut at the chosen size (1 per kept edge); null: every edge by its score. */
+  kept: Uint8Array | null;
+  /** Another circuit to compare the cut with (1 per kept edge). */
+  other: Uint8Array | null;
+  /** The edge being inspected. */
+  selected: number | null;
 }
 
 /** The style of an edge, or null when it is not drawn. A port mark (DIRECT_COMPUTATION) is drawn thick. */
@@ -87,6 +123,7 @@ function baseStyle(e: number, state: RunState | null, options: PaintOptions): Ed
     case Verdict.Extra:
       return { color: palette.extra, width: 3, alpha: 0.95 };
   }
+  if (options.scores) return scoreStyle(e, options.scores, options);
   const fate = state?.fate[e] ?? Fate.Untested;
   if (state?.current === e) return { color: palette.current, width: 3.5, alpha: 1 };
   switch (fate) {
@@ -107,6 +144,32 @@ function baseStyle(e: number, state: RunState | null, options: PaintOptions): Ed
     default:
       return null;
   }
+}
+
+/**
+ * An edge by its score: colour by sign, width by |score| (square root, so
+ * small scores stay visible), quantised so edges share strokes. With a cut,
+ * the edges outside it are faint (gone in "circuit only"); with a compared
+ * circuit, the cut's edges are coloured by who keeps them.
+ */
+function scoreStyle(e: number, paint: ScorePaint, options: PaintOptions): EdgeStyle | null {
+  const { palette } = options;
+  if (paint.selected === e) return { color: palette.current, width: 5, alpha: 1 };
+  const score = paint.scores[e] ?? Number.NaN;
+  const inCut = paint.kept === null || paint.kept[e] === 1;
+  if (paint.other !== null && paint.kept !== null) {
+    const inOther = paint.other[e] === 1;
+    if (inCut || inOther) {
+      const color = inCut && inOther ? palette.both : inCut ? palette.onlyShown : palette.onlyOther;
+      return { color, width: 2.5, alpha: 0.9 };
+    }
+  }
+  if (!inCut && options.circuitOnly) return null;
+  const t = paint.max > 0 && Number.isFinite(score) ? Math.sqrt(Math.min(1, Math.abs(score) / paint.max)) : 0;
+  const width = Math.round((0.75 + 4.75 * t) * 4) / 4;
+  const color = Number.isNaN(score) ? palette.untested : score >= 0 ? palette.positive : palette.negative;
+  const alpha = !inCut ? 0.1 : Number.isNaN(score) ? 0.35 : 0.85;
+  return { color, width, alpha };
 }
 
 function keptColor(palette: Palette, t: number): string {
@@ -149,7 +212,8 @@ export function paintEdges(
     let group = groups.get(key);
     if (group === undefined) {
       const judged = (options.truth?.[geometry.id] ?? Verdict.None) !== Verdict.None;
-      group = { style, edges: [], rank: judged ? 4 : rankOf(geometry.id, state) };
+      const rank = judged ? 4 : options.scores ? scoreRank(geometry.id, options.scores) : rankOf(geometry.id, state);
+      group = { style, edges: [], rank };
       groups.set(key, group);
     }
     group.edges.push(geometry);
@@ -179,6 +243,13 @@ function rankOf(e: number, state: RunState | null): number {
     default:
       return 1;
   }
+}
+
+/** Paint order with scores: outside the cut, inside it, the inspected edge. */
+function scoreRank(e: number, paint: ScorePaint): number {
+  if (paint.selected === e) return 3;
+  const inCut = (paint.kept === null || paint.kept[e] === 1) || paint.other?.[e] === 1;
+  return inCut ? 2 : 0;
 }
 
 function trace(ctx: CanvasRenderingContext2D, e: DrawnEdge): void {

@@ -5,8 +5,9 @@
 // writes the page state; the views follow it (playground.ts wires them).
 
 import { codeOf, messageOf } from '../errors';
-import type { GraphInfo, GroundTruth } from '../generated/wire';
+import type { CustomTask, GraphInfo, GroundTruth } from '../generated/wire';
 import type { ErrorCode } from '../protocol';
+import { CUSTOM_TASK } from '../state/custom-task';
 import type { PageState } from '../state/page-state';
 import { completeSettings, modelTask, pickTask, withTask, type Settings } from '../state/settings';
 import type { ModelPicker } from '../views/model-picker';
@@ -99,16 +100,22 @@ export class ModelLoader {
     host.changed();
   }
 
-  /** The settings' task data for the loaded model (again: the task or seed changed). */
+  /** The settings' task data for the loaded model (again: the task or seed changed, or the person's own rows or metric). */
   async loadTaskData(): Promise<void> {
     const { host } = this;
     const { state } = host;
     const settings = state.settings;
     state.update({ data: null });
     if (settings === null) return;
+    const custom = state.custom;
+    const wanted = dataInputs(settings, custom);
     try {
-      const data = await host.client().taskData(settings.task, settings.seed);
-      if (settings === state.settings) state.update({ data });
+      const data =
+        settings.task === CUSTOM_TASK
+          ? (await host.client().customData(custom, settings.metric)).view
+          : await host.client().taskData(settings.task, settings.seed);
+      // Settings that do not change the rows (the algorithm, τ) may change meanwhile.
+      if (state.settings && dataInputs(state.settings, state.custom) === wanted) state.update({ data });
     } catch (error) {
       host.showError(codeOf(error, 'task'), messageOf(error));
     }
@@ -145,4 +152,10 @@ export class ModelLoader {
     state.update({ settings: own ? withTask(complete, own) : complete });
     await this.loadTaskData();
   }
+}
+
+/** What decides the task data: the task and seed, or a person's rows and the metric they are read for. */
+function dataInputs(settings: Settings, custom: CustomTask): string {
+  const { task, seed, metric } = settings;
+  return JSON.stringify(task === CUSTOM_TASK ? { task, metric, custom } : { task, seed });
 }

@@ -6,9 +6,10 @@
 // playground.ts wires them. Results, hover and zoom are not page state
 // (docs/README.md#the-pages-state-and-the-url).
 
-import type { TaskData, TaskInfo } from '../generated/wire';
+import type { CustomTask, TaskData, TaskInfo } from '../generated/wire';
 import type { Loaded } from '../models/model-host';
 import type { Backend } from '../protocol';
+import { EXAMPLE_TASK } from './custom-task';
 import type { Settings } from './settings';
 
 export interface PageFields {
@@ -28,6 +29,8 @@ export interface PageFields {
   hasGraph: boolean;
   /** Requests in flight that change the model or its data. */
   loads: number;
+  /** A person's own task (state/custom-task.ts): the data when the settings' task is `custom`. */
+  custom: CustomTask;
 }
 
 export type PageField = keyof PageFields;
@@ -48,6 +51,7 @@ export class PageState {
     data: null,
     hasGraph: false,
     loads: 0,
+    custom: EXAMPLE_TASK,
   };
   private readonly watchers: Watcher[] = [];
 
@@ -74,6 +78,9 @@ export class PageState {
   }
   get loads(): number {
     return this.fields.loads;
+  }
+  get custom(): CustomTask {
+    return this.fields.custom;
   }
 
   /** A load is in flight: the model or its data may change under a new request. */

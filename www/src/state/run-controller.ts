@@ -4,7 +4,7 @@
 
 import type { EventsResponse, Speed } from '../protocol';
 import { RunState } from './run-state';
-import type { RunSettings, TaskData } from '../generated/wire';
+import type { CustomTask, RunSettings, TaskData } from '../generated/wire';
 import { isActive, type RunPhase } from '../views/run-buttons';
 import type { RunHandle, WorkerClient } from '../worker-client';
 
@@ -38,8 +38,8 @@ export class RunController {
     return isActive(this.phase);
   }
 
-  /** Starts a fresh run (cancelling any other); `paused` starts it without testing anything. */
-  start(settings: RunSettings, paused = false): void {
+  /** Starts a fresh run (cancelling any other); `paused` starts it without testing anything; `custom`: a person's own rows. */
+  start(settings: RunSettings, paused = false, custom?: CustomTask): void {
     this.cancel();
     this.state = null;
     this.circuit = null;
@@ -65,7 +65,7 @@ export class RunController {
         this.queue.push(message);
         if (this.frame === 0) this.frame = requestAnimationFrame(() => this.flush());
       },
-    });
+    }, custom);
     this.handle = handle;
     handle.end.then(
       (end) => {

@@ -4,6 +4,7 @@
 
 import {
   ABLATIONS,
+  ALGORITHMS,
   DEFAULT_RUN_SETTINGS,
   METRICS,
   VISIT_MODES,
@@ -15,8 +16,8 @@ import {
   type TaskInfo,
 } from '../generated/wire';
 
-/** The algorithms the page runs: ACDC (the crate's attribution methods are not offered yet). */
-export type Algorithm = Extract<AnyAlgorithm, 'acdc'>;
+/** The algorithms the page runs: ACDC, and the attribution methods exact, EAP and EAP-IG (docs/methods.md). */
+export type Algorithm = AnyAlgorithm;
 
 export interface Settings {
   model: string;
@@ -28,7 +29,12 @@ export interface Settings {
   seed: number;
   indicesMode: Mode;
   namesMode: Mode;
+  /** EAP-IG's interpolation steps m. */
+  steps: number;
 }
+
+/** EAP-IG's m: at least 1; more than this is a typo (each step is a forward and a backward pass). */
+export const MAX_STEPS = 100;
 
 /** τ's slider range (log scale), as in the paper's sweeps for induction. */
 export const TAU_MIN = 1e-4;
@@ -45,6 +51,7 @@ export const PARAM: Record<keyof Settings, string> = {
   seed: 'seed',
   indicesMode: 'indices',
   namesMode: 'names',
+  steps: 'steps',
 };
 
 /**
@@ -61,7 +68,8 @@ export function parseSettings(get: (name: string) => string | null): Partial<Set
   if (model !== null) out.model = model;
   const task = text('task');
   if (task !== null) out.task = task;
-  if (text('algorithm') === 'acdc') out.algorithm = 'acdc';
+  const algorithm = oneOf(text('algorithm'), ALGORITHMS);
+  if (algorithm) out.algorithm = algorithm;
   const metric = oneOf(text('metric'), METRICS);
   if (metric) out.metric = metric;
   const ablation = oneOf(text('ablation'), ABLATIONS);
@@ -74,6 +82,8 @@ export function parseSettings(get: (name: string) => string | null): Partial<Set
   if (indices) out.indicesMode = indices;
   const names = oneOf(text('namesMode'), VISIT_MODES);
   if (names) out.namesMode = names;
+  const steps = Number(text('steps') ?? Number.NaN);
+  if (Number.isInteger(steps) && steps >= 1 && steps <= MAX_STEPS) out.steps = steps;
   return out;
 }
 
@@ -89,13 +99,14 @@ export function completeSettings(partial: Partial<Settings>, model: string, task
   return {
     model,
     task: task?.name ?? partial.task ?? 'induction',
-    algorithm: 'acdc',
+    algorithm: partial.algorithm ?? 'acdc',
     metric: partial.metric ?? task?.defaultMetric ?? 'kl',
     ablation: partial.ablation ?? task?.defaultAblation ?? 'resample',
     tau: partial.tau ?? task?.defaultTau ?? 0.05,
     seed: partial.seed ?? 0,
     indicesMode: partial.indicesMode ?? 'normal',
     namesMode: partial.namesMode ?? 'normal',
+    steps: partial.steps ?? DEFAULT_RUN_SETTINGS.steps,
   };
 }
 
@@ -118,7 +129,8 @@ export function withTask(settings: Settings, task: TaskInfo): Settings {
  */
 export function modelTask(current: Settings | null, modelTasks: unknown): string | undefined {
   const listed = listedTasks(modelTasks);
-  if (current === null || listed.length === 0 || listed.includes(current.task)) return undefined;
+  // A person's own task (state/custom-task.ts) goes with them from model to model.
+  if (current === null || listed.length === 0 || listed.includes(current.task) || current.task === 'custom') return undefined;
   return listed[0];
 }
 
@@ -143,6 +155,11 @@ export function acdcSettings(settings: Settings): RunSettings {
     namesMode: settings.namesMode,
     seed: settings.seed,
   };
+}
+
+/** What an attribution run (`AttributionRun.start`) or a judge takes: the method and m beside the rest. */
+export function runSettings(settings: Settings): RunSettings {
+  return { ...acdcSettings(settings), algorithm: settings.algorithm, steps: settings.steps };
 }
 
 /** τ as a slider position in [0, 1] (log scale) and back, rounded to 3 significant digits. */

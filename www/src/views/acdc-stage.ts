@@ -7,6 +7,8 @@
 // each run started with: the explanation, the tooltips and the chart describe
 // the run shown, whatever the form says now. It reports back its phase, a
 // line for the status and its errors; the settings stay the page's.
+// When the settings name an attribution method, the run buttons steer the
+// attribution side (attribution-stage.ts), which paints the same graph.
 
 import { el } from '../dom';
 import { messageOf } from '../errors';
@@ -22,7 +24,9 @@ import type { Speed } from '../protocol';
 import { RunController } from '../state/run-controller';
 import type { RunState } from '../state/run-state';
 import type { PageState } from '../state/page-state';
+import { CUSTOM_TASK } from '../state/custom-task';
 import { acdcSettings, type Settings } from '../state/settings';
+import { AttributionStage } from './attribution-stage';
 import { AttentionView } from './attention-view';
 import { CircuitList } from './circuit-list';
 import { Explanation } from './explanation';
@@ -42,7 +46,9 @@ export interface StageHost {
   phase(phase: RunPhase): void;
   /** What the status line should say of the run (null: nothing, the page's own line). */
   status(text: string | null): void;
-  error(stage: 'run' | 'attention' | 'export', error: unknown): void;
+  error(stage: 'run' | 'attention' | 'export' | 'judge', error: unknown): void;
+  /** A change of settings the stage offers (the KL+EAP warning's way out). */
+  changeSettings?(patch: Partial<Settings>): void;
 }
 
 export class AcdcStage {
@@ -57,6 +63,9 @@ export class AcdcStage {
   private readonly graphView: GraphView;
   private readonly results: ResultsBar;
   private readonly run: RunController;
+  private readonly attribution: AttributionStage;
+  /** Which kind of run the buttons steer: the last one started. */
+  private mode: 'acdc' | 'attribution' = 'acdc';
   private readonly unwatch: () => void;
   /** Run, Step, Reset, speed and the counts: the page puts them where they fit. */
   readonly controls: HTMLElement;
@@ -82,10 +91,17 @@ export class AcdcStage {
     this.run = new RunController(() => host.client(), this.runView(), speed);
     this.buttons = new RunButtons({
       run: () => this.start(false),
-      pause: () => this.run.pause(),
-      resume: () => this.run.resume(),
-      step: () => (this.run.active ? this.run.step() : this.start(true)),
-      reset: () => this.reset(),
+      pause: () => this.pause(),
+      resume: () => this.resume(),
+      step: () => {
+        if (this.mode === 'attribution' && this.attribution.active) this.attribution.step();
+        else if (this.mode === 'acdc' && this.run.active) this.run.step();
+        else this.start(true);
+      },
+      reset: () => {
+        this.reset();
+        this.attribution.clear();
+      },
       speed: (s) => this.run.setSpeed(s),
     });
     this.buttons.speed = speed;
@@ -93,6 +109,16 @@ export class AcdcStage {
       (box) => void this.showAttention(box),
       () => this.context()?.ablation ?? 'resample',
     );
+    this.attribution = new AttributionStage({
+      client: () => host.client(),
+      state: host.state,
+      graphView: this.graphView,
+      phase: (phase) => {
+        if (this.mode === 'attribution') this.showPhase(phase);
+      },
+      error: (stage, error) => host.error(stage, error),
+      changeSettings: (patch) => host.changeSettings?.(patch),
+    });
     this.results = new ResultsBar({
       json: () => this.exportJson(),
       svg: () => this.exportSvg(),
@@ -110,6 +136,7 @@ export class AcdcStage {
         this.graphView.element,
         el('div', { class: 'stage-side' }, this.chart.element, this.attention.element),
       ),
+      this.attribution.element,
       this.overlay.element,
       this.compare.element,
       this.results.element,
@@ -121,11 +148,11 @@ export class AcdcStage {
   }
 
   get phase(): RunPhase {
-    return this.run.phase;
+    return this.mode === 'attribution' ? this.attribution.phase : this.run.phase;
   }
 
   get active(): boolean {
-    return this.run.active;
+    return this.mode === 'attribution' ? this.attribution.active : this.run.active;
   }
 
   /** The τ of the run shown (null: none). */
@@ -145,6 +172,7 @@ export class AcdcStage {
    */
   setGraph(graph: GraphInfo | null, truth: GroundTruth | null = null): void {
     this.run.reset();
+    this.attribution.setGraph(graph, truth);
     this.graph = graph;
     this.truth = graph ? truth : null;
     this.runSettings = null;
@@ -169,14 +197,29 @@ export class AcdcStage {
 
   /** The page's readiness or settings changed: refresh the buttons, and what depends on the settings. */
   refresh(): void {
-    this.showPhase(this.run.phase);
-    if (this.run.phase === 'idle' && this.run.state === null && this.graph) this.showIdle();
+    this.showPhase(this.phase);
+    if (this.mode === 'acdc' && this.run.phase === 'idle' && this.run.state === null && this.graph) this.showIdle();
     this.showNotice();
   }
 
   start(paused: boolean): void {
     const { settings } = this.host.state;
     if (!this.host.state.ready || settings === null) return;
+    if (settings.algorithm !== 'acdc') {
+      this.mode = 'attribution';
+      this.run.reset();
+      this.runSettings = null;
+      this.explanation.message(
+        `Scoring every edge with ${settings.algorithm === 'exact' ? 'exact patching' : settings.algorithm.toUpperCase()}: ` +
+          'the circuit is the top edges by |score|, judged by its faithfulness below.',
+      );
+      this.attribution.start(paused);
+      return;
+    }
+    this.mode = 'acdc';
+    this.attribution.reset();
+    this.showPhase(this.run.phase);
+    this.graphView.setScores(null);
     const done = this.run.state;
     if (done?.status?.done && this.runSettings) {
       this.previous = { state: done, settings: this.runSettings, curve: curveOf(done, this.runSettings) };
@@ -195,21 +238,28 @@ export class AcdcStage {
     this.circuitList.clear();
     void this.showTruth(null);
     this.explanation.message('Measuring the full model on the clean and the corrupted prompts…');
-    this.run.start(acdcSettings(settings), paused);
+    this.run.start(acdcSettings(settings), paused, settings.task === CUSTOM_TASK ? this.host.state.custom : undefined);
     if (paused) this.run.step();
     this.showNotice();
   }
 
   pause(): void {
-    if (this.run.phase === 'running' || this.run.phase === 'starting') this.run.pause();
+    const phase = this.phase;
+    if (phase !== 'running' && phase !== 'starting') return;
+    if (this.mode === 'attribution') this.attribution.pause();
+    else this.run.pause();
   }
 
   resume(): void {
-    if (this.run.phase === 'paused' || this.run.phase === 'pausing') this.run.resume();
+    const phase = this.phase;
+    if (phase !== 'paused' && phase !== 'pausing') return;
+    if (this.mode === 'attribution') this.attribution.resume();
+    else this.run.resume();
   }
 
   /** Drops the run (cancelling it) and shows the untouched graph; the previous run stays to compare with. */
   reset(): void {
+    this.attribution.reset();
     this.run.reset();
     this.runSettings = null;
     this.graphView.setDone(false);
@@ -226,6 +276,7 @@ export class AcdcStage {
   dispose(): void {
     this.unwatch();
     this.run.cancel();
+    this.attribution.dispose();
   }
 
   /** The settings the run shown used, else the page's (what a run would use now). */
@@ -273,7 +324,9 @@ export class AcdcStage {
 
   private runView() {
     return {
-      phase: (phase: RunPhase) => this.showPhase(phase),
+      phase: (phase: RunPhase) => {
+        if (this.mode === 'acdc') this.showPhase(phase);
+      },
       started: (state: RunState, data: TaskData) => {
         this.row = data.clean[0] ?? this.row;
         this.graphView.setState(state);
@@ -290,6 +343,8 @@ export class AcdcStage {
         this.compare.compare(state, this.runSettings?.tau ?? 0);
         this.host.status(this.doneStatus(state));
         void this.showTruth(state);
+        const { settings } = this.host.state;
+        if (settings) this.attribution.acdcDone(state, settings);
       },
       failed: (error: unknown) => this.host.error('run', error),
     };
@@ -340,7 +395,7 @@ export class AcdcStage {
     }
   }
 
-  private showPhase(phase: RunPhase): void {
+  private showPhase(phase: RunPhase = this.phase): void {
     const changed = this.element.dataset.phase !== phase;
     this.buttons.show(phase, this.host.state.ready);
     this.element.dataset.phase = phase;
@@ -348,6 +403,15 @@ export class AcdcStage {
     this.host.phase(phase);
     if (!changed) return;
     this.showNotice();
+    if (this.mode === 'attribution') {
+      const words: Partial<Record<RunPhase, string>> = {
+        starting: 'Scoring the edges: measuring the full model…',
+        running: 'Scoring every edge.',
+        paused: 'Scoring is paused: Step scores one more batch, Resume goes on.',
+      };
+      this.host.status(words[phase] ?? null);
+      return;
+    }
     const state = this.run.state;
     const ctx = this.context();
     if ((phase === 'paused' || phase === 'pausing') && state && ctx) this.explanation.showRun(ctx, state, true);
@@ -411,6 +475,7 @@ export class AcdcStage {
       },
       circuitOnly,
       state === this.run.state ? this.graphView.truthVerdict : null,
+      state === this.run.state ? this.graphView.scorePaint : null,
     );
   }
 

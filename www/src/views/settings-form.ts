@@ -1,11 +1,20 @@
-// The run's settings: task, algorithm, metric, ablation, τ, seed and ACDC's
-// visit orders. It shows a Settings and reports each change as a patch; the
+// The run's settings: task, algorithm (ACDC, or an attribution method with
+// EAP-IG's m), metric, ablation, τ, seed and ACDC's visit orders (τ and the
+// orders only for ACDC). It shows a Settings and reports each change as a patch; the
 // page state (state/page-state.ts) holds them.
 
 import { el } from '../dom';
 import type { Settings } from '../state/settings';
-import { ABLATIONS, METRICS, VISIT_MODES, type TaskInfo } from '../generated/wire';
+import { ABLATIONS, ALGORITHMS, METRICS, VISIT_MODES, type Algorithm, type TaskInfo } from '../generated/wire';
+import { MAX_STEPS } from '../state/settings';
 import { TauInput } from './tau-input';
+
+const ALGORITHM_LABEL: Record<Algorithm, string> = {
+  acdc: 'ACDC — prune edge by edge',
+  exact: 'exact — patch each edge alone',
+  eap: 'EAP — one gradient',
+  'eap-ig': 'EAP-IG — integrated gradients',
+};
 
 const METRIC_LABEL: Record<string, string> = {
   kl: 'KL divergence',
@@ -25,16 +34,24 @@ export class SettingsForm {
   private readonly seed = el('input', { type: 'number', min: 0, step: 1, id: 'seed', 'data-testid': 'seed' });
   private readonly indices = select('indices', 'indices');
   private readonly names = select('names', 'names');
+  private readonly steps = el('input', { type: 'number', min: 1, max: MAX_STEPS, step: 1, id: 'steps', 'data-testid': 'steps' });
+  private readonly stepsField = field('steps', 'EAP-IG steps m', this.steps);
+  /** Fields that only ACDC reads. */
+  private acdcOnly: HTMLElement[] = [];
   /** Where the task's explanation and sample go, right under the task. */
   readonly taskSlot = el('div', { class: 'task-slot' });
   readonly element: HTMLElement;
 
   constructor(onChange: (patch: Partial<Settings>) => void) {
     this.tau = new TauInput('run', (tau) => onChange({ tau }));
-    this.algorithm.append(
-      el('option', { value: 'acdc' }, 'ACDC'),
-      el('option', { value: 'eap', disabled: true }, 'EAP (coming)'),
+    this.algorithm.append(...ALGORITHMS.map((a) => el('option', { value: a }, ALGORITHM_LABEL[a])));
+    this.algorithm.addEventListener('change', () =>
+      onChange({ algorithm: ALGORITHMS.find((a) => a === this.algorithm.value) }),
     );
+    this.steps.addEventListener('change', () => {
+      const steps = Math.floor(Number(this.steps.value));
+      if (Number.isFinite(steps) && steps >= 1 && steps <= MAX_STEPS) onChange({ steps });
+    });
     this.metric.append(...METRICS.map((m) => el('option', { value: m }, `${m} — ${METRIC_LABEL[m]}`)));
     this.ablation.append(...ABLATIONS.map((a) => el('option', { value: a }, a)));
     for (const s of [this.indices, this.names]) s.append(...VISIT_MODES.map((m) => el('option', { value: m }, m)));
@@ -55,6 +72,9 @@ export class SettingsForm {
       onChange({ namesMode: VISIT_MODES.find((m) => m === this.names.value) }),
     );
 
+    const indices = field('indices', 'Head order', this.indices);
+    const names = field('names', 'Sender order', this.names);
+    this.acdcOnly = [this.tau.element, indices, names];
     this.element = el(
       'div',
       { class: 'settings', 'data-testid': 'settings' },
@@ -62,11 +82,12 @@ export class SettingsForm {
       this.tau.element,
       this.taskSlot,
       field('algorithm', 'Algorithm', this.algorithm),
+      this.stepsField,
       field('metric', 'Metric', this.metric),
       field('ablation', 'Ablation', this.ablation),
       field('seed', 'Seed', this.seed),
-      field('indices', 'Head order', this.indices),
-      field('names', 'Sender order', this.names),
+      indices,
+      names,
     );
   }
 
@@ -83,11 +104,14 @@ export class SettingsForm {
     this.seed.value = String(settings.seed);
     this.indices.value = settings.indicesMode;
     this.names.value = settings.namesMode;
+    this.steps.value = String(settings.steps);
+    this.stepsField.hidden = settings.algorithm !== 'eap-ig';
+    for (const f of this.acdcOnly) f.hidden = settings.algorithm !== 'acdc';
   }
 
   /** Settings are fixed while a run is in progress; τ may stay free (`tau`), for a re-run at another τ. */
   setEnabled(enabled: boolean, tau = enabled): void {
-    for (const input of [this.task, this.metric, this.ablation, this.seed, this.indices, this.names]) {
+    for (const input of [this.task, this.metric, this.ablation, this.seed, this.indices, this.names, this.steps]) {
       input.disabled = !enabled;
     }
     this.algorithm.disabled = !enabled;

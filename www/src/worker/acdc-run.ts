@@ -2,15 +2,16 @@
 // batch of events, paces itself to the page's speed, and yields to the event
 // loop between batches so that pause, step and cancel land at once (candle's
 // llama2-c worker: a flag checked between steps, `setTimeout(…, 0)`); see
-// docs/worker-protocol.md#a-runs-lifecycle. Another kind of run (attribution)
-// would be a loop of its own beside this one.
+// docs/worker-protocol.md#a-runs-lifecycle. Attribution runs are a loop of
+// their own beside this one (attribution-run.ts).
 //
 // The loop posts `started` and `events`; the terminal `done` or `cancelled`
 // too. A failure is thrown to the worker, which posts the one `error`.
 
-import type { AcdcEvent, AcdcStatus, GraphInfo, RunSettings, TaskData } from '../generated/wire';
+import type { AcdcEvent, AcdcStatus, CustomTask, GraphInfo, RunSettings } from '../generated/wire';
 import { AcdcRun, type Session } from '../pkg/circuitscope.js';
 import type { ControlRequest, Speed, WorkerResponse } from '../protocol';
+import { runData } from './run-data';
 import type { Exclusive } from './session';
 
 /** At speed 'max', a batch is sized to take about this long. */
@@ -40,6 +41,8 @@ export class AcdcLoop {
     paused: boolean,
     private readonly post: (message: WorkerResponse) => void,
     private readonly exclusive: Exclusive,
+    /** A person's own rows instead of the task's. */
+    private readonly custom?: CustomTask,
   ) {
     this.speed = speed;
     this.paused = paused;
@@ -82,10 +85,10 @@ export class AcdcLoop {
       const { settings } = this;
       // The session is read under the lock: a load may free it between calls.
       const graph: GraphInfo = await this.exclusive(() => session.graph());
-      const data: TaskData = await this.exclusive(() => session.taskData(settings));
+      const { data, view } = await this.exclusive(() => runData(session, settings, this.custom));
       if (this.cancelled) return this.post({ type: 'cancelled', id: this.id });
-      run = await this.timed<AcdcRun>(() => AcdcRun.start(session, settings, undefined));
-      this.post({ type: 'started', id: this.id, graph, data, status: run.status() });
+      run = await this.timed<AcdcRun>(() => AcdcRun.start(session, settings, data));
+      this.post({ type: 'started', id: this.id, graph, data: view, status: run.status() });
       await this.loop(run);
     } finally {
       run?.free();

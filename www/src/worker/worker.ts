@@ -3,8 +3,9 @@
 // (docs/worker-protocol.md). The page never blocks: it only sends requests
 // (protocol.ts) and renders answers. This file dispatches them; each concern
 // has its own file: the device (backend.ts), the loaded Session and the lock
-// (session.ts), loading models (load.ts, gpu-limits.ts), RASP (rasp.ts) and
-// the ACDC loop (acdc-run.ts).
+// (session.ts), loading models (load.ts, gpu-limits.ts), RASP (rasp.ts),
+// the ACDC loop (acdc-run.ts), the attribution loop (attribution-run.ts),
+// judging circuits (judge.ts) and a person's own rows (run-data.ts).
 //
 // Wasm calls run one at a time, in arrival order (`exclusive`). An ACDC run
 // takes the lock once per batch, so other requests (an attention pattern, a
@@ -15,6 +16,7 @@ import { codeOf, messageOf, RequestError } from '../errors';
 import { DEFAULT_RUN_SETTINGS, type AttentionPattern, type Prediction, type TaskData, type TruthOverlay } from '../generated/wire';
 import { listTasks } from '../pkg/circuitscope.js';
 import type {
+  AttributeRequest,
   ControlRequest,
   ErrorCode,
   PredictRequest,
@@ -25,6 +27,9 @@ import type {
   WorkerResponse,
 } from '../protocol';
 import { AcdcLoop } from './acdc-run';
+import { AttributionLoop } from './attribution-run';
+import { dropJudge, judgeCircuit, judgePoint, roc } from './judge';
+import { customData } from './run-data';
 import { chooseBackend, requireBackend } from './backend';
 import { loadFromFiles, loadFromServer } from './load';
 import { compileRasp, layoutOf, runInput } from './rasp';
@@ -32,8 +37,8 @@ import { exclusive, requireSession } from './session';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** The ACDC run in progress, if any (one per worker). */
-let active: AcdcLoop | null = null;
+/** The run in progress, ACDC or attribution, if any (one per worker). */
+let active: AcdcLoop | AttributionLoop | null = null;
 
 self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
@@ -42,12 +47,16 @@ self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
       control(request);
       return;
     case 'run':
-      void startRun(request);
+      void startRun(request, new AcdcLoop(request.id, request.settings, request.speed, request.paused ?? false, post, exclusive, request.custom));
+      return;
+    case 'attribute':
+      void startRun(request, new AttributionLoop(request.id, request.settings, request.custom, request.paused ?? false, post, exclusive));
       return;
     case 'load':
     case 'loadFiles':
-      // The run belongs to the model being replaced.
+      // The run belongs to the model being replaced, and so does the judge.
       active?.cancel();
+      void exclusive(dropJudge);
       break;
   }
   void exclusive(() => handle(request));
@@ -58,7 +67,7 @@ function post(message: WorkerResponse, transfer: Transferable[] = []): void {
 }
 
 /** Answers one request (under the lock) with its one terminal message. */
-async function handle(request: Exclude<WorkerRequest, RunRequest | ControlRequest>): Promise<void> {
+async function handle(request: Exclude<WorkerRequest, RunRequest | AttributeRequest | ControlRequest>): Promise<void> {
   try {
     switch (request.type) {
       case 'init':
@@ -74,7 +83,12 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | ControlReques
         return;
       case 'compileRasp':
         // A program that compiles is the model now: the run belonged to the old one.
-        post(await compileRasp(request, () => active?.cancel()));
+        post(
+          await compileRasp(request, () => {
+            active?.cancel();
+            dropJudge();
+          }),
+        );
         return;
       case 'raspRun':
         post({ type: 'raspRun', id: request.id, run: await runInput(request) });
@@ -104,6 +118,20 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | ControlReques
       case 'truthOverlay':
         post({ type: 'truthOverlay', id: request.id, overlay: await truthOverlay(request) });
         return;
+      case 'customData': {
+        const { data, view } = customData(await requireSession('task'), request.task, request.metric);
+        post({ type: 'customData', id: request.id, data, view });
+        return;
+      }
+      case 'judgePoint':
+        post({ type: 'judged', id: request.id, ...(await judgePoint(await requireSession('judge'), request)) });
+        return;
+      case 'judgeCircuit':
+        post({ type: 'judged', id: request.id, ...(await judgeCircuit(await requireSession('judge'), request)) });
+        return;
+      case 'roc':
+        post({ type: 'roc', id: request.id, roc: await roc(await requireSession('judge'), request) });
+        return;
     }
   } catch (error) {
     fail(request, error);
@@ -124,10 +152,9 @@ function fail(request: WorkerRequest, error: unknown): void {
   if (crashed) self.close();
 }
 
-/** Starts a run, cancelling the one before; the loop posts everything but an error. */
-async function startRun(request: RunRequest): Promise<void> {
+/** Starts a run (ACDC or attribution), cancelling the one before; the loop posts everything but an error. */
+async function startRun(request: RunRequest | AttributeRequest, loop: AcdcLoop | AttributionLoop): Promise<void> {
   active?.cancel();
-  const loop = new AcdcLoop(request.id, request.settings, request.speed, request.paused ?? false, post, exclusive);
   active = loop;
   try {
     const current = await exclusive(() => requireSession('run'));
@@ -162,13 +189,19 @@ function codeFor(request: WorkerRequest): ErrorCode {
       return 'predict';
     case 'tasks':
     case 'taskData':
+    case 'customData':
       return 'task';
+    case 'judgePoint':
+    case 'judgeCircuit':
+    case 'roc':
+      return 'judge';
     case 'graph':
     case 'truthOverlay':
       return 'graph';
     case 'attention':
       return 'attention';
     case 'run':
+    case 'attribute':
       return 'run';
     case 'control':
       return 'bad_request';

@@ -13,6 +13,7 @@ const HINTS: Record<ErrorCode, string> = {
   graph: 'The model’s graph could not be built; try loading the model again.',
   run: 'The run stopped; your settings are kept. Press Run to try again, or reload with ?backend=cpu if the GPU was lost.',
   attention: 'The attention pattern could not be computed; the run is not affected.',
+  inspect: 'The inspection (logit lens, head logits, edge attention, a measured circuit) could not be computed; the run is not affected.',
   not_ready: 'Wait for the backend to start, then try again.',
   bad_request: 'This is a bug in the page; reloading it should help.',
   worker_crashed: 'The model’s worker crashed and was restarted; try again (reload the page if it keeps happening).',

@@ -27,6 +27,7 @@ import type {
 import { AcdcLoop } from './acdc-run';
 import { chooseBackend, requireBackend } from './backend';
 import { loadFromFiles, loadFromServer } from './load';
+import { edgeAttention, edgeScores, headLogits, logitLens, measureCircuits } from './inspect';
 import { compileRasp, layoutOf, runInput } from './rasp';
 import { exclusive, requireSession } from './session';
 
@@ -104,6 +105,23 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | ControlReques
       case 'truthOverlay':
         post({ type: 'truthOverlay', id: request.id, overlay: await truthOverlay(request) });
         return;
+      case 'logitLens':
+        post({ type: 'logitLens', id: request.id, lens: await logitLens(request) });
+        return;
+      case 'headLogits':
+        post({ type: 'headLogits', id: request.id, logits: await headLogits(request) });
+        return;
+      case 'edgeAttention':
+        post({ type: 'edgeAttention', id: request.id, attention: await edgeAttention(request) });
+        return;
+      case 'measureCircuits':
+        post({ type: 'circuitsMeasured', id: request.id, ...(await measureCircuits(request)) });
+        return;
+      case 'edgeScores': {
+        const scores = await edgeScores(request);
+        post({ type: 'edgeScores', id: request.id, scores }, [scores.buffer]);
+        return;
+      }
     }
   } catch (error) {
     fail(request, error);
@@ -168,6 +186,12 @@ function codeFor(request: WorkerRequest): ErrorCode {
       return 'graph';
     case 'attention':
       return 'attention';
+    case 'logitLens':
+    case 'headLogits':
+    case 'edgeAttention':
+    case 'measureCircuits':
+    case 'edgeScores':
+      return 'inspect';
     case 'run':
       return 'run';
     case 'control':

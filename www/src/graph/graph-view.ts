@@ -9,6 +9,7 @@ import type { Ablation, DrawnBox, GraphInfo, GraphLayout } from '../generated/wi
 import type { RunState } from '../state/run-state';
 import { EdgeTooltip } from './edge-tooltip';
 import { distanceToEdge } from './geometry';
+import { paintHighlight } from './highlight';
 import { DARK, fading, LIGHT, paintEdges, type Palette, type Verdicts } from './paint';
 
 const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
@@ -35,6 +36,10 @@ export class GraphView {
   private truth: Verdicts | null = null;
   private frame = 0;
   private readonly dark = window.matchMedia('(prefers-color-scheme: dark)');
+  /** Boxes (keys) and edges (ids) a lesson points at. */
+  private marked: { boxes: Set<string>; edges: Set<number> } = { boxes: new Set(), edges: new Set() };
+  /** Called with the edge under a click, if any (the inspector opens it). */
+  onSelectEdge: ((edge: number) => void) | null = null;
 
   /**
    * @param onSelectHead a head's box was clicked (or chosen with the keyboard).
@@ -67,6 +72,10 @@ export class GraphView {
     this.circuitOnlyBox.addEventListener('change', () => this.redraw());
     this.stage.addEventListener('pointermove', (event) => this.hover(event));
     this.stage.addEventListener('pointerleave', () => this.tooltip.hide());
+    this.stage.addEventListener('click', (event) => {
+      const edge = this.edgeAt(event);
+      if (edge >= 0) this.onSelectEdge?.(edge);
+    });
     this.dark.addEventListener('change', () => this.redraw());
   }
 
@@ -78,6 +87,7 @@ export class GraphView {
     this.state = null;
     this.truth = null;
     this.selected = null;
+    this.marked = { boxes: new Set(), edges: new Set() };
     this.circuitOnlyBox.checked = false;
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     const headers = layout.columns.map((c) => svgEl('text', { x: c.x, y: 24, class: 'column-label', 'text-anchor': 'middle' }, c.label));
@@ -131,6 +141,14 @@ export class GraphView {
     for (const node of this.nodes) node.classList.toggle('selected', node.dataset.key === this.selected);
   }
 
+  /** Marks boxes (`head:1:0`) and edges (graph ids) for a lesson's feedback; empty lists clear it. */
+  highlight(boxes: readonly string[], edges: readonly number[]): void {
+    this.marked = { boxes: new Set(boxes), edges: new Set(edges) };
+    for (const node of this.nodes) node.classList.toggle('highlight', this.marked.boxes.has(node.dataset.key ?? ''));
+    this.element.dataset.highlight = String(boxes.length + edges.length);
+    this.redraw();
+  }
+
   /** Repaints on the next frame (and keeps painting while removed edges fade). */
   redraw(): void {
     if (this.frame !== 0) return;
@@ -162,6 +180,7 @@ export class GraphView {
     ctx.setTransform(this.zoom * ratio, 0, 0, this.zoom * ratio, 0, 0);
     const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth };
     paintEdges(ctx, layout, this.state, options);
+    paintHighlight(ctx, layout, this.marked.edges, this.dark.matches ? '#fbbf24' : '#b45309');
     this.paintNodes(layout);
   }
 
@@ -215,16 +234,13 @@ export class GraphView {
     return g;
   }
 
-  private hover(event: PointerEvent): void {
+  /** The drawn edge under a pointer (not over a box), or −1. */
+  private edgeAt(event: MouseEvent): number {
     const layout = this.layout;
-    if (layout === null || this.graph === null) return;
+    if (layout === null) return -1;
     const rect = this.stage.getBoundingClientRect();
     const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
-    const box = layout.boxes.findIndex((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h);
-    if (box >= 0 && !this.nodes[box].classList.contains('hidden')) {
-      this.showNodeTip(layout.boxes[box]);
-      return;
-    }
+    if (layout.boxes.some((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h)) return -1;
     let best = HOVER_DISTANCE;
     let hit = -1;
     for (const e of layout.edges) {
@@ -235,6 +251,20 @@ export class GraphView {
         hit = e.id;
       }
     }
+    return hit;
+  }
+
+  private hover(event: PointerEvent): void {
+    const layout = this.layout;
+    if (layout === null || this.graph === null) return;
+    const rect = this.stage.getBoundingClientRect();
+    const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
+    const box = layout.boxes.findIndex((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h);
+    if (box >= 0 && !this.nodes[box].classList.contains('hidden')) {
+      this.showNodeTip(layout.boxes[box]);
+      return;
+    }
+    const hit = this.edgeAt(event);
     if (hit < 0) this.tooltip.hide();
     else this.tooltip.showEdge(this.graph, hit, this.state, this.ablation(), { x: p.x * this.zoom, y: p.y * this.zoom });
   }

@@ -45,4 +45,6 @@ export interface ModelHost {
   showError(code: ErrorCode, message: string, hint?: string): void;
   /** The controls may change (a download started or ended). */
   updateControls(): void;
+  /** A program was compiled (`ok`: it is the model now). */
+  compiled?(source: string, ok: boolean): void;
 }

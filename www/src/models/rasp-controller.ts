@@ -48,6 +48,12 @@ export class RaspController {
     this.tryInput.setEnabled(enabled);
   }
 
+  /** Opens the editor with `source` in it. */
+  setSource(source: string): void {
+    this.element.setAttribute('open', '');
+    this.editor.load(source);
+  }
+
   /**
    * Opens the panel and compiles what the editor holds, keeping the link's
    * settings (a link to an edited program); false when it did not compile.
@@ -86,6 +92,7 @@ export class RaspController {
         reload: async () => void (await this.compile(source, false)),
       };
     });
+    this.host.compiled?.(source, compiled);
     return compiled;
   }
 

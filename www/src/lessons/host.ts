@@ -64,6 +64,6 @@ export interface LessonHost {
   truth(): GroundTruth | null;
   /** Calls `listener` for each page event until the returned function is called. */
   listen(listener: (event: PageEvent) => void): () => void;
-  /** Scrolls the playground's graph into view (a lesson's "show me"). */
+  /** Scrolls a part of the playground into view and focuses its first control (a lesson's "go there"). */
   reveal(what: 'graph' | 'prompt' | 'inspector' | 'rasp'): void;
 }

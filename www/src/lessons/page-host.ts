@@ -125,7 +125,10 @@ export class PageLessons {
       },
       reveal: (what) => {
         const target = { graph: stage()?.element, prompt: prompt.element, inspector: inspector.element, rasp: rasp.element }[what];
-        target?.scrollIntoView({ block: 'nearest' });
+        if (target === undefined) return;
+        if (target instanceof HTMLDetailsElement) target.open = true;
+        target.scrollIntoView({ block: 'center' });
+        target.querySelector<HTMLElement>('button:not([disabled]), input, textarea, select')?.focus({ preventScroll: true });
       },
     };
   }

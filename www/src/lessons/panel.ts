@@ -189,6 +189,7 @@ export class LessonPanel implements LessonView {
           lock: () => runner.lock(),
           check: () => void runner.check(),
           retry: () => runner.retry(),
+          reveal: (where) => this.host.reveal(where),
         },
         this.feedbackHost(),
       );

@@ -16,6 +16,8 @@ export interface QuestionActions {
   lock(): void;
   check(): void;
   retry(): void;
+  /** Takes the student to where a need is done (and focuses its control). */
+  reveal(where: 'graph' | 'prompt' | 'rasp'): void;
 }
 
 let counter = 0;
@@ -61,9 +63,11 @@ export class QuestionView {
     if (previous?.question !== q || previous.options !== state.options) this.buildInputs(state);
     this.syncInputs(state);
     this.needs.replaceChildren(
-      ...state.needs.map((n) =>
-        el('li', { class: n.met ? 'met' : 'unmet', 'data-met': String(n.met) }, el('span', { 'aria-hidden': 'true' }, n.met ? '☑ ' : '☐ '), n.label, el('span', { class: 'visually-hidden' }, n.met ? ' (done)' : ' (to do)')),
-      ),
+      ...state.needs.map((n) => {
+        const go = el('button', { type: 'button', class: 'show-me' }, 'go there');
+        go.addEventListener('click', () => this.actions.reveal(n.where));
+        return el('li', { class: n.met ? 'met' : 'unmet', 'data-met': String(n.met) }, el('span', { 'aria-hidden': 'true' }, n.met ? '☑ ' : '☐ '), n.label, el('span', { class: 'visually-hidden' }, n.met ? ' (done)' : ' (to do)'), n.met ? null : go);
+      }),
     );
     this.needs.hidden = state.needs.length === 0;
     const answered = state.answer !== null && !(Array.isArray(state.answer) && state.answer.length === 0);
@@ -71,7 +75,7 @@ export class QuestionView {
     this.lockButton.hidden = !q.predict || state.locked;
     this.lockButton.disabled = !answered;
     this.checkButton.hidden = q.predict;
-    this.checkButton.disabled = !answered || !needsMet || state.checking || state.result !== null;
+    this.checkButton.disabled = !answered || !needsMet || state.checking || state.settingUp || state.result !== null;
     this.checkButton.textContent = state.checking ? 'Checking…' : 'Check';
     this.retryButton.hidden = state.result === null || state.result.correct || q.predict;
     const lockedNote = q.predict && state.locked && state.result === null ? (state.checking ? 'Revealing…' : 'Your prediction is locked in. Now do what the list above says; the answer is revealed as soon as it is done.') : '';

@@ -33,6 +33,8 @@ export interface QuestionState {
   /** A prediction locked in, waiting for its reveal. */
   locked: boolean;
   checking: boolean;
+  /** The playground is still being set up for the step: nothing can be checked yet. */
+  settingUp: boolean;
   /** Why the check could not be made yet ("run ACDC first"), or a failure. */
   notice: string | null;
   result: CheckResult | null;
@@ -100,14 +102,18 @@ export class LessonRunner {
     this.question = step.question ? this.freshQuestion(step.question) : null;
     this.view.showStep(index, step.setup ? 'Setting up the playground…' : '');
     this.view.showQuestion(this.question);
+    this.refresh();
     const cancelled = () => generation !== this.generation;
     try {
       const applied = await applySetup(this.host, this.lesson, index, cancelled);
       if (cancelled()) return;
       this.view.setupDone(applied.complete && step.setup ? setupNote(this.host) : null);
     } catch (error) {
-      if (!cancelled()) this.view.setupDone(`The playground could not be set up: ${messageOf(error)}`);
+      if (cancelled()) return;
+      this.view.setupDone(`The playground could not be set up: ${messageOf(error)}`);
     }
+    this.update({ settingUp: false });
+    this.refresh();
     await this.loadOptions(generation);
   }
 
@@ -138,6 +144,7 @@ export class LessonRunner {
   lock(): void {
     if (this.question === null || this.question.answer === null) return;
     this.question = { ...this.question, locked: true };
+    this.view.showQuestion(this.question);
     this.refresh();
   }
 
@@ -150,7 +157,7 @@ export class LessonRunner {
 
   async check(): Promise<void> {
     const q = this.question;
-    if (q === null || q.answer === null || q.checking || !q.needs.every((n) => n.met)) return;
+    if (q === null || q.answer === null || q.checking || q.settingUp || !q.needs.every((n) => n.met)) return;
     const generation = this.generation;
     this.update({ checking: true, notice: null });
     try {
@@ -221,6 +228,7 @@ export class LessonRunner {
       answer: null,
       locked: false,
       checking: false,
+      settingUp: true,
       notice: saved ? `Answered before: ${saved.correct ? 'right' : 'not right'} (${Array.isArray(saved.answer) ? saved.answer.join(', ') : saved.answer}).` : null,
       result: null,
       needs: [],
@@ -313,7 +321,7 @@ export class LessonRunner {
     const changed = needs.some((n, i) => n.met !== q.needs[i]?.met || n.label !== q.needs[i]?.label) || needs.length !== q.needs.length;
     if (changed) this.update({ needs });
     const ready = needs.every((n) => n.met);
-    if (q.locked && ready && q.result === null && !q.checking && q.notice === null) void this.check();
+    if (q.locked && ready && !q.settingUp && q.result === null && !q.checking && q.notice === null) void this.check();
   }
 
   private safeRuns(): readonly RunRecord[] {

@@ -142,6 +142,45 @@ function truthRates(circuit, truth) {
   return { tpr: tp / t.size, fpr: (kept.length - tp) / (circuit.graph.edges - t.size) };
 }
 
+/** `circuitscope attribute` on ioi: each scored edge's estimate of Δ (EAP's and EAP-IG's times the rows, as the page shows them). */
+function estimates(method, metric) {
+  const dir = mkdtempSync(join(tmpdir(), 'circuitscope-oracle-'));
+  try {
+    cli(['attribute', '--model', join(MODELS_DIR, 'ioi'), '--task', 'ioi', '--method', method, '--metric', metric, '--ablation', 'resample', '--out', join(dir, 's.json')]);
+    const s = JSON.parse(readFileSync(join(dir, 's.json'), 'utf8'));
+    const rows = method === 'exact' ? 1 : 50;
+    return new Map(s.edges.map((e) => [edgeLabel(e), e.score * rows]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function spearman(a, b) {
+  const rank = (xs) => {
+    const order = xs.map((x, i) => [x, i]).sort((p, q) => p[0] - q[0]);
+    const r = new Array(xs.length);
+    for (let i = 0; i < order.length; ) {
+      let j = i;
+      while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+      for (let t = i; t <= j; t++) r[order[t][1]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  const [ra, rb] = [rank(a), rank(b)];
+  const mean = (xs) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const [ma, mb] = [mean(ra), mean(rb)];
+  let n = 0;
+  let da = 0;
+  let db = 0;
+  ra.forEach((x, i) => {
+    n += (x - ma) * (rb[i] - mb);
+    da += (x - ma) ** 2;
+    db += (rb[i] - mb) ** 2;
+  });
+  return n / Math.sqrt(da * db);
+}
+
 const change = (before, after) => (after > before ? 'more' : after < before ? 'fewer' : 'same');
 
 /** A compiled program in a temporary model folder, its ACDC circuit and ground truth. */
@@ -164,6 +203,23 @@ const top = (model, prompt) => {
 };
 
 export const ORACLES = {
+  async 'attribution-vs-patching'() {
+    const exact = estimates('exact', 'logit_diff');
+    const eap = estimates('eap', 'logit_diff');
+    const ig = estimates('eap-ig', 'logit_diff');
+    const intoLogits = (m) => [...m].filter(([n]) => n.endsWith(' -> logits'));
+    const biggest = (list) => list.sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))[0][0];
+    const names = [...exact.keys()];
+    const rho = (m) => spearman(names.map((n) => Math.abs(m.get(n))), names.map((n) => Math.abs(exact.get(n))));
+    const misled = intoLogits(eap).map(([n, e]) => [n, e - exact.get(n)]);
+    return {
+      exact: [biggest(intoLogits(exact))],
+      kl: Math.max(...[...estimates('eap', 'kl').values()].map(Math.abs)),
+      closer: rho(eap) > rho(ig) ? 'eap' : 'eap-ig',
+      misled: [biggest(misled)],
+    };
+  },
+
   async 'what-the-model-does'() {
     const prompt = 'cat dog sun cat dog';
     const p = top('induction-2l', prompt);

@@ -138,3 +138,35 @@ test('a lesson opened from disk runs; one the page cannot run yet says why', { t
   assert.match(await message.innerText(), /needs the page to offer exact, eap, eap-ig/);
   await page.close();
 });
+
+test('keyboard only: open a lesson from the menu, answer, check, go on', { timeout: 600_000 }, async () => {
+  const { next, count } = oracle();
+  const page = await openPage(session.browser.context, `${session.server.url}?backend=cpu`, 'lessons-keyboard');
+  await page.evaluate(() => localStorage.clear()); // the first test finished this lesson in this profile
+  // Tab to the Lessons menu, open it, Tab to a lesson and open it.
+  await page.getByTestId('lessons-button').focus();
+  await page.keyboard.press('Enter');
+  await page.locator('[data-lesson="my-first-lesson"]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="lesson"][data-step="0"][data-setup="done"]', { timeout: 120_000 });
+  assert.equal(await page.evaluate(() => document.querySelector('circuit-playground')?.shadowRoot?.activeElement?.getAttribute('data-testid')), 'step-title', 'focus moves to the step');
+  // What a screen reader gets: a named region, the step's heading, a group of radio buttons named by the question.
+  const tree = await page.getByTestId('lesson').ariaSnapshot();
+  assert.match(tree, /heading "Step 1 of 2: What comes next"/);
+  assert.match(tree, /group "After "owl cat owl", which word does the model put first\?"/);
+  assert.match(tree, /radio "[^"]+"/);
+  await page.locator(`[data-testid="answer-option"][value="${next}"]`).focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Enter'); // submits the form: locks the prediction in
+  await page.getByTestId('prompt').focus();
+  await page.keyboard.press('Enter'); // Predict
+  await page.waitForSelector('[data-testid="feedback"][data-correct="true"]', { timeout: 120_000 });
+  await page.getByTestId('lesson-next').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid="lesson"][data-step="1"][data-setup="done"]', { timeout: 120_000 });
+  await page.getByTestId('answer-number').focus();
+  await page.keyboard.type(String(count));
+  await page.keyboard.press('Enter'); // Check
+  await page.waitForSelector('[data-testid="feedback"][data-correct="true"]', { timeout: 120_000 });
+  await page.close();
+});

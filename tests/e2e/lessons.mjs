@@ -12,6 +12,11 @@ import { ARTIFACTS } from './harness.mjs';
 
 export const PHONE = { width: 390, height: 844 };
 
+/** CIRCUITSCOPE_E2E_TRACE=1 prints each step of a walk (to follow a slow run). */
+const trace = (...what) => {
+  if (process.env.CIRCUITSCOPE_E2E_TRACE) console.error(new Date().toISOString().slice(11, 19), ...what);
+};
+
 /** The page's answer set equal to the oracle's (order aside), or numbers within `tolerance`. */
 export function sameValue(page, oracle, tolerance = 1e-4) {
   if (typeof oracle === 'number') return typeof page === 'number' && Math.abs(page - oracle) <= tolerance * Math.max(1, Math.abs(oracle));
@@ -31,7 +36,8 @@ async function doNeeds(page) {
   for (let round = 0; round < 10; round++) {
     const unmet = page.locator('[data-testid="needs"] li[data-met="false"]');
     if ((await unmet.count()) === 0) return;
-    const text = await unmet.first().innerText();
+    const text = (await unmet.first().getAttribute('data-need')) ?? '';
+    trace('need:', text.split('\n')[0]);
     if (/Predict the next token/.test(text)) {
       await page.getByTestId('predict').click();
     } else if (/Run ACDC to the end/.test(text)) {
@@ -67,7 +73,7 @@ async function doNeeds(page) {
       (before) => {
         const host = document.querySelector('circuit-playground')?.shadowRoot;
         const items = host ? Array.from(host.querySelectorAll('[data-testid="needs"] li[data-met="false"]')) : [];
-        return items.length === 0 || items[0].textContent !== before;
+        return items.length === 0 || items[0].getAttribute('data-need') !== before;
       },
       text,
       { timeout: 900_000 },
@@ -120,6 +126,7 @@ export async function walkLesson(page, { id, oracle, mode, shots, viaGraph = fal
   const steps = await page.locator('[data-testid="lesson"] .step-link').count();
   const results = [];
   for (let i = 0; i < steps; i++) {
+    trace(id, mode, 'step', i);
     await page.waitForSelector(`[data-testid="lesson"][data-step="${i}"][data-setup="done"]`, { timeout: 900_000 });
     const question = page.getByTestId('question');
     if ((await question.count()) > 0) {
@@ -139,8 +146,15 @@ export async function walkLesson(page, { id, oracle, mode, shots, viaGraph = fal
       } else {
         await page.getByTestId('check').click();
       }
+      trace('checking', qid, JSON.stringify(answer));
       const feedback = page.getByTestId('feedback');
-      await feedback.waitFor({ timeout: 600_000 });
+      // The verdict, or the notice that says why there is none.
+      await page.waitForSelector('[data-testid="feedback"], [data-testid="notice"]:not(:empty)', { timeout: 600_000 });
+      if ((await feedback.count()) === 0) {
+        const notice = await page.getByTestId('notice').innerText();
+        if (!/locked in/.test(notice)) throw new Error(`${id}/${qid}: no verdict: ${notice}`);
+        await feedback.waitFor({ timeout: 600_000 });
+      }
       const correct = (await feedback.getAttribute('data-correct')) === 'true';
       const expected = JSON.parse((await feedback.getAttribute('data-expected')) ?? 'null');
       const text = await feedback.innerText();

@@ -66,7 +66,7 @@ export class QuestionView {
       ...state.needs.map((n) => {
         const go = el('button', { type: 'button', class: 'show-me' }, 'go there');
         go.addEventListener('click', () => this.actions.reveal(n.where));
-        return el('li', { class: n.met ? 'met' : 'unmet', 'data-met': String(n.met) }, el('span', { 'aria-hidden': 'true' }, n.met ? '☑ ' : '☐ '), n.label, el('span', { class: 'visually-hidden' }, n.met ? ' (done)' : ' (to do)'), n.met ? null : go);
+        return el('li', { class: n.met ? 'met' : 'unmet', 'data-met': String(n.met), 'data-need': n.label }, el('span', { 'aria-hidden': 'true' }, n.met ? '☑ ' : '☐ '), n.label, el('span', { class: 'visually-hidden' }, n.met ? ' (done)' : ' (to do)'), n.met ? null : go);
       }),
     );
     this.needs.hidden = state.needs.length === 0;

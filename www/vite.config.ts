@@ -1,17 +1,24 @@
 // Vite for Circuitscope's page: root www/, output www/dist/, the worker as an
 // ES module (it imports the wasm-bindgen glue in src/pkg/), and the repository's
-// models/ folder served and shipped at /models/ (models-plugin.ts). Two pages:
-// the app (index.html) and an article that embeds it (embed-example.html).
+// models/ folder served and shipped at /models/ (models-plugin.ts), the lessons
+// at /lessons/ (lessons-plugin.ts), and the offline service worker at /sw.js
+// (offline-plugin.ts). Two pages: the app (index.html) and an article that
+// embeds it (embed-example.html).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { lessonsPlugin } from './lessons-plugin.ts';
 import { modelsPlugin } from './models-plugin.ts';
+import { offlinePlugin } from './offline-plugin.ts';
 
 const www = fileURLToPath(new URL('.', import.meta.url));
 const repo = fileURLToPath(new URL('..', import.meta.url));
 /** CIRCUITSCOPE_MODELS_DIR points the page at another models folder (tests, experiments). */
 const modelsDir = process.env.CIRCUITSCOPE_MODELS_DIR ?? `${repo}models`;
+/** The lessons (www/lessons/) and, beside them, CIRCUITSCOPE_LESSONS_DIR: a teacher's own folder. */
+const lessonsDir = `${www}lessons`;
+const extraLessons = process.env.CIRCUITSCOPE_LESSONS_DIR;
 /** The model a page opens with when its URL names none: package.json's `circuitscope.defaultModel`. */
 const defaultModel: string =
   JSON.parse(readFileSync(`${repo}package.json`, 'utf8')).circuitscope?.defaultModel ?? 'induction-2l';
@@ -19,7 +26,12 @@ const defaultModel: string =
 export default defineConfig({
   root: www,
   publicDir: false,
-  plugins: [requireWasm(`${www}src/pkg/circuitscope.js`), modelsPlugin(modelsDir)],
+  plugins: [
+    requireWasm(`${www}src/pkg/circuitscope.js`),
+    modelsPlugin(modelsDir),
+    lessonsPlugin(lessonsDir, extraLessons),
+    offlinePlugin(modelsDir, lessonsDir, extraLessons),
+  ],
   define: { __DEFAULT_MODEL__: JSON.stringify(defaultModel) },
   worker: { format: 'es' },
   build: {
@@ -33,10 +45,12 @@ export default defineConfig({
         index: `${www}index.html`,
         embed: `${www}embed-example.html`,
         'circuit-playground': `${www}src/main.ts`,
+        // The offline service worker, at the root so that its scope is the site.
+        sw: `${www}src/offline/sw.ts`,
       },
       output: {
         entryFileNames: (chunk) =>
-          chunk.name === 'circuit-playground' ? '[name].js' : 'assets/[name]-[hash].js',
+          chunk.name === 'circuit-playground' || chunk.name === 'sw' ? '[name].js' : 'assets/[name]-[hash].js',
       },
     },
   },

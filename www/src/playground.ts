@@ -24,8 +24,10 @@
 
 import { el } from './dom';
 import { codeOf, messageOf, RequestError } from './errors';
+import lessonsCss from './lessons/lessons.css?inline';
+import { PageLessons } from './lessons/page-host';
 import type { Loaded } from './models/model-host';
-import { DEFAULT_MODEL, fetchModelIndex, isOnRequest, pickModel } from './models/model-index';
+import { DEFAULT_MODEL, fetchModelIndex, isOnRequest, pickModel, type ModelEntry } from './models/model-index';
 import { ModelLoader } from './models/model-loader';
 import { EDITED_MODEL, RaspController } from './models/rasp-controller';
 import { RemoteController, type RemoteHost } from './models/remote-controller';
@@ -61,11 +63,7 @@ export class CircuitPlayground extends HTMLElement {
   private readonly badge = new BackendBadge();
   private readonly status = new StatusLine();
   private readonly errors = new ErrorArea();
-  private readonly picker = new ModelPicker((entry) => {
-    this.errors.clear();
-    this.remote.cancel();
-    void this.loader.load(entry);
-  });
+  private readonly picker = new ModelPicker((entry) => void this.pickModel(entry));
   private readonly remote = new RemoteController(this.modelHost());
   private readonly rasp = new RaspController(this.modelHost());
   private readonly weights = new WeightsInput(
@@ -83,6 +81,18 @@ export class CircuitPlayground extends HTMLElement {
     error: (code, message) => this.showError(code, message),
     started: () => this.errors.clear(),
     settled: () => this.updateControls(),
+    predicted: (prompt, prediction) => this.learn.emit({ type: 'prediction', prompt, prediction }),
+  });
+  /** Lessons, the inspector, and what a student did for a lesson to see (lessons/page-host.ts). */
+  private readonly learn: PageLessons = new PageLessons({
+    state: this.state,
+    worker: () => this.worker(),
+    stage: () => this.stage,
+    prompt: this.prompt,
+    rasp: this.rasp,
+    load: (entry) => this.pickModel(entry),
+    changeSettings: (patch) => this.changeSettings(patch),
+    algorithms: () => this.form.algorithms(),
   });
   private readonly loader = new ModelLoader({
     client: () => this.worker(),
@@ -90,7 +100,7 @@ export class CircuitPlayground extends HTMLElement {
     status: this.status,
     picker: this.picker,
     modelChanged: () => this.prompt.clear(),
-    showGraph: (graph, truth) => this.stage?.setGraph(graph, truth),
+    showGraph: (graph, truth) => this.learn.showGraph(graph, truth),
     showLayout: (loaded, graph, truth) => this.rasp.showLayout(loaded, graph, truth),
     showError: (code, message, hint) => this.showError(code, message, hint),
     settleStatus: () => this.settleStatus(),
@@ -148,6 +158,7 @@ export class CircuitPlayground extends HTMLElement {
     this.state.update({ wanted, custom: initialCustomTask(this.options.urlState) });
     this.autorunPending = this.options.autorun;
     this.stage = new AcdcStage(this.stageHost(), this.options.speed);
+    if (!this.options.compact) this.learn.attach(this.options.urlState);
     this.root.adoptedStyleSheets = [styleSheet()];
     this.root.replaceChildren(this.render(this.options.compact));
     this.prompt.value = this.getAttribute('prompt') ?? '';
@@ -222,15 +233,18 @@ export class CircuitPlayground extends HTMLElement {
         { class: 'app-header' },
         el('h1', {}, 'Circuitscope'),
         el('p', { class: 'tagline' }, 'Watch ACDC find the circuit of a small transformer, in your browser.'),
+        this.learn.controller?.menu,
         this.badge.element,
         this.status.element,
       ),
+      this.learn.controller?.slot,
       el(
         'main',
         { class: 'app-main' },
         this.errors.element,
         el('div', { class: 'workbench' }, controls, el('aside', { class: 'sidebar' }, model, settings, others), stage),
         this.customEditor.element,
+        this.learn.inspector.element,
         this.rasp.element,
         this.prompt.element,
       ),
@@ -256,11 +270,13 @@ export class CircuitPlayground extends HTMLElement {
   /** Chooses the backend and reads the model index and tasks, then loads a model. */
   private async start(): Promise<void> {
     this.status.set('starting', 'Starting the model worker…');
+    void this.learn.controller?.start();
     const [ready, index] = await Promise.allSettled([this.initBackend(), fetchModelIndex()]);
     if (index.status === 'rejected') {
       this.showError('fetch', `could not read the model list: ${messageOf(index.reason)}`);
       return;
     }
+    this.learn.models = index.value;
     this.picker.setModels(index.value);
     this.remote.setModels(index.value);
     this.rasp.setExamples(index.value);
@@ -290,6 +306,13 @@ export class CircuitPlayground extends HTMLElement {
         `It is not among the shipped models (${index.value.map((m) => m.id).join(', ')}); showing ${entry.id} (the default is ${DEFAULT_MODEL}). Pick another model, or load your own weights.`,
       );
     }
+  }
+
+  /** A shipped model picked (in the picker, or by a lesson). */
+  private async pickModel(entry: ModelEntry): Promise<void> {
+    this.errors.clear();
+    this.remote.cancel();
+    await this.loader.load(entry);
   }
 
   /**
@@ -376,11 +399,13 @@ export class CircuitPlayground extends HTMLElement {
         this.settingsLock.hidden = !active;
         this.showTauRun();
         this.updateControls();
+        this.learn.emit({ type: 'phase', phase });
       },
       status: (text) => {
         this.runStatus = text;
         this.settleStatus();
       },
+      ...this.learn.stageHooks(),
       error: (stage, error) => this.showError(codeOf(error, stage === 'export' ? 'bad_request' : stage), messageOf(error)),
       changeSettings: (patch) => this.changeSettings(patch),
     };
@@ -458,6 +483,7 @@ export class CircuitPlayground extends HTMLElement {
       showError: (code, message, hint) => this.showError(code, message, hint),
       updateControls: () => this.updateControls(),
       runAcdc: () => this.runFromRasp(),
+      compiled: (source, ok) => this.learn.emit({ type: 'compiled', source, ok }),
       loadShipped: async () => {
         const shipped = this.picker.entry(DEFAULT_MODEL) ?? this.picker.entry(this.picker.selectedId);
         if (shipped && !isOnRequest(shipped)) await this.loader.load(shipped);
@@ -497,7 +523,7 @@ export class CircuitPlayground extends HTMLElement {
 function styleSheet(): CSSStyleSheet {
   if (sheet === null) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync(css + raspCss + attributionCss);
+    sheet.replaceSync(css + raspCss + attributionCss + lessonsCss);
   }
   return sheet;
 }

@@ -19,10 +19,13 @@ import type {
   CompileReport,
   CurvePoint,
   CustomTask,
+  EdgeAttention,
   GraphInfo,
+  HeadLogits,
   InputRun,
   LayoutGroup,
   MetricKind,
+  LogitLens,
   ModelInfo,
   Prediction,
   Roc,
@@ -141,6 +144,55 @@ export interface AttentionRequest {
   head: number;
 }
 
+/** The logit lens of one row: the `k` likeliest next tokens per layer and position. */
+export interface LogitLensRequest {
+  type: 'logitLens';
+  id: number;
+  ids: number[];
+  k: number;
+}
+
+/** What head `layer.head` writes to the logits (direct effect) at each position of a row. */
+export interface HeadLogitsRequest {
+  type: 'headLogits';
+  id: number;
+  ids: number[];
+  layer: number;
+  head: number;
+  k: number;
+}
+
+/**
+ * The attention of the head an edge feeds (graph edge `edge`, into a query or
+ * key) on `row` of the settings' data, with the edge present and removed.
+ */
+export interface EdgeAttentionRequest {
+  type: 'edgeAttention';
+  id: number;
+  settings: RunSettings;
+  edge: number;
+  row: number;
+}
+
+/**
+ * Measures circuits on the settings' data (a `JudgeRun`, kept while the
+ * model and the data settings stay the same): M and f of each circuit in
+ * `circuits` (1 per kept graph edge), and M(N), M(∅).
+ */
+export interface MeasureCircuitsRequest {
+  type: 'measureCircuits';
+  id: number;
+  settings: RunSettings;
+  circuits: Uint8Array[];
+}
+
+/** Scores every ADDITION edge with `settings.algorithm` (exact, eap or eap-ig) to the end. */
+export interface EdgeScoresRequest {
+  type: 'edgeScores';
+  id: number;
+  settings: RunSettings;
+}
+
 /** A finished circuit of the loaded model's graph against its ground truth, scored by the crate. */
 export interface TruthOverlayRequest {
   type: 'truthOverlay';
@@ -245,6 +297,11 @@ export type WorkerRequest =
   | GraphRequest
   | TaskDataRequest
   | AttentionRequest
+  | LogitLensRequest
+  | HeadLogitsRequest
+  | EdgeAttentionRequest
+  | MeasureCircuitsRequest
+  | EdgeScoresRequest
   | TruthOverlayRequest
   | RunRequest
   | ControlRequest
@@ -332,6 +389,40 @@ export interface TaskDataResponse {
 export interface AttentionResponse extends AttentionPattern {
   type: 'attention';
   id: number;
+}
+
+export interface LogitLensResponse {
+  type: 'logitLens';
+  id: number;
+  lens: LogitLens;
+}
+
+export interface HeadLogitsResponse {
+  type: 'headLogits';
+  id: number;
+  logits: HeadLogits;
+}
+
+export interface EdgeAttentionResponse {
+  type: 'edgeAttention';
+  id: number;
+  attention: EdgeAttention;
+}
+
+/** One point per circuit asked for, in order, and the full and empty models' metrics. */
+export interface CircuitsMeasuredResponse {
+  type: 'circuitsMeasured';
+  id: number;
+  points: CurvePoint[];
+  fullMetric: number;
+  emptyMetric: number;
+}
+
+/** One score per graph edge (NaN for the edges no method scores). */
+export interface EdgeScoresResponse {
+  type: 'edgeScores';
+  id: number;
+  scores: Float64Array;
 }
 
 export interface TruthOverlayResponse {
@@ -466,6 +557,7 @@ export type ErrorCode =
   | 'run'
   | 'attention'
   | 'judge'
+  | 'inspect'
   | 'not_ready'
   | 'bad_request'
   | 'worker_crashed';
@@ -490,6 +582,11 @@ export type WorkerResponse =
   | GraphInfoResponse
   | TaskDataResponse
   | AttentionResponse
+  | LogitLensResponse
+  | HeadLogitsResponse
+  | EdgeAttentionResponse
+  | CircuitsMeasuredResponse
+  | EdgeScoresResponse
   | TruthOverlayResponse
   | StartedResponse
   | EventsResponse

@@ -8,11 +8,15 @@ import type {
   CompileFailure,
   CompileReport,
   CustomTask,
+  CurvePoint,
+  EdgeAttention,
   GraphInfo,
   GroundTruth,
+  HeadLogits,
   InputRun,
   LayoutGroup,
   MetricKind,
+  LogitLens,
   ModelInfo,
   Prediction,
   Roc,
@@ -173,6 +177,44 @@ export class WorkerClient {
     const message = await this.send({ type: 'attention', ids, layer, head });
     if (message.type !== 'attention') throw unexpected(message);
     return { tokens: message.tokens, pattern: message.pattern };
+  }
+
+  /** The logit lens of a row of token ids: `k` tokens per layer and position. */
+  async logitLens(ids: number[], k: number): Promise<LogitLens> {
+    const message = await this.send({ type: 'logitLens', ids, k });
+    if (message.type !== 'logitLens') throw unexpected(message);
+    return message.lens;
+  }
+
+  /** Head `layer.head`'s direct effect on the logits: `k` promoted and suppressed tokens per position. */
+  async headLogits(ids: number[], layer: number, head: number, k: number): Promise<HeadLogits> {
+    const message = await this.send({ type: 'headLogits', ids, layer, head, k });
+    if (message.type !== 'headLogits') throw unexpected(message);
+    return message.logits;
+  }
+
+  /** The fed head's attention on `row` of the settings' data with graph edge `edge` present and removed. */
+  async edgeAttention(settings: RunSettings, edge: number, row: number): Promise<EdgeAttention> {
+    const message = await this.send({ type: 'edgeAttention', settings, edge, row });
+    if (message.type !== 'edgeAttention') throw unexpected(message);
+    return message.attention;
+  }
+
+  /** M and f of each circuit (1 per kept graph edge) on the settings' data, and M(N), M(∅). */
+  async measureCircuits(
+    settings: RunSettings,
+    circuits: Uint8Array[],
+  ): Promise<{ points: CurvePoint[]; fullMetric: number; emptyMetric: number }> {
+    const message = await this.send({ type: 'measureCircuits', settings, circuits });
+    if (message.type !== 'circuitsMeasured') throw unexpected(message);
+    return { points: message.points, fullMetric: message.fullMetric, emptyMetric: message.emptyMetric };
+  }
+
+  /** Every edge's score by `settings.algorithm` (exact, eap, eap-ig); NaN where none. */
+  async edgeScores(settings: RunSettings): Promise<Float64Array> {
+    const message = await this.send({ type: 'edgeScores', settings });
+    if (message.type !== 'edgeScores') throw unexpected(message);
+    return message.scores;
   }
 
   /**

@@ -13,6 +13,7 @@ import type { Ablation, DrawnBox, GraphInfo, GraphLayout } from '../generated/wi
 import type { RunState } from '../state/run-state';
 import { EdgeTooltip, type TipContext } from './edge-tooltip';
 import { distanceToEdge } from './geometry';
+import { paintHighlight } from './highlight';
 import { DARK, edgePath, fading, LIGHT, paintEdges, type Palette, type ScorePaint, type Verdicts } from './paint';
 
 const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
@@ -56,6 +57,10 @@ export class GraphView {
   private truth: Verdicts | null = null;
   private frame = 0;
   private readonly dark = window.matchMedia('(prefers-color-scheme: dark)');
+  /** Boxes (keys) and edges (ids) a lesson points at. */
+  private marked: { boxes: Set<string>; edges: Set<number> } = { boxes: new Set(), edges: new Set() };
+  /** Called with the edge under a click, if any (the inspector opens it). */
+  onSelectEdge: ((edge: number) => void) | null = null;
 
   /**
    * @param onSelectHead a head's box was clicked (or chosen with the keyboard).
@@ -143,6 +148,7 @@ export class GraphView {
     this.state = null;
     this.truth = null;
     this.selected = null;
+    this.marked = { boxes: new Set(), edges: new Set() };
     this.circuitOnlyBox.checked = false;
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
     const headers = layout.columns.map((c) => svgEl('text', { x: c.x, y: 24, class: 'column-label', 'text-anchor': 'middle' }, c.label));
@@ -217,6 +223,14 @@ export class GraphView {
     for (const node of this.nodes) node.classList.toggle('selected', node.dataset.key === this.selected);
   }
 
+  /** Marks boxes (`head:1:0`) and edges (graph ids) for a lesson's feedback; empty lists clear it. */
+  highlight(boxes: readonly string[], edges: readonly number[]): void {
+    this.marked = { boxes: new Set(boxes), edges: new Set(edges) };
+    for (const node of this.nodes) node.classList.toggle('highlight', this.marked.boxes.has(node.dataset.key ?? ''));
+    this.element.dataset.highlight = String(boxes.length + edges.length);
+    this.redraw();
+  }
+
   /** Repaints on the next frame (and keeps painting while removed edges fade). */
   redraw(): void {
     if (this.frame !== 0) return;
@@ -249,6 +263,7 @@ export class GraphView {
     const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth, scores: this.scores };
     paintEdges(ctx, layout, this.state, options);
     this.paintHovered(ctx, layout);
+    paintHighlight(ctx, layout, this.marked.edges, this.dark.matches ? '#fbbf24' : '#b45309');
     this.paintNodes(layout);
   }
 
@@ -332,6 +347,26 @@ export class GraphView {
     return g;
   }
 
+  /** The drawn edge under a pointer (not over a box), or −1. */
+  private edgeAt(event: MouseEvent): number {
+    const layout = this.layout;
+    if (layout === null) return -1;
+    const rect = this.stage.getBoundingClientRect();
+    const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
+    if (layout.boxes.some((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h)) return -1;
+    let best = HOVER_DISTANCE;
+    let hit = -1;
+    for (const e of layout.edges) {
+      if (this.circuitOnly && !this.present(e.id)) continue;
+      const d = distanceToEdge(e, p);
+      if (d < best) {
+        best = d;
+        hit = e.id;
+      }
+    }
+    return hit;
+  }
+
   private hover(event: PointerEvent): void {
     const layout = this.layout;
     if (layout === null || this.graph === null) return;
@@ -343,16 +378,7 @@ export class GraphView {
       this.showNodeTip(layout.boxes[box]);
       return;
     }
-    let best = HOVER_DISTANCE;
-    let hit = -1;
-    for (const e of layout.edges) {
-      if (this.circuitOnly && !this.present(e.id)) continue;
-      const d = distanceToEdge(e, p);
-      if (d < best) {
-        best = d;
-        hit = e.id;
-      }
-    }
+    const hit = this.edgeAt(event);
     this.setHovered(hit < 0 ? null : hit);
     if (hit < 0) this.tooltip.hide();
     else {
@@ -381,24 +407,15 @@ export class GraphView {
     return this.state === null || this.state.present(edge);
   }
 
-  /** With scores shown, a click near an edge inspects it. */
+  /**
+   * A click near an edge: with scores shown it inspects the edge (`onEdgeClick`); a lesson or
+   * the inspector may select it too (`onSelectEdge`).
+   */
   private click(event: MouseEvent): void {
-    const layout = this.layout;
-    if (layout === null || this.scores === null || this.onEdgeClick === null) return;
-    const rect = this.stage.getBoundingClientRect();
-    const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
-    if (layout.boxes.some((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h)) return;
-    let best = HOVER_DISTANCE;
-    let hit = -1;
-    for (const e of layout.edges) {
-      if (this.circuitOnly && !this.present(e.id)) continue;
-      const d = distanceToEdge(e, p);
-      if (d < best) {
-        best = d;
-        hit = e.id;
-      }
-    }
-    if (hit >= 0) this.onEdgeClick(hit);
+    const edge = this.edgeAt(event);
+    if (edge < 0) return;
+    if (this.scores !== null) this.onEdgeClick?.(edge);
+    this.onSelectEdge?.(edge);
   }
 
   private showNodeTip(box: DrawnBox): void {

@@ -47,4 +47,6 @@ export interface ModelHost {
   updateControls(): void;
   /** Runs ACDC on the current model and brings the graph into view (the RASP panel's "Run ACDC"). */
   runAcdc?(): void;
+  /** A program was compiled (`ok`: it is the model now). */
+  compiled?(source: string, ok: boolean): void;
 }

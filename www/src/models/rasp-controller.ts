@@ -57,6 +57,12 @@ export class RaspController {
     this.editor.setRunEnabled(ready && loaded !== null && (loaded.report !== undefined || loaded.entry.hasGroundTruth === true));
   }
 
+  /** Opens the editor with `source` in it. */
+  setSource(source: string): void {
+    this.element.setAttribute('open', '');
+    this.editor.load(source);
+  }
+
   /**
    * Opens the panel and compiles what the editor holds, keeping the link's
    * settings (a link to an edited program); false when it did not compile.
@@ -95,6 +101,7 @@ export class RaspController {
         reload: async () => void (await this.compile(source, false)),
       };
     });
+    this.host.compiled?.(source, compiled);
     return compiled;
   }
 

@@ -17,7 +17,7 @@ import { formatShort, formatTau } from '../charts/format';
 import type { RunContext } from '../explain/narrate';
 import { summaryNarration } from '../explain/narrate';
 import { METRIC_WORDS } from '../explain/words';
-import type { DrawnBox, GraphInfo, GroundTruth, TaskData } from '../generated/wire';
+import type { Circuit, DrawnBox, GraphInfo, GroundTruth, TaskData } from '../generated/wire';
 import { download, graphSvg, svgToPng } from '../graph/export';
 import { GraphView } from '../graph/graph-view';
 import type { Speed } from '../protocol';
@@ -49,6 +49,12 @@ export interface StageHost {
   error(stage: 'run' | 'attention' | 'export' | 'judge', error: unknown): void;
   /** A change of settings the stage offers (the KL+EAP warning's way out). */
   changeSettings?(patch: Partial<Settings>): void;
+  /** A head was clicked (or chosen with the keyboard) on the graph. */
+  chosen?(box: DrawnBox): void;
+  /** An edge was clicked on the graph. */
+  edgeChosen?(edge: number): void;
+  /** A run's events were drawn. */
+  frame?(): void;
 }
 
 export class AcdcStage {
@@ -76,6 +82,8 @@ export class AcdcStage {
   private truth: GroundTruth | null = null;
   /** The first clean row, whose attention a clicked head shows. */
   private row: number[] | null = null;
+  /** A row shown in its place (a lesson's prompt). */
+  private rowOverride: number[] | null = null;
   private attentionRequest = 0;
   /** Counts overlay requests: only the latest one's answer is shown. */
   private truthRequest = 0;
@@ -106,9 +114,10 @@ export class AcdcStage {
     });
     this.buttons.speed = speed;
     this.graphView = new GraphView(
-      (box) => void this.showAttention(box),
+      (box) => void this.showAttention(box, true),
       () => this.context()?.ablation ?? 'resample',
     );
+    this.graphView.onSelectEdge = (edge) => host.edgeChosen?.(edge);
     this.attribution = new AttributionStage({
       client: () => host.client(),
       state: host.state,
@@ -163,6 +172,47 @@ export class AcdcStage {
   /** The Run button, for the skip link and for focus after a RASP compile. */
   focusRun(): void {
     this.buttons.focus();
+  }
+
+  /** The run shown (null: none), and its circuit.json once it is done. */
+  get runState(): RunState | null {
+    return this.run.state;
+  }
+
+  get circuit(): Circuit | null {
+    const circuit = this.run.circuit;
+    return this.run.phase === 'done' && isCircuit(circuit) ? circuit : null;
+  }
+
+  get graphInfo(): GraphInfo | null {
+    return this.graph;
+  }
+
+  /** Tests exactly one more edge (starting a paused run when none is going), as "Step one edge" does. */
+  step(): void {
+    if (this.run.active) this.run.step();
+    else this.start(true);
+  }
+
+  setSpeed(speed: Speed): void {
+    this.buttons.speed = speed;
+    this.run.setSpeed(speed);
+  }
+
+  /** Shows a head's attention as a click on it does (without counting as the student's click). */
+  openHead(layer: number, head: number): void {
+    const box = this.graph?.layout.boxes.find((b) => b.key === `head:${layer}:${head}`);
+    if (box) void this.showAttention(box, false);
+  }
+
+  /** Marks boxes and edges on the graph (a lesson's feedback). */
+  highlight(boxes: readonly string[], edges: readonly number[]): void {
+    this.graphView.highlight(boxes, edges);
+  }
+
+  /** The row a clicked head's attention is shown on (null: the first clean row). */
+  setRow(ids: number[] | null): void {
+    this.rowOverride = ids;
   }
 
   /**
@@ -357,6 +407,7 @@ export class AcdcStage {
     this.graphView.redraw();
     const ctx = this.context();
     if (ctx && !state.status?.done) this.explanation.showRun(ctx, state, this.run.phase === 'paused' || this.run.phase === 'pausing');
+    this.host.frame?.();
   }
 
   /** One sentence for the status line (and screen readers) when a run ends. */
@@ -434,18 +485,20 @@ export class AcdcStage {
   }
 
   /** A head's box was chosen: its attention pattern on the first clean row. */
-  private async showAttention(box: DrawnBox): Promise<void> {
+  private async showAttention(box: DrawnBox, byUser: boolean): Promise<void> {
     const { label, layer, head } = box;
     this.graphView.select(box);
     if (head === null) return;
-    if (this.row === null) {
+    if (byUser) this.host.chosen?.(box);
+    const row = this.rowOverride ?? this.row;
+    if (row === null) {
       this.host.error('attention', new Error('there is no task data to look at yet'));
       return;
     }
     const request = ++this.attentionRequest;
     this.attention.loading(label);
     try {
-      const pattern = await this.host.client().attention(this.row, layer, head);
+      const pattern = await this.host.client().attention(row, layer, head);
       if (request === this.attentionRequest) this.attention.show(label, pattern);
     } catch (error) {
       if (request === this.attentionRequest) this.attention.clear();
@@ -507,4 +560,9 @@ function curveOf(state: RunState, settings: Settings): MetricCurve {
     initial: status?.initialMetric ?? state.history[0]?.metric ?? 0,
     xMax: Math.max(1, xMax),
   };
+}
+
+/** circuit.json as the worker sends it (`unknown` on the wire). */
+function isCircuit(value: unknown): value is Circuit {
+  return typeof value === 'object' && value !== null && 'kept' in value && Array.isArray(value.kept) && 'graph' in value;
 }

@@ -14,6 +14,7 @@ const HINTS: Record<ErrorCode, string> = {
   run: 'The run stopped; your settings are kept. Press Run to try again, or reload with ?backend=cpu if the GPU was lost.',
   attention: 'The attention pattern could not be computed; the run is not affected.',
   judge: 'The circuit could not be judged on this data; the scores are kept. Try another size, or run again.',
+  inspect: 'The inspection (logit lens, head logits, edge attention, a measured circuit) could not be computed; the run is not affected.',
   not_ready: 'Wait for the backend to start, then try again.',
   bad_request: 'This is a bug in the page; reloading it should help.',
   worker_crashed: 'The model’s worker crashed and was restarted; try again (reload the page if it keeps happening).',

@@ -3,6 +3,7 @@
 // and hears how it went.
 
 import { el } from '../dom';
+import type { Prediction } from '../generated/wire';
 import type { ErrorCode } from '../protocol';
 import { codeOf, messageOf } from '../errors';
 import type { WorkerClient } from '../worker-client';
@@ -22,6 +23,8 @@ export interface PromptHost {
   started(): void;
   /** Predict ended (the controls may change). */
   settled(): void;
+  /** A prediction was shown. */
+  predicted?(prompt: string, prediction: Prediction): void;
 }
 
 export class PromptPanel {
@@ -55,6 +58,12 @@ export class PromptPanel {
     this.top.clear();
   }
 
+  /** Types `text` in and, when allowed, predicts as the Predict button does. */
+  async submit(text: string): Promise<void> {
+    this.form.value = text;
+    if (this.enabled && !this.predicting) await this.predict(text);
+  }
+
   private async predict(text: string): Promise<void> {
     this.host.started();
     this.predicting = true;
@@ -67,6 +76,7 @@ export class PromptPanel {
       this.tokens.show(prediction.tokens);
       this.top.show(prediction.top);
       this.predicting = false;
+      this.host.predicted?.(text, prediction);
       this.host.status.set('ready', `Predicted in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       this.predicting = false;

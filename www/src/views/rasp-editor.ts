@@ -121,6 +121,12 @@ export class RaspEditor {
     return this.text.value;
   }
 
+  /** Puts `source` in the editor (kept, as typed text is). */
+  load(source: string): void {
+    this.setSource(source);
+    this.examples.value = this.list.find((e) => e.source === source)?.id ?? '';
+  }
+
   setEnabled(enabled: boolean): void {
     this.compileButton.disabled = !enabled;
   }

@@ -91,6 +91,11 @@ export class SettingsForm {
     );
   }
 
+  /** The algorithms the picker offers (enabled options). */
+  algorithms(): string[] {
+    return [...this.algorithm.options].filter((o) => !o.disabled).map((o) => o.value);
+  }
+
   setTasks(tasks: readonly TaskInfo[]): void {
     this.task.replaceChildren(...tasks.map((t) => el('option', { value: t.name }, t.name)));
   }

@@ -32,6 +32,7 @@ import { dropJudge, judgeCircuit, judgePoint, roc } from './judge';
 import { customData } from './run-data';
 import { chooseBackend, requireBackend } from './backend';
 import { loadFromFiles, loadFromServer } from './load';
+import { edgeAttention, edgeScores, headLogits, logitLens, measureCircuits } from './inspect';
 import { compileRasp, layoutOf, runInput } from './rasp';
 import { exclusive, requireSession } from './session';
 
@@ -132,6 +133,23 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | AttributeRequ
       case 'roc':
         post({ type: 'roc', id: request.id, roc: await roc(await requireSession('judge'), request) });
         return;
+      case 'logitLens':
+        post({ type: 'logitLens', id: request.id, lens: await logitLens(request) });
+        return;
+      case 'headLogits':
+        post({ type: 'headLogits', id: request.id, logits: await headLogits(request) });
+        return;
+      case 'edgeAttention':
+        post({ type: 'edgeAttention', id: request.id, attention: await edgeAttention(request) });
+        return;
+      case 'measureCircuits':
+        post({ type: 'circuitsMeasured', id: request.id, ...(await measureCircuits(request)) });
+        return;
+      case 'edgeScores': {
+        const scores = await edgeScores(request);
+        post({ type: 'edgeScores', id: request.id, scores }, [scores.buffer]);
+        return;
+      }
     }
   } catch (error) {
     fail(request, error);
@@ -200,6 +218,12 @@ function codeFor(request: WorkerRequest): ErrorCode {
       return 'graph';
     case 'attention':
       return 'attention';
+    case 'logitLens':
+    case 'headLogits':
+    case 'edgeAttention':
+    case 'measureCircuits':
+    case 'edgeScores':
+      return 'inspect';
     case 'run':
     case 'attribute':
       return 'run';

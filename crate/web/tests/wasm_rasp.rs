@@ -4,6 +4,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
+use circuitscope::settings::RunSettings;
 use circuitscope_rasp::programs;
 use circuitscope_web::Session;
 use serde_json::Value;
@@ -28,7 +29,8 @@ fn the_reverse_example_compiles_into_a_session_with_its_layout_and_ground_truth(
     let session = compiled.session().expect("a Session");
     assert!(compiled.session().is_none(), "handed over once");
     assert_eq!(json(session.info().unwrap())["config"]["n_layers"], 4);
-    let data = json(session.task_data("tracr-reverse", None, 0).unwrap());
+    let settings = RunSettings { task: "tracr-reverse".into(), ..Default::default() };
+    let data = json(session.task_data(serde_wasm_bindgen::to_value(&settings).unwrap()).unwrap());
     assert_eq!(data["clean"].as_array().unwrap().len(), 6);
 }
 

@@ -14,7 +14,7 @@ fi
 wb_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wb_version"; then
   step "installing wasm-bindgen-cli $wb_version (a few minutes, once)"
-  # Not --locked: the registry lacks one of its locked dependency versions (ENV.md).
+  # Not --locked: the registry lacks one of its locked dependency versions.
   cargo install wasm-bindgen-cli --version "$wb_version" --force
 fi
 

@@ -1,4 +1,4 @@
-//! The circuit known by construction: every edge of the ACDC graph (ACDC.md §1) the program's
+//! The circuit known by construction: every edge of the ACDC graph (docs/graph.md#edges) the program's
 //! dataflow uses, named as `circuit.json` names edges. A component input needs an edge from
 //! each sender that writes a direction it reads and that can change the program's outputs.
 //!

@@ -1,4 +1,4 @@
-//! The ACDC computational graph (ACDC.md §1; the reference's `TLACDCCorrespondence.setup_from_model`,
+//! The ACDC computational graph (docs/graph.md#nodes; the reference's `TLACDCCorrespondence.setup_from_model`,
 //! see tests/reference/NOTES.md §1): nodes named by hook, ADDITION / DIRECT_COMPUTATION /
 //! PLACEHOLDER edges, each receiver's senders in the reference's order, and the reverse
 //! topological order in which ACDC visits receivers.
@@ -144,7 +144,7 @@ impl Graph {
     }
 
     /// The reverse of the order in which TransformerLens fires these hooks, heads `H-1 … 0`
-    /// within a hook (NOTES.md §1: `reverse_topologically_sort_corr`).
+    /// within a hook (docs/graph.md#visit-order; the reference's `reverse_topologically_sort_corr`).
     fn reverse_topological_order(&self) -> Vec<usize> {
         let mut order = vec![];
         let mut push = |hook: Hook, layer: usize| {

@@ -1,4 +1,4 @@
-//! The metrics ACDC minimises (ACDC.md §3, NOTES.md §5), computed on the device in f32 like the
+//! The metrics ACDC minimises (docs/metrics.md), computed on the device in f32 like the
 //! reference: KL(clean model ‖ circuit) with one mean over all scored (row, position) pairs,
 //! negated logit difference, negated probability difference, L2 against the clean logits, NLL.
 

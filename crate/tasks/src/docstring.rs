@@ -1,4 +1,4 @@
-//! Docstring (Heimersheim & Janiak 2023; ACDC.md §4): a Python function whose docstring lists its
+//! Docstring (Heimersheim & Janiak 2023; docs/tasks.md#docstring): a Python function whose docstring lists its
 //! parameters in order; after `:param` the next parameter name is the one that follows, in the
 //! `def` line, the parameter documented last.
 //!

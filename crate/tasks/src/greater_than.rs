@@ -1,4 +1,4 @@
-//! Greater-than (Hanna, Liu & Variengien 2023; ACDC.md §4): "The war lasted from the year 17 32 to
+//! Greater-than (Hanna, Liu & Variengien 2023; docs/tasks.md#greater-than): "The war lasted from the year 17 32 to
 //! the year 17" → a two-digit year after 32. Years are split as GPT-2 splits them, a century token
 //! and a two-digit token, written here as two words ("17 32"), so the answer is one of the 100
 //! two-digit tokens "00" … "99" and the question is which of them are larger than the start's.

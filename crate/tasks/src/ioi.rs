@@ -1,4 +1,4 @@
-//! Indirect object identification (Wang et al. 2022; ACDC.md §4): "When Mary and John went to the
+//! Indirect object identification (Wang et al. 2022; docs/tasks.md#ioi): "When Mary and John went to the
 //! store , John gave a drink to" → Mary. Two names are introduced, one of them (the subject S) is
 //! repeated, and the answer is the other one (the indirect object IO). Both orders are generated:
 //! ABBA ("Mary and John … John") and BABA ("John and Mary … John"). Corrupted (ABC): the same

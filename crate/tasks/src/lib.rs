@@ -1,5 +1,5 @@
 //! Tasks: named, seeded generators of clean and corrupted token batches, the positions their
-//! metric reads, their default metric and τ, and an explanation for the page (ACDC.md §4).
+//! metric reads, their default metric and τ, and an explanation for the page (docs/tasks.md#task-list).
 
 pub mod custom;
 pub mod docstring;
@@ -109,7 +109,7 @@ pub fn all() -> Vec<Task> {
                 circuit is 37 edges. Rows use parameter names the shipped model never documented in training.",
         },
     ];
-    // The compiled-model tasks (RASP programs, ACDC.md §6).
+    // The compiled-model tasks (RASP programs, docs/tasks.md#tracr-tasks).
     tasks.extend(tracr::tasks());
     tasks
 }

@@ -1,4 +1,4 @@
-//! The ACDC paper's own IOI and greater-than datasets for GPT-2 small (ACDC.md §4), token for
+//! The ACDC paper's own IOI and greater-than datasets for GPT-2 small (docs/tasks.md#gpt-2-small-the-papers-datasets), token for
 //! token as the reference implementation builds them. On a model that reads GPT-2's BPE, the
 //! `ioi` and `greater-than` tasks give these rows instead of the word-level ones our small models
 //! read, so a run on GPT-2 small is the paper's run.

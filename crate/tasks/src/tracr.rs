@@ -1,4 +1,4 @@
-//! The ACDC paper's tracr tasks (ACDC.md §4, §6), on the models `circuitscope rasp compile`
+//! The ACDC paper's tracr tasks (docs/tasks.md#tracr-tasks), on the models `circuitscope rasp compile`
 //! writes from `reverse.rasp` and `frac_prevs.rasp`, and one task each for the other shipped
 //! programs and for any program compiled in the page (random inputs over the model's own
 //! vocabulary). The metric is L2 against the clean model's logits at every non-BOS position;

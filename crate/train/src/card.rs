@@ -38,7 +38,8 @@ pub fn loss_svg(curve: &[(usize, f32)]) -> String {
     )
 }
 
-/// Evaluates the induction model on a fresh seeded batch and writes its card as Markdown.
+/// Evaluates the induction model on a fresh seeded batch and writes its card as Markdown
+/// (`cards/induction-2l.md` filled in).
 pub fn induction_card(model: &LoadedModel, seed: u64, steps: usize, final_loss: f32) -> Result<String> {
     let mut rng = Rng::new(seed ^ 0xC0FFEE);
     let clean = induction::sequences(&mut rng, 200, 24, 4, 11, model.config.d_vocab);
@@ -49,34 +50,10 @@ pub fn induction_card(model: &LoadedModel, seed: u64, steps: usize, final_loss: 
     let acc_clean = induction_accuracy(model, &clean)?;
     let acc_corrupt = accuracy_against(model, &corrupted, &clean)?;
     let scores = induction_head_scores(model, &clean)?;
-    let mut md = String::new();
-    let _ = writeln!(md, "# induction-2l\n");
-    let _ = writeln!(
-        md,
-        "A 2-layer, 8-head, attention-only transformer with shortformer positions and LayerNorm — the shape of the \
-         ACDC paper's induction model (305 edges) — trained here on rows that repeat a random segment of words once \
-         (\"<bos> cat dog sun cat dog sun owl …\") and completes the repeat. The textbook mechanism is a previous-token \
-         head in layer 0 composing with induction heads in layer 1; in this small model the work is spread over \
-         several heads, as the head scores and the ACDC circuit below show.\n"
-    );
-    let _ = writeln!(md, "## Training\n");
-    let _ = writeln!(
-        md,
-        "- Command: `cargo run -p circuitscope --release -- train induction-2l --out models/induction-2l --seed {seed}`\n\
-         - Seed {seed}, {steps} Adam steps, batch 32, rows of 24 tokens, segments of 4–11 words, loss on the predictable positions of the second copy only.\n\
-         - Final training loss: {final_loss:.4}. Curve: [loss.svg](loss.svg) (values in `loss.csv`).\n\
-         - Vocabulary: `<bos>`, `[UNK]` and 62 common English nouns (`tokenizer.json`, word level).\n"
-    );
-    let _ = writeln!(md, "## Held-out accuracy (200 fresh rows, seed {})\n", seed ^ 0xC0FFEE);
-    let _ = writeln!(md, "| data | top-1 accuracy on predictable positions |\n|---|---|");
-    let _ = writeln!(md, "| clean | {:.1}% |", 100.0 * acc_clean);
-    let _ = writeln!(md, "| corrupted (rows shuffled) | {:.1}% |\n", 100.0 * acc_corrupt);
-    let _ = writeln!(md, "## Heads\n");
-    let _ = writeln!(md, "Mean attention to the previous token and to the token after the previous occurrence (induction).\n");
-    let _ = writeln!(md, "| head | previous-token | induction |\n|---|---|---|");
+    let mut rows = String::new();
     for s in &scores {
         let mark = if s.prev_token > 0.5 || s.induction > 0.5 { " **" } else { "" };
-        let _ = writeln!(md, "| A{}.{}{mark} | {:.3} | {:.3} |", s.layer, s.head, s.prev_token, s.induction);
+        let _ = writeln!(rows, "| A{}.{}{mark} | {:.3} | {:.3} |", s.layer, s.head, s.prev_token, s.induction);
     }
     let best = |f: fn(&circuitscope_tasks::heads::HeadScore) -> f64, layer: usize| {
         scores
@@ -86,11 +63,16 @@ pub fn induction_card(model: &LoadedModel, seed: u64, steps: usize, final_loss: 
             .map(|s| format!("A{}.{}", s.layer, s.head))
             .unwrap_or_default()
     };
-    let _ = writeln!(
-        md,
-        "\nStrongest previous-token head in layer 0: **{}**; strongest induction head in layer 1: **{}**.\n",
-        best(|s| s.prev_token, 0),
-        best(|s| s.induction, 1)
-    );
-    Ok(md)
+    let values = [
+        ("seed", seed.to_string()),
+        ("steps", steps.to_string()),
+        ("loss", format!("{final_loss:.4}")),
+        ("eval seed", (seed ^ 0xC0FFEE).to_string()),
+        ("clean", format!("{:.1}", 100.0 * acc_clean)),
+        ("corrupted", format!("{:.1}", 100.0 * acc_corrupt)),
+        ("head rows", rows),
+        ("previous", best(|s| s.prev_token, 0)),
+        ("induction", best(|s| s.induction, 1)),
+    ];
+    Ok(super::cards::fill(super::cards::INDUCTION_CARD, &values))
 }

@@ -190,54 +190,14 @@ fn probes(data: &AcdcData) -> Vec<Probe> {
     ]
 }
 
-const ANALYSIS: &str = "One layer-0 head, A0.1, is a previous-name head: from the last `:param` it attends to the \
-last documented name four words back (END → M2 (doc) 0.96), and from each `def` name to the name two words back, across \
-the comma (answer → M2 (def) 0.99); its keys read the token embedding, so it looks for names, not a fixed distance. Its output is both the query and the key of the lookup heads: in the ACDC circuit \
-A0.1 feeds the q and k inputs of twelve heads (A1.0, A1.2, A1.3, A1.4, A1.6, A2.0–A2.2, A2.4–A2.7) and nothing else feeds their keys. \
-Those heads attend from END to the `def` name whose previous name is the one just documented (END → answer (def) \
-0.76–0.97), copy it from their values (the token embedding, with A0.0, A0.2, A0.3 and A0.6 mixing into the values) and \
-write it straight to the logits: twelve of the nineteen heads that write to the logits. Nothing in the circuit counts \
-positions: the same lookup scores 99.5% on the varied-shape held-out rows, against 100% on the paper's shape. \
-A1.1 (END → M2 (doc) 0.72) adds to A2.1's query; A3.7 (END → M2 (doc) 0.69), A3.1, A3.2, A1.1 and A1.7 also write to the logits.\n\n\
-Against the hand analysis (Heimersheim & Janiak; ACDC §4: 37 canonical edges, ACDC finds 34 at τ = 0.095): the \
-paper's model moves the answer with two layer-3 docstring heads whose queries (the documented name) and keys (the name \
-before each `def` argument) come from separate earlier heads. This model has the same two-sided lookup, but one head \
-builds both sides and the move is spread over twelve redundant heads in layers 1–2. Redundancy is why ACDC keeps 147 \
-edges at τ = 0.1 and why its circuit recovers only a third of the logit difference (−3.96 against −11.77): removing \
-any one lookup head costs less than τ while the others remain, so ACDC removes several before the rest become needed. \
-The corrupted prompts (random_random) remove the answer and the documented names, and the logit difference turns \
-negative (4.42 on the negated scale): the model then prefers one of the other `def` names.";
-
+/// The card's words are Markdown (the analysis written from the seed-0 model's card, whose tables
+/// reproduce for that seed).
 pub const CARD: CardSpec = CardSpec {
     id: "docstring-4l",
     task: "docstring",
-    summary: "A 4-layer, 8-head, attention-only transformer (d_model 128, d_head 32, shortformer positions, LayerNorm) — \
-        the shape of the ACDC paper's docstring model, 1,377 edges — trained here on generated Python functions with \
-        word-level tokens (`def`, `(`, `self`, `,`, `):`, `\"\"\"`, `:param`, `:`, 110 parameter names from the paper's \
-        list, 32 description nouns).",
-    data_notes: &[
-        "The first 3,000 steps are documented functions only; then 45% of the rows are. A documented function: \
-         3–6 parameters, a 1–5 word description, then `:param name : word word` lines for the parameters from the \
-         first, second or third to the last; every name after `:param` is scored except the first (which the def \
-         does not determine). Without the documented-only start (and the sinusoidal positions below) the model \
-         never read the documented name: it guessed the answer from positions, right a third of the time.",
-        "25% are functions with a body that uses the parameters in order from a random one on (`def f ( self , a , \
-         b , c ): return b + c`), every body name after the first scored, over all 110 names. (Bodies that started \
-         at the first parameter let the model count positions instead of looking names up; it stalled at 25%.)",
-        "30% are 3–8 names listed as a `def` lists them (`a , b , c ):`), then the same list again, each comma of \
-         the second copy scored: the docstring's lookup (find the previous name, copy the word two on) with nothing \
-         else to learn, over all 110 names. (Plain repeated names, the induction task, teach the copy one word on, \
-         which the docstring never asks for: 16% held out after 2500 steps, against 30% with commas.)",
-        "Init: each head's `W_O` is scaled by 1/√(2·n_layers), as GPT-2 scales its residual projections \
-         (unscaled, the model sat on the plateau at a loss near 1.8 for 1,500 steps), and `W_pos` starts as \
-         sinusoids, so that attending a fixed distance back is one map for every position.",
-        "Held out: the last 20 of the 110 names are never documented in training (they occur only in bodies and lists). The \
-         task's data (and so ACDC and `circuitscope eval`) documents only these, in the paper's shape: two \
-         undocumented parameters, three matching ones, one more; three description words; two words per parameter.",
-    ],
+    prose: include_str!("../cards/docstring-4l.md"),
     train_examples: docstring::examples,
     probes,
-    analysis: ANALYSIS,
 };
 
 /// The seeded init with each head's `W_O` scaled by 1/√(2·n_layers), as GPT-2 scales its
@@ -273,11 +233,9 @@ fn initial_weights(config: &ModelConfig, seed: u64) -> WeightMap {
 fn varied_section(out: &Path) -> Result<String> {
     let model = LoadedModel::from_dir(out, &circuitscope::device::cpu())?;
     let task = circuitscope_tasks::find("docstring")?;
-    let mut md = String::from(
-        "## Varied shape\n\nThe task's rows all have the paper's shape, so the answer sits at one position. These rows \
-         vary it as training does (3–6 parameters, documented from the first, second or third on, as far as a random \
-         one, 1–5 description words; corrupted: other `def` parameters), 200 rows, seed 1.\n\n\
-         | data | metric clean | metric corrupted | accuracy clean | accuracy corrupted |\n|---|---|---|---|---|\n",
+    let intro = super::cards::part(CARD.prose, "varied shape");
+    let mut md = format!(
+        "## Varied shape\n\n{intro}\n\n| data | metric clean | metric corrupted | accuracy clean | accuracy corrupted |\n|---|---|---|---|---|\n"
     );
     for (name, split) in [("held-out names", Split::HeldOut), ("training names", Split::Train)] {
         let mut rng = Rng::new(1);

@@ -87,42 +87,14 @@ fn probes(data: &AcdcData) -> Vec<Probe> {
     ]
 }
 
-/// Written from the card of the seed-0 model (the tables above it reproduce for that seed).
-const ANALYSIS: &str = "**Reading the start year.** Head A0.3 is the year reader: from the last token it puts 0.99 of its \
-attention on the start year's two digits, and 0.95 from \"to\", the token right after them; A0.0 reads them from \"to\" \
-too (0.93) and A0.1 partly from the end (0.41), while A0.0 and A0.2 look from the end at the two \"year\" tokens. The \
-largest effects ACDC measures are A0.3's value and key inputs from the embedding: when it tested them, removing either \
-would have cost about 0.4 of the full model's 0.93 probability difference. The value carries which digits; the key \
-finds them (the corrupted \"01\" is another token, so both change).\n\n\
-**Comparing.** No head compares two numbers: MLPs do, on the digits the heads moved, and two routes reach the logits. \
-A0.3 → MLP 0 at the end, then MLP 0 and MLP 1 → logits; and A1.2 (A1.3 less so), which attends from the end to \"to\" \
-(0.79), where layer 0 and MLP 0 have already processed the year, and writes to the logits directly (removing A1.2 → \
-logits would have cost 0.35). This is the shape of GPT-2's greater-than circuit (Hanna et al. 2023): attention brings \
-the YY token to the end, MLPs turn it into a boundary over the 100 two-digit tokens.\n\n\
-**How ACDC's circuit matches.** Everything the attention table points at is in the circuit: A0.3, A1.2, both MLPs. \
-It also keeps all four layer-0 heads and A1.3, each of whose edges moves the metric by 0.01–0.2, and it drops A1.0 \
-and A1.1, whose attention goes nowhere in particular. The circuit is small at the top (A0.3 and A1.2 carry most of \
-the effect) but distributed below it: a model this small spreads the year over several heads, and ACDC keeps every \
-one that carries more than τ = 0.01. The circuit keeps a probability difference of 0.82 of the full model's 0.93.";
-
+/// The card's words are Markdown (the analysis written from the seed-0 model's card, whose tables
+/// reproduce for that seed).
 pub const CARD: CardSpec = CardSpec {
     id: "greater-than",
     task: "greater-than",
-    summary: "A 2-layer transformer with MLPs (4 heads per layer, d_model 64, d_mlp 256, LayerNorm, learned positions), \
-        trained here on the greater-than sentences of Hanna et al. (2023): \"The war lasted from the year 17 32 to the \
-        year 17\" → a later two-digit year. Years are split as GPT-2 splits them, a century token and a two-digit token; \
-        the vocabulary is word level: the template words, 24 event nouns and the 100 two-digit tokens \"00\" … \"99\".",
-    data_notes: &[
-        "Training sentences: centuries 11–17, start years 00–98 (the task's data uses 02–98; \"01\" is its corruption), the end year drawn uniformly from the later two-digit \
-         years, so the loss-minimising output spreads its probability evenly over years after the start. Only the end \
-         year's digits are scored.",
-        "Held out: the last 6 of the 24 event nouns (occupation, exile, flood, rebellion, crusade, marriage) never occur \
-         in training; their embeddings keep their initial random values. The task's data (and so ACDC and \
-         `circuitscope eval`) uses only these.",
-    ],
+    prose: include_str!("../cards/greater-than.md"),
     train_examples: greater_than::examples,
     probes,
-    analysis: ANALYSIS,
 };
 
 /// Trains, writes the model folder and its card; with `card_only`, re-measures the model already

@@ -166,53 +166,14 @@ fn probes(data: &AcdcData) -> Vec<Probe> {
     p
 }
 
-/// Written from the card of the seed-0 model (the tables above it reproduce for that seed).
-const ANALYSIS: &str = "**Two steps, at two positions.** The heads split cleanly by layer. From the last token (END), \
-the heads of layers 0–1 but A0.1 spread their attention evenly over the two names of the intro (about 0.5 on IO and \
-0.5 on S1; A0.2 0.3 on each), and every head of layers 2–3 looks at S2, the repeated name, with 0.88–0.98. The work happens at S2: there the \
-layer-1 heads A1.0, A1.1, A1.3 (and A1.2) attend to IO (0.65–0.83) and hardly to S1 (about 0.1), although S1 is the \
-very word they stand on. That is an anti-duplicate lookup, \"the intro name that is not me\". Layers 2–3 then carry \
-the result from S2 to the end and write IO into the logits. So this model picks out the indirect object where the \
-subject is repeated, not at the end as GPT-2 does (there duplicate-token and S-inhibition heads steer name movers \
-away from S): the ingredients, noticing the repeated name and moving a name to the output, are the same; where they \
-happen is not.\n\n\
-**What ACDC finds.** At the default τ = 0.1 ACDC keeps 120 of 527 edges, and the circuit keeps a logit difference of \
-5.26 of the full model's 6.80 on its 50 rows. The largest effects are the layer-1 heads' query, key and value inputs \
-(removing one costs 1.5–2.1 of logit difference when ACDC tests it), the embedding into the layer-0 heads' values \
-that feed them, and the direct paths of all eight layer-2/3 heads to the logits (0.3–0.6 each). That is the hand \
-analysis: an anti-duplicate step in layer 1 fed by layer 0, then eight movers.\n\n\
-**Distributed, honestly.** No single head is the circuit: eight movers share one job, and the layer-1 step is spread \
-over four heads fed by all four layer-0 heads and the embedding. This is also where ACDC's greedy pruning shows its \
-limit: at τ = 0.3 each of many parallel paths costs less than τ when it is tested, ACDC removes them one after \
-another, and the 22-edge circuit it returns has lost the behaviour (logit difference 0.19). On a model like this the \
-threshold has to sit below the effect of one redundant path.";
-
+/// The card's words are Markdown (the analysis written from the seed-0 model's card, whose tables
+/// reproduce for that seed).
 pub const CARD: CardSpec = CardSpec {
     id: "ioi",
     task: "ioi",
-    summary: "A 4-layer transformer with MLPs (4 heads per layer, d_model 128, d_head 32, d_mlp 256, LayerNorm, learned \
-        positions; 527 edges) trained here on indirect-object sentences in the style of Wang et al. (2022): \"When Mary \
-        and John went to the store , John gave a drink to\" → Mary, in both name orders (ABBA, BABA), with 35 \
-        templates built from 7 intros × 5 bodies, 300 first names, 8 places and 8 objects; word-level vocabulary.",
-    data_notes: &[
-        "Held out of the IOI sentences: the last 20 of the 300 names (Iris, Leo, Nina, Oscar, Ruth, Steve, Tina, \
-         Victor, Wendy, Zoe, Hugo, Ada, Felix, Mona, Otto, Rita, Seth, Uma, Walt, Yara) and 7 of the 35 intro–body \
-         templates (one per intro, every body at least once). The task's data (and so ACDC and `circuitscope eval`) \
-         uses only held-out names and held-out templates.",
-        "60% of the training rows are IOI sentences with training names and templates; only the answer is scored.",
-        "40% are sentences without an IOI choice, the repeated name scored, their names drawn from all 300 (held-out \
-         ones a quarter of the time): short one-name stories (\"Zoe went to the park . Later , a friend said goodbye \
-         to Zoe .\"), training templates whose other party is \"a friend\" (\"When Zoe and a friend went to the store \
-         , the friend gave a drink to Zoe\"), and a pair said twice (\"Zoe and Leo went to the park . Later , Zoe and \
-         Leo …\", the second Leo scored). A word-level model can only read and write a name it was trained on; these \
-         teach the held-out names without ever asking the IOI question about them.",
-        "How the held-out accuracy got here: 30 training names, stories only: 64–75% (the model fitted its weights to \
-         the names it saw); 120 names: 90%; 280 names at d_model 64: 94–96%; d_model 128: 95.5–99% on five seeds of \
-         the task's data.",
-    ],
+    prose: include_str!("../cards/ioi.md"),
     train_examples: ioi::examples,
     probes,
-    analysis: ANALYSIS,
 };
 
 /// Trains, writes the model folder and its card; with `card_only`, re-measures the model already

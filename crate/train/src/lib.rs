@@ -2,6 +2,7 @@
 //! seed, one command per model. Each run writes the model folder and its loss curve.
 
 pub mod card;
+pub mod cards;
 pub mod docstring;
 pub mod fit;
 pub mod greater_than;

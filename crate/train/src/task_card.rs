@@ -16,22 +16,21 @@ use circuitscope::rng::Rng;
 use circuitscope_tasks::words::{Split, WordExample, encode_for};
 use circuitscope_tasks::{self as tasks, Task};
 
+use super::cards::{TASK_CARD, fill, part};
 use super::fit::{FitSettings, Fitted};
 
 /// What a trainer tells the card beyond what it measures.
 pub struct CardSpec {
     pub id: &'static str,
     pub task: &'static str,
-    /// A paragraph: the model's shape and what it was trained on.
-    pub summary: &'static str,
-    /// Training-data bullets (what is held out, the mix).
-    pub data_notes: &'static [&'static str],
+    /// The card's own words (`crate/train/cards/<id>.md`): parts `summary` (the model's shape and
+    /// what it was trained on), `training data` (bullets: what is held out, the mix) and
+    /// `analysis` (what the heads table and the circuit mean, written by hand after reading them).
+    pub prose: &'static str,
     /// The task's examples drawn from the training split.
     pub train_examples: fn(&mut Rng, usize, Split) -> Vec<WordExample>,
     /// Named attention probes on the held-out clean rows.
     pub probes: fn(&AcdcData) -> Vec<Probe>,
-    /// What the heads table and the circuit mean, written by hand after reading them.
-    pub analysis: &'static str,
 }
 
 /// Rows and seed of the card's evaluation data (the shipped-model tests use others).
@@ -100,43 +99,27 @@ pub fn task_card(model: &LoadedModel, spec: &CardSpec, s: &FitSettings, fitted: 
     let settings = AcdcSettings { tau: task.default_tau, metric: task.default_metric, ..Default::default() };
     let circuit = discover(model, &acdc_data, settings)?;
 
-    let mut md = String::new();
-    let _ = writeln!(md, "# {}\n\n{}\n", spec.id, spec.summary);
-    let _ = writeln!(md, "## Training\n");
-    let _ = writeln!(
-        md,
-        "- Command: `circuitscope train {id} --out models/{id} --seed {seed}` (dev build; `cargo run -p circuitscope --release -- train …` is the same).\n\
-         - Seed {seed}, {steps} Adam steps, batch {batch}, learning rate {lr} with warm-up and linear warm-down; {secs:.0} s on two shared CPU cores.\n\
-         - Final training loss {loss:.4}. Curve: [loss.svg](loss.svg) (values in `loss.csv`).",
-        id = spec.id,
-        seed = s.seed,
-        steps = s.steps,
-        batch = s.batch,
-        lr = s.lr,
-        secs = fitted.seconds,
-        loss = fitted.final_loss()
-    );
-    for note in spec.data_notes {
-        let _ = writeln!(md, "- {note}");
-    }
-    let _ = writeln!(md, "\n## Metrics, clean vs corrupted\n");
-    let _ = writeln!(
-        md,
-        "`circuitscope eval --model models/{} --task {} --n {EVAL_ROWS} --seed {EVAL_SEED}` gives the held-out row. Metric: \
-         {:?} (negated, lower is better); accuracy: {:?}.\n",
-        spec.id, task.name, task.default_metric, task.accuracy
-    );
-    let _ = writeln!(md, "{}", eval_table(&[("held out (the task's data)", &e_held), ("training split", &e_train)]));
-    let _ = writeln!(md, "## Where the heads look\n");
-    let _ = writeln!(md, "Mean attention on the {EVAL_ROWS} held-out clean rows (bold: the strongest head per column and every value ≥ 0.5).\n");
-    let _ = writeln!(md, "{}", heads_markdown(&heads, &probes, 0.5));
-    let _ = writeln!(md, "## The circuit ACDC finds\n");
-    let _ = writeln!(
-        md,
-        "`circuitscope acdc --model models/{} --task {} --tau {} --n {ACDC_ROWS} --out circuit.json` (metric {:?}, resample ablation, seed 0).\n",
-        spec.id, task.name, task.default_tau, task.default_metric
-    );
-    let _ = writeln!(md, "{}", circuit_markdown(&circuit));
-    let _ = writeln!(md, "## Analysis\n\n{}", spec.analysis);
-    Ok(md)
+    let values = [
+        ("id", spec.id.to_string()),
+        ("summary", part(spec.prose, "summary").to_string()),
+        ("seed", s.seed.to_string()),
+        ("steps", s.steps.to_string()),
+        ("batch", s.batch.to_string()),
+        ("lr", s.lr.to_string()),
+        ("seconds", format!("{:.0}", fitted.seconds)),
+        ("loss", format!("{:.4}", fitted.final_loss())),
+        ("training data", format!("{}\n", part(spec.prose, "training data"))),
+        ("task", task.name.to_string()),
+        ("eval rows", EVAL_ROWS.to_string()),
+        ("eval seed", EVAL_SEED.to_string()),
+        ("metric", format!("{:?}", task.default_metric)),
+        ("accuracy", format!("{:?}", task.accuracy)),
+        ("eval table", eval_table(&[("held out (the task's data)", &e_held), ("training split", &e_train)])),
+        ("heads", heads_markdown(&heads, &probes, 0.5)),
+        ("tau", task.default_tau.to_string()),
+        ("acdc rows", ACDC_ROWS.to_string()),
+        ("circuit", circuit_markdown(&circuit)),
+        ("analysis", part(spec.prose, "analysis").to_string()),
+    ];
+    Ok(fill(TASK_CARD, &values))
 }

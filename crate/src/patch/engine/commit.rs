@@ -1,0 +1,90 @@
+//! Committing a candidate of the last evaluation (its recomputed values replace the current
+//! ones, its edges leave the mask), and removing edges nobody reads.
+
+use burn::prelude::*;
+use burn::tensor::IndexingUpdateOp;
+
+use super::Engine;
+use crate::graph::Graph;
+use crate::patch::mask::Coord;
+
+impl Engine {
+    /// Makes candidate `j` of the last evaluation the current circuit: its edges are removed and
+    /// what it recomputed replaces the current values. The evaluation stays: a speculative batch
+    /// commits its candidates one after another (each includes the edges of those before it).
+    pub fn commit(&mut self, graph: &Graph, j: usize) {
+        let Some(p) = self.pending.as_ref() else { panic!("commit without an evaluation") };
+        let k = p.k;
+        let (batch, pos) = (self.current.embeds.batch, self.current.embeds.pos);
+        let rows = batch * pos;
+        let h = self.layout.n_heads;
+        for w in &p.heads {
+            let layer = &mut self.current.layers[w.layer];
+            let d = layer.resid_pre.dims()[1];
+            for (i, &hd) in w.heads.iter().enumerate() {
+                for x in 0..3 {
+                    if let Some(inputs) = &w.inputs[x] {
+                        let [n, _, _] = layer.inputs[x].dims();
+                        if n == 1 {
+                            layer.inputs[x] = layer.inputs[x].clone().expand([h, rows, d]);
+                        }
+                        let value = inputs.clone().slice([i..i + 1, j..j + 1, 0..rows, 0..d]).reshape([1, rows, d]);
+                        layer.inputs[x] = layer.inputs[x].clone().slice_assign([hd..hd + 1, 0..rows, 0..d], value);
+                    }
+                    let [_, _, _, dh] = w.qkv[x].dims();
+                    let value = w.qkv[x].clone().reshape([w.heads.len(), k, batch, pos, dh]);
+                    let value = value.slice([i..i + 1, j..j + 1, 0..batch, 0..pos, 0..dh]).reshape([1, batch, pos, dh]);
+                    layer.qkv[x] = layer.qkv[x].clone().slice_assign([hd..hd + 1, 0..batch, 0..pos, 0..dh], value);
+                }
+                let value = w.results.clone().reshape([w.heads.len(), k, rows, d]);
+                let value = value.slice([i..i + 1, j..j + 1, 0..rows, 0..d]).reshape([1, rows, d]);
+                layer.attended.results = layer.attended.results.clone().slice_assign([hd..hd + 1, 0..rows, 0..d], value);
+            }
+        }
+        for w in &p.mlps {
+            let layer = &mut self.current.layers[w.layer];
+            let [kx, d] = w.input.dims();
+            let x = kx / k;
+            let pick = |t: &Tensor<2>| t.clone().slice([j * x..(j + 1) * x, 0..d]);
+            let (input, out) = (pick(&w.input), pick(&w.out));
+            let mlp = layer.mlp.as_mut().expect("an MLP layer");
+            if w.scored {
+                layer.mlp_in = layer.mlp_in.take().map(|t| assign_rows(t, &self.scored, input));
+                mlp.out = assign_rows(mlp.out.clone(), &self.scored, out);
+            } else {
+                layer.mlp_in = Some(input);
+                mlp.out = out;
+            }
+        }
+        if let Some(f) = &p.final_rows {
+            let [kn, d] = f.dims();
+            let n = kn / k;
+            let value = f.clone().slice([j * n..(j + 1) * n, 0..d]);
+            self.current.final_input = assign_rows(self.current.final_input.clone(), &self.scored, value);
+        }
+        for &e in &p.edges[j] {
+            let coord = self.layout.coord(graph, e);
+            self.mask.set(coord, true);
+        }
+        self.live = None;
+    }
+
+    /// Removes edges without recomputing anything: for edges whose receiver nobody reads (ACDC's
+    /// skipped receivers), where nothing that reaches the metric changes.
+    pub fn remove_unread(&mut self, graph: &Graph, edges: &[usize]) {
+        for &e in edges {
+            let coord = self.layout.coord(graph, e);
+            if coord != Coord::None {
+                self.mask.set(coord, true);
+            }
+        }
+        self.live = None;
+        self.pending = None;
+    }
+}
+
+/// `t` with rows `idx` replaced by `values` `[n, d]` (`select_assign` adds, so add the change).
+fn assign_rows(t: Tensor<2>, idx: &Tensor<1, Int>, values: Tensor<2>) -> Tensor<2> {
+    let old = t.clone().select(0, idx.clone());
+    t.select_assign(0, idx.clone(), values - old, IndexingUpdateOp::Add)
+}

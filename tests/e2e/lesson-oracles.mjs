@@ -23,20 +23,32 @@ function cli(args) {
   return run.stdout;
 }
 
-/** A TransformerLens node name as lessons write it. */
+/** A TransformerLens node name as the crate labels it (GraphInfo's `label`). */
 function label(name, head) {
-  const m = /^blocks\.(\d+)\.(?:attn\.hook_result|hook_(q|k|v)_input|hook_mlp_(in|out)|hook_resid_post)$/.exec(name);
   if (name === 'blocks.0.hook_resid_pre') return 'embed';
   if (name === 'hook_embed') return 'tok';
   if (name === 'hook_pos_embed') return 'pos';
+  const m = /^blocks\.(\d+)\.(?:attn\.hook_(result|q|k|v)|hook_(q|k|v)_input|hook_mlp_(in|out)|hook_resid_post)$/.exec(name);
   if (!m) throw new Error(`no label for ${name}`);
+  const [, layer, attn, input, mlp] = m;
   if (name.endsWith('hook_resid_post')) return 'logits';
-  if (name.includes('hook_result')) return `A${m[1]}.${head}`;
-  if (m[2]) return `A${m[1]}.${head} ${m[2]}`;
-  return `MLP ${m[1]}`;
+  if (attn === 'result') return `A${layer}.${head}`;
+  if (attn) return `A${layer}.${head} ${attn}`;
+  if (input) return `A${layer}.${head} ${input}_in`;
+  return mlp === 'in' ? `MLP ${layer} in` : `MLP ${layer}`;
 }
 
-const edgeLabel = (e) => `${label(e.sender, e.sender_head)} -> ${label(e.receiver, e.receiver_head)}`;
+/**
+ * An edge as lessons write it (www/src/lessons/refs.ts `edgeNames`): a head's q/k/v computation
+ * `A1.2 q_in -> A1.2 q`; an addition into a head's input or an MLP names the head's port
+ * (`A0.3 -> A1.2 k`) or the MLP (`A0.1 -> MLP 2`).
+ */
+function edgeLabel(e) {
+  const sender = label(e.sender, e.sender_head);
+  const receiver = label(e.receiver, e.receiver_head);
+  if (/\.attn\.hook_[qkv]$/.test(e.receiver)) return `${sender} -> ${receiver}`;
+  return `${sender} -> ${receiver.replace(/ ([qkv])_in$/, ' $1').replace(/ in$/, '')}`;
+}
 
 /** The task's first `n` clean rows: ids, tokens, last scored position. */
 async function rows(session, task, n) {

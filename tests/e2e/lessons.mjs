@@ -152,7 +152,8 @@ export async function walkLesson(page, { id, oracle, mode, shots, viaGraph = fal
       await page.waitForSelector('[data-testid="feedback"], [data-testid="notice"]:not(:empty)', { timeout: 600_000 });
       if ((await feedback.count()) === 0) {
         const notice = await page.getByTestId('notice').innerText();
-        if (!/locked in/.test(notice)) throw new Error(`${id}/${qid}: no verdict: ${notice}`);
+        // Locked in and waiting for the needs, or revealing: the verdict is on its way.
+        if (!/locked in|Revealing/.test(notice)) throw new Error(`${id}/${qid}: no verdict: ${notice}`);
         await feedback.waitFor({ timeout: 600_000 });
       }
       const correct = (await feedback.getAttribute('data-correct')) === 'true';

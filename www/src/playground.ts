@@ -23,6 +23,7 @@
 // more. An embed whose WebGPU is software-emulated or slow runs on the CPU.
 
 import { el } from './dom';
+import { pageLayout } from './page-layout';
 import { codeOf, messageOf, RequestError } from './errors';
 import lessonsCss from './lessons/lessons.css?inline';
 import { PageLessons } from './lessons/page-host';
@@ -178,77 +179,23 @@ export class CircuitPlayground extends HTMLElement {
   }
 
   private render(compact: boolean): HTMLElement {
-    const stage = this.stage?.element ?? el('div');
-    const controls = this.stage?.controls ?? el('div');
     this.form.taskSlot.replaceChildren(this.taskPanel.element);
-    const settings = el('div', { class: 'panel settings-panel' }, this.settingsLock, this.form.element);
-    const model = el('div', { class: 'panel model-panel' }, this.picker.element);
-    // Last in the sidebar (and in the tab order): a large download on request never competes with Run.
-    const others = el(
-      'section',
-      { class: 'panel more-models', 'aria-labelledby': 'more-models-title', 'data-testid': 'more-models' },
-      el('h2', { id: 'more-models-title' }, 'Other models'),
-      this.weights.element,
-      this.remote.element,
-    );
-    if (compact) {
-      const show = this.options?.show ?? new Set();
-      // Always there (each embed keeps its own settings), shown with show="settings".
-      const extras = el(
-        'details',
-        { class: 'compact-settings', 'data-testid': 'compact-settings' },
-        el('summary', {}, 'Model and settings'),
-        model,
-        settings,
-        others,
-      );
-      return el(
-        'div',
-        { class: 'app compact', 'data-show': [...show].join(' ') },
-        el(
-          'div',
-          { class: 'compact-bar' },
-          el('strong', { class: 'compact-title' }, 'Circuitscope'),
-          controls,
-          this.status.element,
-          this.badge.element,
-        ),
-        this.errors.element,
-        stage,
-        extras,
-      );
-    }
-    const skip = el('a', { class: 'skip-link', href: '#stage', 'data-testid': 'skip-link' }, 'Skip to Run and the graph');
-    skip.addEventListener('click', (event) => {
-      event.preventDefault();
-      this.stage?.focusRun();
-      controls.scrollIntoView({ block: 'nearest' });
+    return pageLayout({
+      compact,
+      show: this.options?.show ?? new Set(),
+      stage: this.stage?.element ?? el('div'),
+      controls: this.stage?.controls ?? el('div'),
+      settings: [this.settingsLock, this.form.element],
+      model: this.picker.element,
+      others: [this.weights.element, this.remote.element],
+      status: this.status.element,
+      badge: this.badge.element,
+      errors: this.errors.element,
+      lessonMenu: this.learn.controller?.menu,
+      lessonSlot: this.learn.controller?.slot,
+      below: [this.customEditor.element, this.learn.inspector.element, this.rasp.element, this.prompt.element],
+      focusRun: () => this.stage?.focusRun(),
     });
-    return el(
-      'div',
-      { class: 'app' },
-      skip,
-      el(
-        'header',
-        { class: 'app-header' },
-        el('h1', {}, 'Circuitscope'),
-        el('p', { class: 'tagline' }, 'Watch ACDC find the circuit of a small transformer, in your browser.'),
-        this.learn.controller?.menu,
-        this.badge.element,
-        this.status.element,
-      ),
-      this.learn.controller?.slot,
-      el(
-        'main',
-        { class: 'app-main' },
-        this.errors.element,
-        el('div', { class: 'workbench' }, controls, el('aside', { class: 'sidebar' }, model, settings, others), stage),
-        this.customEditor.element,
-        this.learn.inspector.element,
-        this.rasp.element,
-        this.prompt.element,
-      ),
-    );
   }
 
   private onVisibility(visible: boolean): void {

@@ -4,7 +4,7 @@
 // and touches only the node classes that changed. Hover shows a tooltip (hover
 // is not state) and highlights the hovered edge; clicking a head (or Enter on
 // it) selects it. A head's q/k/v ports are lettered; labels never render
-// smaller than 12 px while the zoom allows it (LABEL_PX). An attribution
+// smaller than 12 px while the zoom allows it (labels.ts). An attribution
 // run's scores paint the edges instead of a run's fates (`setScores`), and
 // clicking an edge then inspects it (`onEdgeClick`).
 
@@ -14,15 +14,12 @@ import type { RunState } from '../state/run-state';
 import { EdgeTooltip, type TipContext } from './edge-tooltip';
 import { distanceToEdge } from './geometry';
 import { paintHighlight } from './highlight';
+import { graphToolbar, legendItems, nodeElement, portLetters, PORTS_TITLE, sizeLabels, type LegendMode } from './labels';
 import { DARK, edgePath, fading, LIGHT, paintEdges, type Palette, type ScorePaint, type Verdicts } from './paint';
 
 const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
 /** Pointer within this many layout units of an edge hovers it. */
 const HOVER_DISTANCE = 5;
-/** Node and column labels are drawn at least this large on screen (px), as far as their box allows. */
-const LABEL_PX = 12;
-/** What the legend explains: the run's fates, or the ground-truth overlay's verdicts. */
-export type LegendMode = 'fate' | 'truth' | 'scores';
 
 export class GraphView {
   private readonly canvas = el('canvas', { class: 'edge-layer', 'aria-hidden': 'true' });
@@ -32,7 +29,7 @@ export class GraphView {
   private readonly scroller = el('div', { class: 'graph-scroller', 'data-testid': 'graph' }, this.stage);
   private readonly circuitOnlyBox = el('input', { type: 'checkbox', id: 'circuit-only', 'data-testid': 'circuit-only', disabled: true });
   private readonly zoomLabel = el('span', { class: 'zoom-label' }, '100%');
-  private readonly legendElement = el('span', { class: 'legend', 'data-testid': 'legend', 'data-mode': 'fate' });
+  private readonly legendElement = el('span', { class: 'legend', 'data-testid': 'legend', 'data-mode': 'fate', title: PORTS_TITLE });
   readonly element: HTMLElement;
   /** The edge under the pointer, drawn over the others (null: none). */
   private hovered: number | null = null;
@@ -70,22 +67,13 @@ export class GraphView {
     private readonly onSelectHead: (box: DrawnBox) => void,
     private readonly ablation: () => Ablation,
   ) {
-    const button = (label: string, title: string, action: () => void) => {
-      const b = el('button', { type: 'button', class: 'icon', title, 'aria-label': title }, label);
-      b.addEventListener('click', action);
-      return b;
-    };
     this.element = el(
       'section',
       { class: 'graph-panel', 'aria-label': 'Computational graph', 'data-testid': 'graph-panel' },
-      el(
-        'div',
-        { class: 'graph-toolbar' },
-        button('−', 'Zoom out', () => this.stepZoom(-1)),
+      graphToolbar(
+        { zoomOut: () => this.stepZoom(-1), zoomIn: () => this.stepZoom(1), fit: () => this.fit() },
         this.zoomLabel,
-        button('+', 'Zoom in', () => this.stepZoom(1)),
-        button('Fit', 'Fit the graph to the width', () => this.fit()),
-        el('label', { class: 'check', for: 'circuit-only' }, this.circuitOnlyBox, 'circuit only'),
+        this.circuitOnlyBox,
         this.legendElement,
       ),
       this.scroller,
@@ -115,29 +103,7 @@ export class GraphView {
   /** The legend for what the edges are coloured by. */
   setLegend(mode: LegendMode): void {
     this.legendElement.dataset.mode = mode;
-    const item = (cls: string, text: string) => el('span', { class: `legend-item ${cls}` }, text);
-    this.legendElement.replaceChildren(
-      ...(mode === 'scores'
-        ? [
-            item('legend-positive', 'score > 0: removing it hurts'),
-            item('legend-negative', 'score < 0'),
-            el('span', { class: 'legend-note' }, 'width: |score|'),
-          ]
-        : mode === 'truth'
-        ? [
-            item('legend-true-positive', 'found (true positive)'),
-            item('legend-miss', 'missed'),
-            item('legend-extra', 'extra'),
-            item('legend-removed', 'removed'),
-          ]
-        : [
-            item('legend-untested', 'not decided'),
-            item('legend-current', 'just decided'),
-            item('legend-kept', 'kept (width |Δ|)'),
-            item('legend-removed', 'removed'),
-          ]),
-    );
-    this.legendElement.title = 'A head’s q, k and v ports (on its left side) are its query, key and value inputs.';
+    this.legendElement.replaceChildren(...legendItems(mode));
   }
 
   /** A new model: draws its nodes where its layout says (once) and clears the run. */
@@ -302,57 +268,24 @@ export class GraphView {
   }
 
   private node(box: DrawnBox, letters: SVGElement[]): SVGElement {
-    const head = box.kind === 'head';
-    const label = head
-      ? `Head ${box.label}: show its attention pattern`
-      : `${box.label} (${box.nodes.map((n) => this.graph?.nodes[n]?.name).join(', ')})`;
-    const g = svgEl(
-      'g',
-      {
-        class: `node node-${box.kind}`,
-        'data-key': box.key,
-        'data-testid': head ? 'head' : 'node',
-        tabindex: head ? 0 : null,
-        role: head ? 'button' : 'img',
-        'aria-label': label,
-      },
-      svgEl('rect', { x: box.x, y: box.y, width: box.w, height: box.h, rx: 5 }),
-      svgEl(
-        'text',
-        {
-          x: box.x + box.w / 2,
-          y: box.y + box.h / 2,
-          'text-anchor': 'middle',
-          'dominant-baseline': 'central',
-          class: 'node-label',
-        },
-        box.label,
-      ),
-      ...letters,
-    );
-    if (head) {
-      const choose = () => this.onSelectHead(box);
-      g.addEventListener('click', choose);
-      g.addEventListener('keydown', (event) => {
-        if (event instanceof KeyboardEvent && (event.key === 'Enter' || event.key === ' ')) {
-          event.preventDefault();
-          choose();
-        }
-      });
-      g.addEventListener('focus', () => this.showNodeTip(box));
-      g.addEventListener('blur', () => this.tooltip.hide());
-    } else {
-      g.addEventListener('focus', () => this.showNodeTip(box));
-    }
-    return g;
+    return nodeElement(box, this.graph, letters, {
+      choose: () => this.onSelectHead(box),
+      focus: () => this.showNodeTip(box),
+      blur: () => this.tooltip.hide(),
+    });
+  }
+
+  /** Where a pointer is, in layout units. */
+  private pointOf(event: MouseEvent): { x: number; y: number } {
+    const rect = this.stage.getBoundingClientRect();
+    return { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
   }
 
   /** The drawn edge under a pointer (not over a box), or −1. */
   private edgeAt(event: MouseEvent): number {
     const layout = this.layout;
     if (layout === null) return -1;
-    const rect = this.stage.getBoundingClientRect();
-    const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
+    const p = this.pointOf(event);
     if (layout.boxes.some((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h)) return -1;
     let best = HOVER_DISTANCE;
     let hit = -1;
@@ -370,8 +303,7 @@ export class GraphView {
   private hover(event: PointerEvent): void {
     const layout = this.layout;
     if (layout === null || this.graph === null) return;
-    const rect = this.stage.getBoundingClientRect();
-    const p = { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
+    const p = this.pointOf(event);
     const box = layout.boxes.findIndex((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h);
     if (box >= 0 && !this.nodes[box].classList.contains('hidden')) {
       this.setHovered(null);
@@ -460,53 +392,8 @@ export class GraphView {
     this.redraw();
   }
 
-  /**
-   * Labels at LABEL_PX or more on screen whatever the zoom (sizes in layout
-   * units); a label wider than its box is narrowed to fit it, never made
-   * smaller. The q/k/v letters need a zoom where they are legible.
-   */
+  /** Labels legible at this zoom (labels.ts). */
   private sizeLabels(): void {
-    const size = Math.max(LABEL_PX, LABEL_PX / this.zoom);
-    const ports = this.zoom >= 0.75;
-    this.svg.classList.toggle('ports-hidden', !ports);
-    this.nodes.forEach((node, i) => {
-      const box = this.layout?.boxes[i];
-      const text = node.querySelector<SVGTextElement>('text.node-label');
-      if (box === undefined || text === null) return;
-      const head = box.kind === 'head';
-      const room = box.w - (head && ports ? 14 : 4);
-      text.setAttribute('x', String(box.x + box.w / 2 + (head && ports ? 3 : 0)));
-      text.style.fontSize = `${size.toFixed(2)}px`;
-      // Monospace glyphs are 0.6 em wide.
-      if (0.6 * size * box.label.length > room) {
-        text.setAttribute('textLength', room.toFixed(1));
-        text.setAttribute('lengthAdjust', 'spacingAndGlyphs');
-      } else {
-        text.removeAttribute('textLength');
-        text.removeAttribute('lengthAdjust');
-      }
-    });
-    for (const text of this.svg.querySelectorAll<SVGTextElement>('text.column-label')) {
-      text.style.fontSize = `${size.toFixed(2)}px`;
-    }
+    sizeLabels(this.svg, this.nodes, this.layout, this.zoom);
   }
-}
-
-/**
- * A head's q, k and v letters, inside its left side at the height of each
- * input port: where the crate draws the port's mark (its DIRECT_COMPUTATION edge).
- */
-function portLetters(graph: GraphInfo, boxIndex: number): SVGElement[] {
-  const { layout } = graph;
-  const box = layout.boxes[boxIndex];
-  if (box.kind !== 'head') return [];
-  const letters: SVGElement[] = [];
-  for (const e of layout.edges) {
-    if (e.type !== 'direct_computation' || e.receiverBox !== boxIndex) continue;
-    const hook = graph.nodes[e.receiver]?.hook;
-    const letter = hook === 'q' ? 'q' : hook === 'k' ? 'k' : hook === 'v' ? 'v' : null;
-    if (letter === null) continue;
-    letters.push(svgEl('text', { x: box.x + 3, y: e.to.y, class: 'port-label', 'dominant-baseline': 'central' }, letter));
-  }
-  return letters;
 }

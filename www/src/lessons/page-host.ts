@@ -113,7 +113,7 @@ export class PageLessons {
       },
       openEdge: (edge) => void inspector.showEdge(edge),
       openLens: () => void inspector.showLens(),
-      highlight: (boxes, edges) => stage()?.highlight(boxes, edges),
+      highlight: (boxes, edges) => stage()?.graphView.highlight(boxes, edges),
       setProgram: async (source, compile) => {
         rasp.setSource(source);
         if (compile) await rasp.compile(source);

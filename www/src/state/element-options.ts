@@ -15,14 +15,14 @@ export interface Options {
   /**
    * What a compact playground shows beside its default (graph, one-line
    * explanation, Run/Step, the chart): `show="settings stats controls
-   * explain node exports toolbar"` or `all` (attribute, or `?show=` for the
+   * explain node exports toolbar methods"` or `all` (attribute, or `?show=` for the
    * app with `?embed=1`). Empty for the full page, which shows everything.
    */
   show: ReadonlySet<ShowPart>;
 }
 
 /** The parts a compact playground can be asked to show. */
-export const SHOW_PARTS = ['settings', 'stats', 'controls', 'explain', 'node', 'exports', 'toolbar'] as const;
+export const SHOW_PARTS = ['settings', 'stats', 'controls', 'explain', 'node', 'exports', 'toolbar', 'methods'] as const;
 export type ShowPart = (typeof SHOW_PARTS)[number];
 
 /** `"settings stats"`, `"all"`, comma or space separated; unknown words are ignored. */

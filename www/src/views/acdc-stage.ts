@@ -11,15 +11,12 @@
 // attribution side (attribution-stage.ts), which paints the same graph.
 
 import { el } from '../dom';
-import { messageOf } from '../errors';
-import { MetricChart, type MetricCurve } from '../charts/metric-chart';
-import { formatShort, formatTau } from '../charts/format';
+import { MetricChart } from '../charts/metric-chart';
+import { formatTau } from '../charts/format';
 import type { RunContext } from '../explain/narrate';
-import { summaryNarration } from '../explain/narrate';
-import { METRIC_WORDS } from '../explain/words';
 import type { Circuit, DrawnBox, GraphInfo, GroundTruth, TaskData } from '../generated/wire';
-import { download, graphSvg, svgToPng } from '../graph/export';
 import { GraphView } from '../graph/graph-view';
+import type { Verdicts } from '../graph/paint';
 import type { Speed } from '../protocol';
 import { RunController } from '../state/run-controller';
 import type { RunState } from '../state/run-state';
@@ -35,6 +32,8 @@ import { RunButtons, type RunPhase } from './run-buttons';
 import { RunCompare } from './run-compare';
 import { RunStats } from './run-stats';
 import { TruthOverlayView } from './truth-overlay';
+import { downloadCircuitJson, downloadPng, downloadSvg, stageSvg } from './stage-exports';
+import { attributionIntro, curveOf, doneStatus, isCircuit, noticeOf, phaseStatus } from './stage-words';
 import type { WorkerClient } from '../worker-client';
 
 export interface StageHost {
@@ -66,7 +65,8 @@ export class AcdcStage {
   private readonly circuitList = new CircuitList();
   private readonly overlay = new TruthOverlayView();
   private readonly compare = new RunCompare();
-  private readonly graphView: GraphView;
+  /** The graph (a lesson marks boxes and edges on it). */
+  readonly graphView: GraphView;
   private readonly results: ResultsBar;
   private readonly run: RunController;
   private readonly attribution: AttributionStage;
@@ -84,13 +84,8 @@ export class AcdcStage {
   private row: number[] | null = null;
   /** A row shown in its place (a lesson's prompt). */
   private rowOverride: number[] | null = null;
-  private attentionRequest = 0;
-  /** Counts overlay requests: only the latest one's answer is shown. */
-  private truthRequest = 0;
   /** The settings the shown run started with (null: no run shown). */
   private runSettings: Settings | null = null;
-  /** The last finished run, kept when the next one starts. */
-  private previous: { state: RunState; settings: Settings; curve: MetricCurve } | null = null;
 
   constructor(
     private readonly host: StageHost,
@@ -184,10 +179,6 @@ export class AcdcStage {
     return this.run.phase === 'done' && isCircuit(circuit) ? circuit : null;
   }
 
-  get graphInfo(): GraphInfo | null {
-    return this.graph;
-  }
-
   /** Tests exactly one more edge (starting a paused run when none is going), as "Step one edge" does. */
   step(): void {
     if (this.run.active) this.run.step();
@@ -203,11 +194,6 @@ export class AcdcStage {
   openHead(layer: number, head: number): void {
     const box = this.graph?.layout.boxes.find((b) => b.key === `head:${layer}:${head}`);
     if (box) void this.showAttention(box, false);
-  }
-
-  /** Marks boxes and edges on the graph (a lesson's feedback). */
-  highlight(boxes: readonly string[], edges: readonly number[]): void {
-    this.graphView.highlight(boxes, edges);
   }
 
   /** The row a clicked head's attention is shown on (null: the first clean row). */
@@ -226,7 +212,6 @@ export class AcdcStage {
     this.graph = graph;
     this.truth = graph ? truth : null;
     this.runSettings = null;
-    this.previous = null;
     this.compare.setPrevious(null);
     this.chart.setPrevious(null);
     void this.showTruth(null);
@@ -259,10 +244,7 @@ export class AcdcStage {
       this.mode = 'attribution';
       this.run.reset();
       this.runSettings = null;
-      this.explanation.message(
-        `Scoring every edge with ${settings.algorithm === 'exact' ? 'exact patching' : settings.algorithm.toUpperCase()}: ` +
-          'the circuit is the top edges by |score|, judged by its faithfulness below.',
-      );
+      this.explanation.message(attributionIntro(settings.algorithm));
       this.attribution.start(paused);
       return;
     }
@@ -272,14 +254,13 @@ export class AcdcStage {
     this.graphView.setScores(null);
     const done = this.run.state;
     if (done?.status?.done && this.runSettings) {
-      this.previous = { state: done, settings: this.runSettings, curve: curveOf(done, this.runSettings) };
       this.compare.setPrevious({
         state: done,
         tau: this.runSettings.tau,
         metric: this.runSettings.metric,
         svg: this.svgOf(done, true) ?? '',
       });
-      this.chart.setPrevious(this.previous.curve, `previous, τ ${formatTau(this.runSettings.tau)}`);
+      this.chart.setPrevious(curveOf(done, this.runSettings), `previous, τ ${formatTau(this.runSettings.tau)}`);
     }
     this.runSettings = settings;
     this.graphView.setTipContext(this.context());
@@ -355,21 +336,8 @@ export class AcdcStage {
       this.explanation.setNotice(null);
       return;
     }
-    const changed = (Object.keys(now) as (keyof Settings)[]).filter((k) => k !== 'model' && now[k] !== shown[k]);
-    if (changed.length === 0) {
-      this.explanation.setNotice(null);
-      return;
-    }
-    const onlyTau = changed.length === 1 && changed[0] === 'tau';
-    const what = this.run.active ? 'The run in progress uses' : 'This run used';
-    const text = onlyTau
-      ? `${what} τ = ${formatTau(shown.tau)} for every decision; τ is now ${formatTau(now.tau)}.`
-      : `${what} other settings (${changed.join(', ')}) than the form shows now.`;
-    this.explanation.setNotice(text, {
-      label: onlyTau ? `Re-run at τ = ${formatTau(now.tau)}` : 'Re-run with these settings',
-      run: () => this.start(false),
-      testid: 'rerun',
-    });
+    const notice = noticeOf(shown, now, this.run.active);
+    this.explanation.setNotice(notice?.text ?? null, notice ? { label: notice.label, run: () => this.start(false), testid: 'rerun' } : undefined);
   }
 
   private runView() {
@@ -391,7 +359,7 @@ export class AcdcStage {
         const ctx = this.context();
         if (ctx) this.explanation.showSummary(ctx, state);
         this.compare.compare(state, this.runSettings?.tau ?? 0);
-        this.host.status(this.doneStatus(state));
+        this.host.status(doneStatus(this.context(), state));
         void this.showTruth(state);
         const { settings } = this.host.state;
         if (settings) this.attribution.acdcDone(state, settings);
@@ -410,40 +378,17 @@ export class AcdcStage {
     this.host.frame?.();
   }
 
-  /** One sentence for the status line (and screen readers) when a run ends. */
-  private doneStatus(state: RunState): string {
-    const ctx = this.context();
-    if (ctx === null) return 'ACDC is done.';
-    const s = summaryNarration(ctx, state);
-    const m = METRIC_WORDS[ctx.metric];
-    const heads = s.heads.length === 0 ? 'no head' : s.heads.length <= 8 ? s.heads.join(', ') : `${s.heads.length} heads`;
-    const final = state.status?.currentMetric;
-    return (
-      `ACDC is done: ${s.kept} of ${s.total} edges kept (the circuit), through ${heads}` +
-      (final === undefined ? '.' : `; final ${m.short} ${formatShort(final)} at τ = ${formatTau(ctx.tau)}.`)
-    );
-  }
-
   /**
    * The overlay for a finished run's circuit (null: none). The crate scores it
    * in the worker; an answer that comes after another run started, or after
    * the model changed, is dropped.
    */
   private async showTruth(state: RunState | null): Promise<void> {
-    const request = ++this.truthRequest;
     const truth = this.truth;
-    this.graphView.setTruth(null);
-    this.overlay.clear();
-    if (state === null || truth === null) return;
+    const paint = (verdict: Verdicts | null) => this.graphView.setTruth(verdict);
+    if (state === null || truth === null) return this.overlay.check(null, () => Promise.reject(new Error('no circuit')), paint);
     const kept = Uint8Array.from(state.graph.edges, (e) => (state.present(e.id) ? 1 : 0));
-    try {
-      const overlay = await this.host.client().truthOverlay(kept, truth);
-      if (request !== this.truthRequest) return;
-      this.graphView.setTruth(overlay.verdict);
-      this.overlay.show(overlay);
-    } catch (error) {
-      if (request === this.truthRequest) this.overlay.showError(messageOf(error));
-    }
+    await this.overlay.check(kept, (k) => this.host.client().truthOverlay(k, truth), paint);
   }
 
   private showPhase(phase: RunPhase = this.phase): void {
@@ -454,34 +399,12 @@ export class AcdcStage {
     this.host.phase(phase);
     if (!changed) return;
     this.showNotice();
-    if (this.mode === 'attribution') {
-      const words: Partial<Record<RunPhase, string>> = {
-        starting: 'Scoring the edges: measuring the full model…',
-        running: 'Scoring every edge.',
-        paused: 'Scoring is paused: Step scores one more batch, Resume goes on.',
-      };
-      this.host.status(words[phase] ?? null);
-      return;
-    }
+    const status = phaseStatus(this.mode, phase, this.context());
+    if (status !== undefined) this.host.status(status);
+    if (this.mode === 'attribution') return;
     const state = this.run.state;
     const ctx = this.context();
     if ((phase === 'paused' || phase === 'pausing') && state && ctx) this.explanation.showRun(ctx, state, true);
-    const tau = ctx ? ` at τ = ${formatTau(ctx.tau)}` : '';
-    switch (phase) {
-      case 'starting':
-        this.host.status(`ACDC is starting${tau}: measuring the full model…`);
-        break;
-      case 'running':
-        this.host.status(`ACDC is running${tau}: removing edges one at a time.`);
-        break;
-      case 'paused':
-        this.host.status('ACDC is paused: Step tests one more edge, Resume goes on.');
-        break;
-      case 'idle':
-      case 'failed':
-        this.host.status(null);
-        break;
-    }
   }
 
   /** A head's box was chosen: its attention pattern on the first clean row. */
@@ -495,74 +418,31 @@ export class AcdcStage {
       this.host.error('attention', new Error('there is no task data to look at yet'));
       return;
     }
-    const request = ++this.attentionRequest;
-    this.attention.loading(label);
-    try {
-      const pattern = await this.host.client().attention(row, layer, head);
-      if (request === this.attentionRequest) this.attention.show(label, pattern);
-    } catch (error) {
-      if (request === this.attentionRequest) this.attention.clear();
-      this.host.error('attention', error);
-    }
+    await this.attention.fetch(label, () => this.host.client().attention(row, layer, head)).catch((error) => this.host.error('attention', error));
   }
 
   private exportJson(): void {
-    if (this.run.circuit === null) return;
-    download('circuit.json', new Blob([`${JSON.stringify(this.run.circuit, null, 2)}\n`], { type: 'application/json' }));
+    if (this.run.circuit !== null) downloadCircuitJson(this.run.circuit);
   }
 
   /** The graph with `state`'s fates as an SVG document (`circuitOnly`: the kept edges only). */
   private svgOf(state: RunState | null, circuitOnly: boolean): string | null {
     if (this.graph === null) return null;
-    const style = getComputedStyle(this.element);
-    const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
-    return graphSvg(
-      this.graph.layout,
-      state,
-      this.graphView.palette,
-      {
-        background: color('--panel', '#ffffff'),
-        text: color('--text', '#1c1917'),
-        node: color('--node', '#f1f5f9'),
-        nodeBorder: color('--node-border', '#94a3b8'),
-      },
-      circuitOnly,
-      state === this.run.state ? this.graphView.truthVerdict : null,
-      state === this.run.state ? this.graphView.scorePaint : null,
-    );
+    return stageSvg(this.graph, this.element, this.graphView, state, circuitOnly, state === this.run.state);
   }
 
   private exportSvg(): void {
     const svg = this.svgOf(this.run.state, this.graphView.circuitOnly);
-    if (svg !== null) download('circuit.svg', new Blob([svg], { type: 'image/svg+xml' }));
+    if (svg !== null) downloadSvg(svg);
   }
 
   private async exportPng(): Promise<void> {
     const svg = this.svgOf(this.run.state, this.graphView.circuitOnly);
     if (svg === null || this.graph === null) return;
     try {
-      const { width, height } = this.graph.layout;
-      download('circuit.png', await svgToPng(svg, width, height));
+      await downloadPng(svg, this.graph);
     } catch (error) {
       this.host.error('export', error);
     }
   }
-}
-
-/** A run's metric curve for the chart. */
-function curveOf(state: RunState, settings: Settings): MetricCurve {
-  const status = state.status;
-  const xMax = status?.done ? state.tested : state.tested + state.remaining;
-  return {
-    points: state.history,
-    metric: settings.metric,
-    tau: settings.tau,
-    initial: status?.initialMetric ?? state.history[0]?.metric ?? 0,
-    xMax: Math.max(1, xMax),
-  };
-}
-
-/** circuit.json as the worker sends it (`unknown` on the wire). */
-function isCircuit(value: unknown): value is Circuit {
-  return typeof value === 'object' && value !== null && 'kept' in value && Array.isArray(value.kept) && 'graph' in value;
 }

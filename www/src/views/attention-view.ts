@@ -30,6 +30,22 @@ export class AttentionView {
     });
   }
 
+  /** Counts requests: only the latest one's answer is shown. */
+  private request = 0;
+
+  /** Shows `label`'s pattern once `fetch` brings it; an error clears the view and is thrown on. */
+  async fetch(label: string, fetch: () => Promise<AttentionPattern>): Promise<void> {
+    const request = ++this.request;
+    this.loading(label);
+    try {
+      const pattern = await fetch();
+      if (request === this.request) this.show(label, pattern);
+    } catch (error) {
+      if (request === this.request) this.clear();
+      throw error;
+    }
+  }
+
   loading(label: string): void {
     this.title.textContent = `${label}: computing…`;
     this.element.dataset.state = 'loading';

@@ -14,18 +14,8 @@ import type { GraphView } from '../graph/graph-view';
 import type { AttributedResponse } from '../protocol';
 import { AttributionController } from '../state/attribution-controller';
 import { AttributionJudge } from '../state/attribution-judge';
-import {
-  acdcResult,
-  dataKey,
-  gradientFree,
-  methodLabel,
-  overlap,
-  scoredResult,
-  smallestFaithful,
-  taskMetric,
-  type Result,
-  type ScoredResult,
-} from '../state/attribution-results';
+import { acdcResult, dataKey, gradientFree, methodLabel, overlap, scoredResult, smallestFaithful, taskMetric } from '../state/attribution-results';
+import type { Result, ScoredResult } from '../state/attribution-results';
 import { CUSTOM_TASK } from '../state/custom-task';
 import type { PageState } from '../state/page-state';
 import type { RunState } from '../state/run-state';

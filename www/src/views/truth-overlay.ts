@@ -5,7 +5,11 @@
 // ground truth is done.
 
 import { el } from '../dom';
+import { messageOf } from '../errors';
 import type { TruthOverlay } from '../generated/wire';
+
+/** Scores a circuit (1 per graph edge) against the ground truth: the worker's `truthOverlay`. */
+export type ScoreTruth = (kept: Uint8Array) => Promise<TruthOverlay>;
 
 export class TruthOverlayView {
   private readonly counts = el('span', { class: 'truth-counts' });
@@ -17,6 +21,29 @@ export class TruthOverlayView {
     this.counts,
     this.note,
   );
+
+  /** Counts overlay requests: only the latest one's answer is shown. */
+  private request = 0;
+
+  /**
+   * Scores `kept` (null: no circuit to score) and shows the result; `paint`
+   * gets its verdicts for the graph. An answer that comes after a later call
+   * is dropped.
+   */
+  async check(kept: Uint8Array | null, score: ScoreTruth, paint: (verdict: TruthOverlay['verdict'] | null) => void): Promise<void> {
+    const request = ++this.request;
+    paint(null);
+    this.clear();
+    if (kept === null) return;
+    try {
+      const overlay = await score(kept);
+      if (request !== this.request) return;
+      paint(overlay.verdict);
+      this.show(overlay);
+    } catch (error) {
+      if (request === this.request) this.showError(messageOf(error));
+    }
+  }
 
   show(overlay: TruthOverlay): void {
     const item = (cls: string, testid: string, value: number, label: string) =>

@@ -1,0 +1,158 @@
+// The graph's nodes, words and toolbar: a box's SVG element (a head is a button that
+// shows its attention), the legend for what the edges are coloured by, a
+// head's q/k/v port letters, and node labels sized to stay legible at any zoom.
+
+import { el, svgEl } from '../dom';
+import type { DrawnBox, GraphInfo, GraphLayout } from '../generated/wire';
+
+/** What the legend explains: the run's fates, the ground-truth overlay's verdicts, or an attribution run's scores. */
+export type LegendMode = 'fate' | 'truth' | 'scores';
+
+/** The legend's title: what a head's letters mean. */
+export const PORTS_TITLE = 'A head’s q, k and v ports (on its left side) are its query, key and value inputs.';
+
+/** Node and column labels are drawn at least this large on screen (px), as far as their box allows. */
+const LABEL_PX = 12;
+
+/** The legend's items for what the edges are coloured by. */
+export function legendItems(mode: LegendMode): HTMLElement[] {
+  const item = (cls: string, text: string) => el('span', { class: `legend-item ${cls}` }, text);
+  if (mode === 'scores') {
+    return [
+      item('legend-positive', 'score > 0: removing it hurts'),
+      item('legend-negative', 'score < 0'),
+      el('span', { class: 'legend-note' }, 'width: |score|'),
+    ];
+  }
+  if (mode === 'truth') {
+    return [
+      item('legend-true-positive', 'found (true positive)'),
+      item('legend-miss', 'missed'),
+      item('legend-extra', 'extra'),
+      item('legend-removed', 'removed'),
+    ];
+  }
+  return [
+    item('legend-untested', 'not decided'),
+    item('legend-current', 'just decided'),
+    item('legend-kept', 'kept (width |Δ|)'),
+    item('legend-removed', 'removed'),
+  ];
+}
+
+/**
+ * Labels at LABEL_PX or more on screen whatever the zoom (sizes in layout
+ * units); a label wider than its box is narrowed to fit it, never made
+ * smaller. The q/k/v letters need a zoom where they are legible.
+ */
+export function sizeLabels(svg: SVGElement, nodes: SVGElement[], layout: GraphLayout | null, zoom: number): void {
+  const size = Math.max(LABEL_PX, LABEL_PX / zoom);
+  const ports = zoom >= 0.75;
+  svg.classList.toggle('ports-hidden', !ports);
+  nodes.forEach((node, i) => {
+    const box = layout?.boxes[i];
+    const text = node.querySelector<SVGTextElement>('text.node-label');
+    if (box === undefined || text === null) return;
+    const head = box.kind === 'head';
+    const room = box.w - (head && ports ? 14 : 4);
+    text.setAttribute('x', String(box.x + box.w / 2 + (head && ports ? 3 : 0)));
+    text.style.fontSize = `${size.toFixed(2)}px`;
+    // Monospace glyphs are 0.6 em wide.
+    if (0.6 * size * box.label.length > room) {
+      text.setAttribute('textLength', room.toFixed(1));
+      text.setAttribute('lengthAdjust', 'spacingAndGlyphs');
+    } else {
+      text.removeAttribute('textLength');
+      text.removeAttribute('lengthAdjust');
+    }
+  });
+  for (const text of svg.querySelectorAll<SVGTextElement>('text.column-label')) {
+    text.style.fontSize = `${size.toFixed(2)}px`;
+  }
+}
+
+/**
+ * A head's q, k and v letters, inside its left side at the height of each
+ * input port: where the crate draws the port's mark (its DIRECT_COMPUTATION edge).
+ */
+export function portLetters(graph: GraphInfo, boxIndex: number): SVGElement[] {
+  const { layout } = graph;
+  const box = layout.boxes[boxIndex];
+  if (box.kind !== 'head') return [];
+  const letters: SVGElement[] = [];
+  for (const e of layout.edges) {
+    if (e.type !== 'direct_computation' || e.receiverBox !== boxIndex) continue;
+    const hook = graph.nodes[e.receiver]?.hook;
+    const letter = hook === 'q' ? 'q' : hook === 'k' ? 'k' : hook === 'v' ? 'v' : null;
+    if (letter === null) continue;
+    letters.push(svgEl('text', { x: box.x + 3, y: e.to.y, class: 'port-label', 'dominant-baseline': 'central' }, letter));
+  }
+  return letters;
+}
+
+/** What a node does when chosen (heads only: click, Enter or Space), focused and left. */
+export interface NodeActions {
+  choose(): void;
+  focus(): void;
+  blur(): void;
+}
+
+/** A box of the layout as an SVG group: its rectangle, its label and (a head) its port letters. */
+export function nodeElement(box: DrawnBox, graph: GraphInfo | null, letters: SVGElement[], actions: NodeActions): SVGElement {
+  const head = box.kind === 'head';
+  const label = head ? `Head ${box.label}: show its attention pattern` : `${box.label} (${box.nodes.map((n) => graph?.nodes[n]?.name).join(', ')})`;
+  const g = svgEl(
+    'g',
+    {
+      class: `node node-${box.kind}`,
+      'data-key': box.key,
+      'data-testid': head ? 'head' : 'node',
+      tabindex: head ? 0 : null,
+      role: head ? 'button' : 'img',
+      'aria-label': label,
+    },
+    svgEl('rect', { x: box.x, y: box.y, width: box.w, height: box.h, rx: 5 }),
+    svgEl(
+      'text',
+      { x: box.x + box.w / 2, y: box.y + box.h / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central', class: 'node-label' },
+      box.label,
+    ),
+    ...letters,
+  );
+  g.addEventListener('focus', actions.focus);
+  if (head) {
+    g.addEventListener('click', actions.choose);
+    g.addEventListener('keydown', (event) => {
+      if (event instanceof KeyboardEvent && (event.key === 'Enter' || event.key === ' ')) {
+        event.preventDefault();
+        actions.choose();
+      }
+    });
+    g.addEventListener('blur', actions.blur);
+  }
+  return g;
+}
+
+/** The toolbar above the graph: zoom out, the zoom, zoom in, fit, "circuit only" and the legend. */
+export function graphToolbar(
+  zoom: { zoomOut(): void; zoomIn(): void; fit(): void },
+  zoomLabel: HTMLElement,
+  circuitOnly: HTMLInputElement,
+  legend: HTMLElement,
+): HTMLElement {
+  const button = (label: string, title: string, action: () => void) => {
+    const b = el('button', { type: 'button', class: 'icon', title, 'aria-label': title }, label);
+    b.addEventListener('click', action);
+    return b;
+  };
+  return el(
+    'div',
+    { class: 'graph-toolbar' },
+    button('−', 'Zoom out', zoom.zoomOut),
+    zoomLabel,
+    button('+', 'Zoom in', zoom.zoomIn),
+    button('Fit', 'Fit the graph to the width', zoom.fit),
+    el('label', { class: 'check', for: 'circuit-only' }, circuitOnly, 'circuit only'),
+    legend,
+  );
+}

@@ -1,0 +1,45 @@
+// The stage's exports: circuit.json as the run produced it, and the graph as
+// SVG or PNG painted as the page shows it (fates, the ground-truth verdicts
+// or an attribution run's scores), in the page's colours.
+
+import type { GraphInfo } from '../generated/wire';
+import { download, graphSvg, svgToPng } from '../graph/export';
+import type { GraphView } from '../graph/graph-view';
+import type { RunState } from '../state/run-state';
+
+export function downloadCircuitJson(circuit: unknown): void {
+  download('circuit.json', new Blob([`${JSON.stringify(circuit, null, 2)}\n`], { type: 'application/json' }));
+}
+
+/**
+ * The graph with `state`'s fates as an SVG document (`circuitOnly`: the kept
+ * edges only); `current` (the run the view shows) adds its truth verdicts and
+ * scores. Colours are read from `styled`'s CSS variables.
+ */
+export function stageSvg(graph: GraphInfo, styled: Element, view: GraphView, state: RunState | null, circuitOnly: boolean, current: boolean): string {
+  const style = getComputedStyle(styled);
+  const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  return graphSvg(
+    graph.layout,
+    state,
+    view.palette,
+    {
+      background: color('--panel', '#ffffff'),
+      text: color('--text', '#1c1917'),
+      node: color('--node', '#f1f5f9'),
+      nodeBorder: color('--node-border', '#94a3b8'),
+    },
+    circuitOnly,
+    current ? view.truthVerdict : null,
+    current ? view.scorePaint : null,
+  );
+}
+
+export function downloadSvg(svg: string): void {
+  download('circuit.svg', new Blob([svg], { type: 'image/svg+xml' }));
+}
+
+export async function downloadPng(svg: string, graph: GraphInfo): Promise<void> {
+  const { width, height } = graph.layout;
+  download('circuit.png', await svgToPng(svg, width, height));
+}

@@ -152,7 +152,7 @@ test('a first run on a laptop screen explains itself, in view, with the run’s 
   assert.equal(await page.getByTestId('explanation').getAttribute('data-heads'), heads.join(' '));
   assert.equal(
     end.headline,
-    `ACDC found the circuit: ${circuit.kept.length} of the 305 edges (paths from one part of the model to a later one) are what the model needs for this task.`,
+    `ACDC found the circuit: ${circuit.kept.length} of the 305 edges, the paths the model needs for this task.`,
   );
   assert.equal(done.kept, circuit.kept.length);
   assert.match(end.detail, new RegExp(`It uses ${heads.length} of the 16 heads: `));

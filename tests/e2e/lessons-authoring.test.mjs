@@ -79,6 +79,8 @@ tolerance: 1
 const dir = mkdtempSync(join(tmpdir(), 'circuitscope-lessons-'));
 writeFileSync(join(dir, 'my-first-lesson.md'), MINE);
 writeFileSync(join(dir, 'broken-lesson.md'), BROKEN);
+// A method the page does not offer: listed nowhere, and ?lesson= says what it waits for.
+writeFileSync(join(dir, 'needs-sae.md'), MINE.replace('title: My first lesson', 'title: Sparse features').replace('order: 50', 'order: 51\nrequires: algorithms sae'));
 // The page's server reads it when it starts (www/vite.config.ts).
 process.env.CIRCUITSCOPE_LESSONS_DIR = dir;
 const session = pageSession({ teardown: () => rmSync(dir, { recursive: true, force: true }) });
@@ -102,7 +104,8 @@ test('a lesson dropped into the folder is listed and runs to its end', { timeout
   await page.getByTestId('lessons-button').click();
   const listed = await page.$$eval('[data-testid="lessons-list"] [data-lesson]', (b) => b.map((x) => x.getAttribute('data-lesson')));
   assert.ok(listed.includes('my-first-lesson'), 'listed in the menu');
-  assert.ok(!listed.includes('attribution-vs-patching'), 'the attribution lesson waits for EAP in the picker');
+  assert.ok(!listed.includes('needs-sae'), 'a lesson whose method the page does not offer is not listed');
+  assert.ok(listed.includes('attribution-vs-patching'), 'the attribution lesson is listed: the picker offers exact, EAP and EAP-IG');
   assert.deepEqual(listed.slice(0, 6), ['what-the-model-does', 'induction-heads', 'edges-and-patching', 'acdc-and-tau', 'ioi', 'ground-truth'], 'in order');
   await screenshot(page, 'lessons-menu');
   await page.locator('[data-lesson="my-first-lesson"]').click();
@@ -132,10 +135,10 @@ test('a lesson opened from disk runs; one the page cannot run yet says why', { t
   await page.getByTestId('lesson-file').setInputFiles({ name: 'from-disk.md', mimeType: 'text/markdown', buffer: Buffer.from(MINE) });
   await page.waitForSelector('[data-testid="lesson"][data-lesson="from-disk"][data-step="0"][data-setup="done"]', { timeout: 120_000 });
   assert.equal(await page.getByTestId('lesson-title').innerText(), 'My first lesson');
-  await page.goto(`${session.server.url}?backend=cpu&lesson=attribution-vs-patching`);
+  await page.goto(`${session.server.url}?backend=cpu&lesson=needs-sae`);
   const message = page.getByTestId('lesson-message');
   await message.waitFor({ timeout: 120_000 });
-  assert.match(await message.innerText(), /needs the page to offer exact, eap, eap-ig/);
+  assert.match(await message.innerText(), /needs the page to offer sae/);
   await page.close();
 });
 

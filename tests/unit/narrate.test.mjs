@@ -88,9 +88,9 @@ test('the end of a run says how many edges, which heads, the strongest, and the 
   const s = narrate.summaryNarration(ctx(), state);
   assert.equal(s.kept, 2);
   assert.deepEqual(s.heads, ['A0.2', 'A1.3']);
-  assert.equal(s.headline, 'ACDC found the circuit: 2 of the 305 edges (paths from one part of the model to a later one) are what the model needs for this task.');
+  assert.equal(s.headline, 'ACDC found the circuit: 2 of the 305 edges, the paths the model needs for this task.');
   assert.match(s.detail[0], /^It uses 2 of the 16 heads: A0\.2; A1\.3\./);
-  assert.match(s.detail[1], /The other 303 were removed, since the output barely changed without them: 1 after a test .* 302 untested/);
+  assert.match(s.detail[1], /The other 303 were removed: 1 after a test .* 302 untested/);
   assert.match(s.detail[1], /Strongest kept: A1\.3 → logits \(Δ = \+0\.9\); A0\.2 → A1\.3’s key \(Δ = \+0\.31\)\./);
   assert.match(s.detail[2], /KL is 0\.04 \(full model: 0; lower is better\): the 1 removals together changed it by \+0\.04, within τ = 0\.05\./);
 });

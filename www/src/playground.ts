@@ -13,22 +13,15 @@
 // settings' projection (the app page), and compact (chrome-less) is the
 // default elsewhere. A person's own task (state/custom-task.ts) is the task
 // `custom`, kept in localStorage and, while chosen, in the URL.
-//
-// Layout (styles.css): the full page puts the run controls above the graph,
-// the live explanation above the graph, and the chart and the selected head
-// beside it, with the model and the settings in a sidebar whose model, task
-// and τ come first (first of all on a phone). A compact playground (an embed,
-// `?embed=1`) shows the graph, a one-line explanation, Run/Step and the
-// chart in a box of fixed height, so nothing moves as it loads; `show` adds
-// more. An embed whose WebGPU is software-emulated or slow runs on the CPU.
+// Where each part goes: page-layout.ts.
 
 import { el } from './dom';
 import { pageLayout } from './page-layout';
+import { listTasks, recover, startBackend, type StartupHost } from './page-startup';
 import { codeOf, messageOf, RequestError } from './errors';
 import lessonsCss from './lessons/lessons.css?inline';
 import { PageLessons } from './lessons/page-host';
-import type { Loaded } from './models/model-host';
-import { DEFAULT_MODEL, fetchModelIndex, isOnRequest, pickModel, type ModelEntry } from './models/model-index';
+import { DEFAULT_MODEL, fetchModelIndex, isOnRequest, pickModel, unknownModelHint, type ModelEntry } from './models/model-index';
 import { ModelLoader } from './models/model-loader';
 import { EDITED_MODEL, RaspController } from './models/rasp-controller';
 import { RemoteController, type RemoteHost } from './models/remote-controller';
@@ -36,12 +29,11 @@ import type { ErrorCode } from './protocol';
 import attributionCss from './attribution.css?inline';
 import raspCss from './rasp.css?inline';
 import { readOptions, watchVisibility, type Options } from './state/element-options';
-import { probeGpu } from './state/gpu-probe';
-import { CUSTOM_TASK, CUSTOM_TASK_INFO } from './state/custom-task';
-import { initialCustomTask, storeCustomTask, withCustomTask, writeCustomTaskToUrl } from './state/custom-task-store';
+import { CUSTOM_TASK } from './state/custom-task';
+import { initialCustomTask, storeCustomTask, writeCustomTaskToUrl } from './state/custom-task-store';
 import { PageState } from './state/page-state';
 import { parseSettings, withTask, type Settings } from './state/settings';
-import { linkTo, readUrlSettings, writeSettingsToUrl } from './state/url-state';
+import { appLink, readUrlSettings, writeSettingsToUrl } from './state/url-state';
 import css from './styles.css?inline';
 import { AcdcStage, type StageHost } from './views/acdc-stage';
 import { BackendBadge } from './views/backend-badge';
@@ -51,7 +43,7 @@ import { ModelPicker } from './views/model-picker';
 import { PromptPanel } from './views/prompt-panel';
 import { isActive } from './views/run-buttons';
 import { SettingsForm } from './views/settings-form';
-import { StatusLine } from './views/status-line';
+import { readyText, StatusLine } from './views/status-line';
 import { TaskPanel } from './views/task-panel';
 import { WeightsInput } from './views/weights-input';
 import { WorkerClient } from './worker-client';
@@ -123,22 +115,13 @@ export class CircuitPlayground extends HTMLElement {
   private autorunPending = false;
   /** What the status line says of the run (null: "Ready: model"). */
   private runStatus: string | null = null;
-  /** Shown in the settings while a run is in progress. */
-  private readonly settingsLock = el(
-    'p',
-    { class: 'settings-lock', 'data-testid': 'settings-lock', hidden: true },
-    'A run is in progress: its settings stay as they are until it ends (or Reset). τ can still be changed, to re-run at it.',
-  );
 
   constructor() {
     super();
     const { state } = this;
     state.watch(null, () => this.updateControls());
     state.watch(['tasks'], () => this.form.setTasks(state.tasks));
-    state.watch(['settings'], () => {
-      this.showSettings();
-      this.showTauRun();
-    });
+    state.watch(['settings'], () => this.showSettings());
     state.watch(['data'], () => {
       this.taskPanel.showData(state.data);
       this.stage?.setData(state.data);
@@ -185,7 +168,7 @@ export class CircuitPlayground extends HTMLElement {
       show: this.options?.show ?? new Set(),
       stage: this.stage?.element ?? el('div'),
       controls: this.stage?.controls ?? el('div'),
-      settings: [this.settingsLock, this.form.element],
+      settings: [this.form.lock, this.form.element],
       model: this.picker.element,
       others: [this.weights.element, this.remote.element],
       status: this.status.element,
@@ -218,7 +201,7 @@ export class CircuitPlayground extends HTMLElement {
   private async start(): Promise<void> {
     this.status.set('starting', 'Starting the model worker…');
     void this.learn.controller?.start();
-    const [ready, index] = await Promise.allSettled([this.initBackend(), fetchModelIndex()]);
+    const [ready, index] = await Promise.allSettled([startBackend(this.startup()), fetchModelIndex()]);
     if (index.status === 'rejected') {
       this.showError('fetch', `could not read the model list: ${messageOf(index.reason)}`);
       return;
@@ -239,19 +222,14 @@ export class CircuitPlayground extends HTMLElement {
     }
     this.picker.show(entry);
     if (!(ready.status === 'fulfilled' && ready.value)) return;
-    if (!(await this.loadTasks())) return;
+    if (!(await listTasks(this.startup()))) return;
     // A link to a program edited in the page: the editor's saved text (else the default model).
     if (wantedModel === EDITED_MODEL && (await this.rasp.compileSaved())) return;
     await this.loader.load(entry);
     const onRequest = index.value.find((m) => m.id === wantedModel && isOnRequest(m));
-    if (onRequest) {
-      await this.remote.open(onRequest);
-    } else if (wantedModel !== null && wantedModel !== entry.id && wantedModel !== EDITED_MODEL) {
-      this.showError(
-        'fetch',
-        `unknown model "${wantedModel}"`,
-        `It is not among the shipped models (${index.value.map((m) => m.id).join(', ')}); showing ${entry.id} (the default is ${DEFAULT_MODEL}). Pick another model, or load your own weights.`,
-      );
+    if (onRequest) await this.remote.open(onRequest);
+    else if (wantedModel !== null && wantedModel !== entry.id && wantedModel !== EDITED_MODEL) {
+      this.showError('fetch', `unknown model "${wantedModel}"`, unknownModelHint(index.value, entry));
     }
   }
 
@@ -262,41 +240,14 @@ export class CircuitPlayground extends HTMLElement {
     await this.loader.load(entry);
   }
 
-  /**
-   * Returns false (after showing why) when no backend could be started. A
-   * compact playground left to choose ("auto") takes the CPU where WebGPU is
-   * software-emulated or slow to start (state/gpu-probe.ts).
-   */
-  private async initBackend(): Promise<boolean> {
-    try {
-      let prefer = this.options?.backend ?? 'auto';
-      let why: string | null = null;
-      if (this.options?.compact && prefer === 'auto') {
-        const verdict = await probeGpu();
-        if (verdict.cpu) {
-          prefer = 'cpu';
-          why = verdict.reason;
-        }
-      }
-      const ready = await this.worker().init(prefer);
-      this.badge.show(ready.backend, ready.backend === 'cpu' && why !== null ? why : ready.reason);
-      this.state.update({ backend: ready.backend });
-      return true;
-    } catch (error) {
-      this.badge.showFailed(messageOf(error));
-      this.showError(codeOf(error, 'backend'), messageOf(error));
-      return false;
-    }
-  }
-
-  private async loadTasks(): Promise<boolean> {
-    try {
-      this.state.update({ tasks: [...(await this.worker().tasks()), CUSTOM_TASK_INFO] });
-      return true;
-    } catch (error) {
-      this.showError(codeOf(error, 'task'), `could not list the tasks: ${messageOf(error)}`);
-      return false;
-    }
+  private startup(): StartupHost {
+    return {
+      worker: () => this.worker(),
+      state: this.state,
+      badge: this.badge,
+      options: this.options,
+      showError: (code, message) => this.showError(code, message),
+    };
   }
 
   /** After a model change: `autorun` starts the first run once the page is ready. */
@@ -321,7 +272,7 @@ export class CircuitPlayground extends HTMLElement {
     if (next.task !== current.task || next.seed !== current.seed || rowsChange) void this.loader.loadTaskData();
   }
 
-  /** The settings' projections: the form, the task panel and (the app page) the URL. */
+  /** The settings' projections: the form, the task panel, τ's run note and (the app page) the URL. */
   private showSettings(): void {
     const settings = this.state.settings;
     if (settings === null) return;
@@ -331,6 +282,7 @@ export class CircuitPlayground extends HTMLElement {
       writeSettingsToUrl(settings);
       writeCustomTaskToUrl(settings.task === CUSTOM_TASK ? this.state.custom : null);
     }
+    this.showTauRun();
   }
 
   private stageHost(): StageHost {
@@ -343,7 +295,7 @@ export class CircuitPlayground extends HTMLElement {
         const active = isActive(phase);
         // τ stays free during a run: a new τ is offered as a re-run, beside it and above the graph.
         this.form.setEnabled(!active, true);
-        this.settingsLock.hidden = !active;
+        this.form.lock.hidden = !active;
         this.showTauRun();
         this.updateControls();
         this.learn.emit({ type: 'phase', phase });
@@ -376,13 +328,9 @@ export class CircuitPlayground extends HTMLElement {
 
   /** The app page with these settings: this page for the app, the site's index for an embed. */
   private link(): string {
-    const base = this.options?.urlState
-      ? `${location.origin}${location.pathname}`
-      : new URL(import.meta.env.BASE_URL, location.href).href;
     const { settings } = this.state;
-    if (settings === null) return base;
-    const url = new URL(linkTo(settings, base, this.options?.backend ?? 'auto'));
-    return withCustomTask(url, settings.task === CUSTOM_TASK ? this.state.custom : null).href;
+    const custom = settings?.task === CUSTOM_TASK ? this.state.custom : null;
+    return appLink(settings, custom, this.options?.urlState ?? false, this.options?.backend ?? 'auto');
   }
 
   /**
@@ -393,20 +341,9 @@ export class CircuitPlayground extends HTMLElement {
     this.showError('worker_crashed', message);
     const lost = this.state.loaded;
     this.state.update({ loaded: null });
-    // Let the failed requests' handlers run first, so that they do not
-    // overwrite the status of the recovery.
-    setTimeout(() => void this.recover(lost), 0);
-  }
-
-  private async recover(lost: Loaded | null): Promise<void> {
-    if (!this.client?.alive) {
-      this.badge.showFailed('the worker is down');
-      this.settleStatus();
-      return;
-    }
-    if (!((await this.initBackend()) && (await this.loadTasks()) && lost)) return;
-    if (lost.reload) await lost.reload();
-    else await this.loader.load(lost.entry);
+    const reload = lost && (() => (lost.reload ? lost.reload() : this.loader.load(lost.entry)));
+    // After the failed requests' handlers, so that they do not overwrite the status of the recovery.
+    setTimeout(() => void recover(this.startup(), this.client?.alive ?? false, reload, () => this.settleStatus()), 0);
   }
 
   /** What may be pressed now: follows the page state (and a prediction in flight). */
@@ -442,17 +379,7 @@ export class CircuitPlayground extends HTMLElement {
   private settleStatus(): void {
     const { loaded } = this.state;
     if (this.state.busy || this.prompt.busy) return;
-    if (loaded) {
-      const model = `${loaded.entry.id}${loaded.source ? ` (${loaded.source})` : ''}`;
-      // A run in progress says so instead of "Ready"; a finished one is announced after it.
-      const text =
-        this.runStatus === null
-          ? `Ready: ${model}`
-          : this.stage?.active
-            ? `${model}: ${this.runStatus}`
-            : `Ready: ${model}. ${this.runStatus}`;
-      this.status.set('ready', text);
-    }
+    if (loaded) this.status.set('ready', readyText(loaded, this.runStatus, this.stage?.active ?? false));
     else this.status.set('failed', 'No model loaded');
   }
 

@@ -198,10 +198,10 @@ export function summaryNarration(ctx: RunContext, state: RunState): Summary {
     : `With only the circuit, ${m.short} is ${formatShort(final)} (full model: ${formatShort(initial)}; lower is better): ${sum}`;
 
   return {
-    headline: `ACDC found the circuit: ${kept} of the ${total} edges (paths from one part of the model to a later one) are what the model needs for this task.`,
+    headline: `ACDC found the circuit: ${kept} of the ${total} edges, the paths the model needs for this task.`,
     detail: [
       `${headText}${mlpText}. Removing any one of these edges raised ${m.short} by τ = ${tau} or more.`,
-      `The other ${removed} were removed, since the output barely changed without them: ${byTest} after a test (each raised ${m.short} by less than τ, or lowered it), ` +
+      `The other ${removed} were removed: ${byTest} after a test (each raised ${m.short} by less than τ, or lowered it), ` +
         `${untested} untested (they fed only parts already cut off). Strongest kept: ${strongest.join('; ')}.`,
       finalText,
     ],

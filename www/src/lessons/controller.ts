@@ -156,6 +156,7 @@ export class LessonsController {
     this.panel = new LessonPanel(this.host, file, parsed.lesson, errors, () => this.close());
     this.slot.replaceChildren(this.panel.element);
     this.slot.hidden = false;
+    this.panel.focusStep();
     this.setUrl(this.index.some((e) => e.id === id) ? id : null);
   }
 

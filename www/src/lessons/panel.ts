@@ -89,6 +89,11 @@ export class LessonPanel implements LessonView {
     this.runner.open();
   }
 
+  /** Puts the keyboard on the step's title (once the panel is on the page: a detached or hidden heading takes no focus). */
+  focusStep(): void {
+    this.body.querySelector<HTMLElement>('[data-testid="step-title"]')?.focus();
+  }
+
   close(): void {
     this.unlisten();
     this.runner?.close();

@@ -109,3 +109,11 @@ function isModelEntry(value: unknown): value is ModelEntry {
 function withRemote(entry: ModelEntry): ModelEntry {
   return { ...entry, remote: entry.remote ?? null, program: entry.program ?? null, hasGroundTruth: entry.hasGroundTruth ?? false };
 }
+
+/** What to do about a link to a model that is not shipped; `shown` is the one loaded instead. */
+export function unknownModelHint(index: readonly ModelEntry[], shown: ModelEntry): string {
+  return (
+    `It is not among the shipped models (${index.map((m) => m.id).join(', ')}); showing ${shown.id} ` +
+    `(the default is ${DEFAULT_MODEL}). Pick another model, or load your own weights.`
+  );
+}

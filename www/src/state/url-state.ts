@@ -5,6 +5,8 @@
 // writes the URL; embedded ones read their attributes.
 
 import type { BackendPreference, Speed } from '../protocol';
+import type { CustomTask } from '../generated/wire';
+import { withCustomTask } from './custom-task-store';
 import { parseSettings, settingsQuery, type Settings } from './settings';
 
 /** How the page runs, beside the settings: not part of a copied link except `backend`. */
@@ -62,4 +64,14 @@ export function linkTo(settings: Settings, base: string, backend: BackendPrefere
   url.search = settingsQuery(settings).toString();
   if (backend !== 'auto') url.searchParams.set('backend', backend);
   return url.href;
+}
+
+/**
+ * The app page with these settings (and a person's own task while it is the
+ * task): this page for the app (`urlState`), the site's index for an embed.
+ */
+export function appLink(settings: Settings | null, custom: CustomTask | null, urlState: boolean, backend: BackendPreference): string {
+  const base = urlState ? `${location.origin}${location.pathname}` : new URL(import.meta.env.BASE_URL, location.href).href;
+  if (settings === null) return base;
+  return withCustomTask(new URL(linkTo(settings, base, backend)), custom).href;
 }

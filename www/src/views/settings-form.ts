@@ -41,6 +41,12 @@ export class SettingsForm {
   /** Where the task's explanation and sample go, right under the task. */
   readonly taskSlot = el('div', { class: 'task-slot' });
   readonly element: HTMLElement;
+  /** Shown above the settings while a run is in progress. */
+  readonly lock = el(
+    'p',
+    { class: 'settings-lock', 'data-testid': 'settings-lock', hidden: true },
+    'A run is in progress: its settings stay as they are until it ends (or Reset). τ can still be changed, to re-run at it.',
+  );
 
   constructor(onChange: (patch: Partial<Settings>) => void) {
     this.tau = new TauInput('run', (tau) => onChange({ tau }));

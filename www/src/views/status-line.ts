@@ -5,6 +5,7 @@
 // | busy | failed (a run in progress is `ready`: a model is loaded).
 
 import { el } from '../dom';
+import type { Loaded } from '../models/model-host';
 import { progressMegabytes } from '../read-body';
 
 export type StatusState = 'starting' | 'loading' | 'ready' | 'busy' | 'failed';
@@ -34,4 +35,15 @@ export class StatusLine {
     if (total === null) this.bar.removeAttribute('value');
     else this.bar.value = total > 0 ? bytes / total : 1;
   }
+}
+
+/**
+ * What the status line says once nothing is loading: the model, and what a run
+ * says of itself (`runStatus`; null: nothing) — instead of "Ready" while the
+ * run is in progress (`active`), after it once it is over.
+ */
+export function readyText(loaded: Loaded, runStatus: string | null, active: boolean): string {
+  const model = `${loaded.entry.id}${loaded.source ? ` (${loaded.source})` : ''}`;
+  if (runStatus === null) return `Ready: ${model}`;
+  return active ? `${model}: ${runStatus}` : `Ready: ${model}. ${runStatus}`;
 }

@@ -27,6 +27,14 @@ pub struct TrainArgs {
 
 pub fn train(args: &TrainArgs) -> Result<()> {
     match args.model.as_str() {
+        "induction-2l" if args.card_only => {
+            // Re-measure the model in --out: its steps and final loss from its loss.csv.
+            let fitted = circuitscope_train::fit::Fitted::read(&args.out)?;
+            let model = circuitscope::model::LoadedModel::from_dir(&args.out, &circuitscope::device::cpu())?;
+            let card = circuitscope_train::card::induction_card(&model, args.seed, fitted.steps(), fitted.final_loss())?;
+            std::fs::write(args.out.join("card.md"), card).map_err(|e| Error::Io(format!("card.md: {e}")))?;
+            done(args, fitted.final_loss())
+        }
         "induction-2l" => {
             let mut settings = induction::Settings { seed: args.seed, ..Default::default() };
             if let Some(steps) = args.steps {

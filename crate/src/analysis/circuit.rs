@@ -20,6 +20,8 @@ pub struct CircuitSummary {
     pub direct: Vec<String>,
     /// Heads and MLPs that kept edges touch, as `A1.3` / `MLP 0`, in graph order.
     pub components: Vec<String>,
+    /// Whether each graph edge is in the circuit.
+    pub kept_flags: Vec<bool>,
     pub seconds: f64,
 }
 
@@ -61,6 +63,10 @@ pub fn discover(model: &LoadedModel, data: &AcdcData, settings: AcdcSettings) ->
         }
     }
     components.sort_by_key(|c| order_key(c));
+    let mut kept_flags = vec![false; g.edges.len()];
+    for e in run.kept() {
+        kept_flags[e] = true;
+    }
     Ok(CircuitSummary {
         settings,
         total_edges: g.counts().edges,
@@ -69,12 +75,13 @@ pub fn discover(model: &LoadedModel, data: &AcdcData, settings: AcdcSettings) ->
         addition,
         direct,
         components,
+        kept_flags,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
 
 /// Layer first, heads before the MLP of the same layer.
-fn order_key(c: &str) -> (usize, usize) {
+pub(crate) fn order_key(c: &str) -> (usize, usize) {
     if let Some(l) = c.strip_prefix("MLP ") {
         return (l.parse().unwrap_or(0), usize::MAX);
     }

@@ -6,3 +6,6 @@ pub mod pattern;
 /// Runs ACDC to the end with the blocking CPU driver and a wall clock: native only.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod circuit;
+/// ACDC beside EAP-IG and exact patching, for a model card: native only (blocking, like `circuit`).
+#[cfg(not(target_arch = "wasm32"))]
+pub mod methods;

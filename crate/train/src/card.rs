@@ -4,6 +4,9 @@
 use std::fmt::Write as _;
 
 use circuitscope_tasks::heads::{accuracy_against, induction_accuracy, induction_head_scores};
+use circuitscope::analysis::circuit::discover;
+use circuitscope::analysis::methods::{compare, markdown as methods_markdown};
+use circuitscope::discover::AcdcSettings;
 use circuitscope::error::Result;
 use circuitscope::model::LoadedModel;
 use circuitscope::rng::Rng;
@@ -73,6 +76,17 @@ pub fn induction_card(model: &LoadedModel, seed: u64, steps: usize, final_loss: 
         ("head rows", rows),
         ("previous", best(|s| s.prev_token, 0)),
         ("induction", best(|s| s.induction, 1)),
+        ("methods", methods_section(model)?),
     ];
     Ok(super::cards::fill(super::cards::INDUCTION_CARD, &values))
+}
+
+/// ACDC at the card's τ on the task's data, beside EAP-IG and exact patching on the same rows.
+fn methods_section(model: &LoadedModel) -> Result<String> {
+    let task = circuitscope_tasks::find("induction")?;
+    let data = task.generate(model, None, 0)?;
+    let settings = AcdcSettings { tau: 0.05, metric: task.default_metric, ..Default::default() };
+    let circuit = discover(model, &data, settings.clone())?;
+    let methods = compare(model, &data, settings.metric, settings.ablation, settings.use_pos_embed, &circuit.kept_flags)?;
+    Ok(methods_markdown(&methods))
 }

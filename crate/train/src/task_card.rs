@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use circuitscope::analysis::attention::{Probe, attention_probes, markdown as heads_markdown};
 use circuitscope::analysis::circuit::{discover, markdown as circuit_markdown};
+use circuitscope::analysis::methods::{compare, markdown as methods_markdown};
 use circuitscope_tasks::eval::{Evaluation, evaluate};
 use circuitscope::data::AcdcData;
 use circuitscope::discover::AcdcSettings;
@@ -97,7 +98,8 @@ pub fn task_card(model: &LoadedModel, spec: &CardSpec, s: &FitSettings, fitted: 
     let heads = attention_probes(model, &held_out.clean, &probes)?;
     let acdc_data = task.generate(model, Some(ACDC_ROWS), 0)?;
     let settings = AcdcSettings { tau: task.default_tau, metric: task.default_metric, ..Default::default() };
-    let circuit = discover(model, &acdc_data, settings)?;
+    let circuit = discover(model, &acdc_data, settings.clone())?;
+    let methods = compare(model, &acdc_data, settings.metric, settings.ablation, settings.use_pos_embed, &circuit.kept_flags)?;
 
     let values = [
         ("id", spec.id.to_string()),
@@ -119,6 +121,7 @@ pub fn task_card(model: &LoadedModel, spec: &CardSpec, s: &FitSettings, fitted: 
         ("tau", task.default_tau.to_string()),
         ("acdc rows", ACDC_ROWS.to_string()),
         ("circuit", circuit_markdown(&circuit)),
+        ("methods", methods_markdown(&methods)),
         ("analysis", part(spec.prose, "analysis").to_string()),
     ];
     Ok(fill(TASK_CARD, &values))

@@ -172,6 +172,10 @@ test('IOI roles, induction targets and mean attention', () => {
   const ids = tokens.map((t) => [...new Set(tokens)].indexOf(t));
   const row = { ids, tokens, end: tokens.length - 1 };
   assert.deepEqual(L.ioiRoles(row), { S1: 4, S2: 10, IO: 2 });
+  // BABA: the capitalised "When" is nearer to S1 than IO, but not S1's partner across "and".
+  const baba = '<bos> When John and Mary went to the store , John gave a drink to'.split(' ');
+  const babaIds = baba.map((t) => [...new Set(baba)].indexOf(t));
+  assert.deepEqual(L.ioiRoles({ ids: babaIds, tokens: baba, end: baba.length - 1 }), { S1: 2, S2: 10, IO: 4 });
   assert.deepEqual(L.fromPositions(row, 'S2'), [10]);
   assert.deepEqual(L.fromPositions(row, 'END'), [14]);
   const rep = { ids: [0, 5, 6, 7, 5, 6], tokens: ['<bos>', 'a', 'b', 'c', 'a', 'b'], end: 5 };

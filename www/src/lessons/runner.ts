@@ -236,12 +236,23 @@ export class LessonRunner {
   }
 
   /** The choices a question offers, computed from the page once the setup is done. */
+  /** Whether the question's choices come from the runs (the kept edges, a measure such as the sweep's τs). */
+  private optionsFollowRuns(): boolean {
+    const q = this.question?.question;
+    if (q === undefined || this.question?.locked) return false;
+    if (q.kind === 'edges') return (q.among?.value ?? 'kept') === 'kept';
+    return q.kind === 'choice' && q.options !== undefined && !('value' in q.options);
+  }
+
   private async loadOptions(generation: number): Promise<void> {
     const q = this.question;
     if (q === null) return;
     try {
       const options = await this.optionsOf(q.question);
-      if (generation === this.generation) this.update({ options });
+      if (generation !== this.generation) return;
+      // The choices are here now: a notice that said they were not goes.
+      const stale = this.question?.notice?.startsWith('Not yet') || this.question?.notice?.startsWith('The choices could not');
+      this.update(stale ? { options, notice: null } : { options });
     } catch (error) {
       if (generation !== this.generation) return;
       const notice = error instanceof NotYet ? `Not yet: ${error.message}.` : `The choices could not be computed: ${messageOf(error)}`;
@@ -296,9 +307,7 @@ export class LessonRunner {
     if (event.type === 'head') this.memory.heads.add(event.box.label);
     if (event.type === 'compiled' && event.ok) this.memory.compiled.push(event.source);
     if (event.type === 'phase' && event.phase === 'done') this.recordRun();
-    if (event.type === 'phase' && this.question?.question.kind === 'edges' && this.question.question.among?.value === 'kept') {
-      void this.loadOptions(this.generation);
-    }
+    if (event.type === 'phase' && this.optionsFollowRuns()) void this.loadOptions(this.generation);
     this.refresh();
   }
 

@@ -22,6 +22,11 @@ export function ioiRoles(row: Row): { S1: number; S2: number; IO: number } | nul
     if (!isName(row.tokens[s2] ?? '')) continue;
     const s1 = row.ids.slice(0, s2).indexOf(row.ids[s2]);
     if (s1 < 0) continue;
+    // "Mary and John" / "John and Mary": IO is S1's partner across "and" (a capitalised word that
+    // starts the sentence, "When", is not a name).
+    const and = (p: number) => (row.tokens[p] ?? '').replace(/^[\sĠ▁]+/, '') === 'and';
+    if (and(s1 + 1) && isName(row.tokens[s1 + 2] ?? '')) return { S1: s1, S2: s2, IO: s1 + 2 };
+    if (and(s1 - 1) && s1 >= 2 && isName(row.tokens[s1 - 2] ?? '')) return { S1: s1, S2: s2, IO: s1 - 2 };
     let io = -1;
     for (let p = 1; p < s2; p++) {
       const once = row.ids.filter((id) => id === row.ids[p]).length === 1;

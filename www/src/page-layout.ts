@@ -1,4 +1,4 @@
-// Where the playground's parts go (styles.css draws the grid). The full page:
+// Where the playground's parts go (styles/workbench.css draws the grid). The full page:
 // a skip link, the header (title, lessons menu, backend badge, status), the
 // lesson beside the stage, then the run controls above the graph with the
 // model and the settings in a sidebar whose model, task and τ come first, and

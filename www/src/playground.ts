@@ -19,22 +19,19 @@ import { el } from './dom';
 import { pageLayout } from './page-layout';
 import { listTasks, recover, startBackend, type StartupHost } from './page-startup';
 import { codeOf, messageOf, RequestError } from './errors';
-import lessonsCss from './lessons/lessons.css?inline';
 import { PageLessons } from './lessons/page-host';
 import { DEFAULT_MODEL, fetchModelIndex, isOnRequest, pickModel, unknownModelHint, type ModelEntry } from './models/model-index';
 import { ModelLoader } from './models/model-loader';
 import { EDITED_MODEL, RaspController } from './models/rasp-controller';
 import { RemoteController, type RemoteHost } from './models/remote-controller';
 import type { ErrorCode } from './protocol';
-import attributionCss from './attribution.css?inline';
-import raspCss from './rasp.css?inline';
 import { readOptions, watchVisibility, type Options } from './state/element-options';
 import { CUSTOM_TASK } from './state/custom-task';
 import { initialCustomTask, storeCustomTask, writeCustomTaskToUrl } from './state/custom-task-store';
 import { PageState } from './state/page-state';
 import { parseSettings, withTask, type Settings } from './state/settings';
 import { appLink, readUrlSettings, writeSettingsToUrl } from './state/url-state';
-import css from './styles.css?inline';
+import { PAGE_CSS as css } from './styles';
 import { AcdcStage, type StageHost } from './views/acdc-stage';
 import { BackendBadge } from './views/backend-badge';
 import { CustomTaskEditor } from './views/custom-task';
@@ -397,7 +394,7 @@ export class CircuitPlayground extends HTMLElement {
 function styleSheet(): CSSStyleSheet {
   if (sheet === null) {
     sheet = new CSSStyleSheet();
-    sheet.replaceSync(css + raspCss + attributionCss + lessonsCss);
+    sheet.replaceSync(css);
   }
   return sheet;
 }

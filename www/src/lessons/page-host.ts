@@ -53,8 +53,9 @@ export class PageLessons {
     this.graph = graph;
     this.truth = graph ? truth : null;
     this.inspector.setGraph(graph);
-    this.parts.stage()?.setRow(null);
-    this.parts.stage()?.setGraph(graph, truth);
+    const stage = this.parts.stage();
+    if (stage) stage.attention.override = null;
+    stage?.setGraph(graph, truth);
   }
 
   emit(event: PageEvent): void {
@@ -95,7 +96,8 @@ export class PageLessons {
       setPrompt: async (text, predict) => {
         const ids = text === null ? null : (await parts.worker().predict(text, 1)).tokens.map((t) => t.id);
         inspector.setRow(ids);
-        stage()?.setRow(ids);
+        const shown = stage();
+        if (shown) shown.attention.override = ids;
         if (text === null) return;
         prompt.value = text;
         if (predict) await prompt.submit(text);

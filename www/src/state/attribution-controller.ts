@@ -4,7 +4,8 @@
 
 import type { CustomTask, RunSettings, TaskData } from '../generated/wire';
 import type { AttributedResponse, AttributionProgress } from '../protocol';
-import { isActive, type RunPhase } from '../views/run-buttons';
+import type { RunPhase } from '../views/run-buttons';
+import { SteeredRun } from './steered-run';
 import type { AttributionHandle, WorkerClient } from '../worker-client';
 
 export interface AttributionView {
@@ -15,18 +16,12 @@ export interface AttributionView {
   failed(error: unknown): void;
 }
 
-export class AttributionController {
-  phase: RunPhase = 'idle';
-  private handle: AttributionHandle | null = null;
-  private wantPaused = false;
-
+export class AttributionController extends SteeredRun<AttributionHandle> {
   constructor(
-    private readonly client: () => WorkerClient,
+    client: () => WorkerClient,
     private readonly view: AttributionView,
-  ) {}
-
-  get active(): boolean {
-    return isActive(this.phase);
+  ) {
+    super(client, (phase) => view.phase(phase));
   }
 
   /** Starts a fresh run (cancelling this controller's other one); `paused`: nothing runs until resume or step. */
@@ -69,44 +64,8 @@ export class AttributionController {
     );
   }
 
-  pause(): void {
-    this.wantPaused = true;
-    if (this.phase === 'running') this.setPhase('pausing');
-    this.send('pause');
-  }
-
-  resume(): void {
-    this.wantPaused = false;
-    if (this.phase === 'paused' || this.phase === 'pausing') this.setPhase('running');
-    this.send('resume');
-  }
-
-  /** One more step (one pass, or one edge for exact), then paused. */
-  step(): void {
-    this.wantPaused = true;
-    if (this.phase === 'running' || this.phase === 'paused') this.setPhase('pausing');
-    this.send('step');
-  }
-
-  /** Stops the run in flight, if any; what it sends from now on is ignored. */
-  cancel(): void {
-    if (this.handle === null) return;
-    const id = this.handle.id;
-    this.handle = null;
-    void this.client().control(id, 'cancel').catch(() => undefined);
-  }
-
   reset(): void {
     this.cancel();
     this.setPhase('idle');
-  }
-
-  private send(action: 'pause' | 'resume' | 'step'): void {
-    if (this.handle) void this.client().control(this.handle.id, action).catch(() => undefined);
-  }
-
-  private setPhase(phase: RunPhase): void {
-    this.phase = phase;
-    this.view.phase(phase);
   }
 }

@@ -5,7 +5,8 @@
 import type { EventsResponse, Speed } from '../protocol';
 import { RunState } from './run-state';
 import type { CustomTask, RunSettings, TaskData } from '../generated/wire';
-import { isActive, type RunPhase } from '../views/run-buttons';
+import type { RunPhase } from '../views/run-buttons';
+import { SteeredRun } from './steered-run';
 import type { RunHandle, WorkerClient } from '../worker-client';
 
 export interface RunView {
@@ -18,24 +19,18 @@ export interface RunView {
   failed(error: unknown): void;
 }
 
-export class RunController {
-  phase: RunPhase = 'idle';
+export class RunController extends SteeredRun<RunHandle> {
   state: RunState | null = null;
   circuit: unknown = null;
-  private handle: RunHandle | null = null;
   private queue: EventsResponse[] = [];
   private frame = 0;
-  /** Paused as soon as it starts (a pause that came while starting). */
-  private wantPaused = false;
 
   constructor(
-    private readonly client: () => WorkerClient,
+    client: () => WorkerClient,
     private readonly view: RunView,
     private speed: Speed,
-  ) {}
-
-  get active(): boolean {
-    return isActive(this.phase);
+  ) {
+    super(client, (phase) => view.phase(phase));
   }
 
   /** Starts a fresh run (cancelling any other); `paused` starts it without testing anything; `custom`: a person's own rows. */
@@ -91,39 +86,16 @@ export class RunController {
     );
   }
 
-  /** Shows "pausing…" until the worker says it stopped (`paused`). */
-  pause(): void {
-    this.wantPaused = true;
-    if (this.phase === 'running') this.setPhase('pausing');
-    this.send('pause');
-  }
-
-  resume(): void {
-    this.wantPaused = false;
-    if (this.phase === 'paused' || this.phase === 'pausing') this.setPhase('running');
-    this.send('resume');
-  }
-
-  /** Tests exactly one more edge, then stays paused (the worker says when). */
-  step(): void {
-    this.wantPaused = true;
-    if (this.phase === 'running' || this.phase === 'paused') this.setPhase('pausing');
-    this.send('step');
-  }
-
   setSpeed(speed: Speed): void {
     this.speed = speed;
     if (this.handle) void this.client().control(this.handle.id, 'speed', speed).catch(() => undefined);
   }
 
   /** Stops the run in flight, if any; its events are ignored from now on. */
-  cancel(): void {
+  override cancel(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;
-    if (this.handle === null) return;
-    const id = this.handle.id;
-    this.handle = null;
-    void this.client().control(id, 'cancel').catch(() => undefined);
+    super.cancel();
   }
 
   /** Back to the untouched graph. */
@@ -135,10 +107,6 @@ export class RunController {
     this.setPhase('idle');
   }
 
-  private send(action: 'pause' | 'resume' | 'step'): void {
-    if (this.handle) void this.client().control(this.handle.id, action).catch(() => undefined);
-  }
-
   private flush(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;
@@ -148,10 +116,5 @@ export class RunController {
     const now = performance.now();
     for (const batch of batches) this.state.apply(batch.events, batch.status, now);
     this.view.frame(this.state);
-  }
-
-  private setPhase(phase: RunPhase): void {
-    this.phase = phase;
-    this.view.phase(phase);
   }
 }

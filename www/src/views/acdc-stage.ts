@@ -16,7 +16,6 @@ import { formatTau } from '../charts/format';
 import type { RunContext } from '../explain/narrate';
 import type { Circuit, DrawnBox, GraphInfo, GroundTruth, TaskData } from '../generated/wire';
 import { GraphView } from '../graph/graph-view';
-import type { Verdicts } from '../graph/paint';
 import type { Speed } from '../protocol';
 import { RunController } from '../state/run-controller';
 import type { RunState } from '../state/run-state';
@@ -32,7 +31,7 @@ import { RunButtons, type RunPhase } from './run-buttons';
 import { RunCompare } from './run-compare';
 import { RunStats } from './run-stats';
 import { TruthOverlayView } from './truth-overlay';
-import { downloadCircuitJson, downloadPng, downloadSvg, stageSvg } from './stage-exports';
+import { StageExports } from './stage-exports';
 import { attributionIntro, curveOf, doneStatus, isCircuit, noticeOf, phaseStatus } from './stage-words';
 import type { WorkerClient } from '../worker-client';
 
@@ -61,13 +60,15 @@ export class AcdcStage {
   private readonly stats = new RunStats();
   private readonly chart = new MetricChart();
   private readonly explanation = new Explanation();
-  private readonly attention = new AttentionView();
+  /** A clicked head's attention (a lesson sets the row it is shown on: `override`). */
+  readonly attention = new AttentionView();
   private readonly circuitList = new CircuitList();
   private readonly overlay = new TruthOverlayView();
   private readonly compare = new RunCompare();
   /** The graph (a lesson marks boxes and edges on it). */
   readonly graphView: GraphView;
   private readonly results: ResultsBar;
+  private readonly exports: StageExports;
   private readonly run: RunController;
   private readonly attribution: AttributionStage;
   /** Which kind of run the buttons steer: the last one started. */
@@ -80,10 +81,6 @@ export class AcdcStage {
   private graph: GraphInfo | null = null;
   /** The model's known circuit (compiled models only): ground_truth.json. */
   private truth: GroundTruth | null = null;
-  /** The first clean row, whose attention a clicked head shows. */
-  private row: number[] | null = null;
-  /** A row shown in its place (a lesson's prompt). */
-  private rowOverride: number[] | null = null;
   /** The settings the shown run started with (null: no run shown). */
   private runSettings: Settings | null = null;
 
@@ -96,11 +93,7 @@ export class AcdcStage {
       run: () => this.start(false),
       pause: () => this.pause(),
       resume: () => this.resume(),
-      step: () => {
-        if (this.mode === 'attribution' && this.attribution.active) this.attribution.step();
-        else if (this.mode === 'acdc' && this.run.active) this.run.step();
-        else this.start(true);
-      },
+      step: () => this.step(),
       reset: () => {
         this.reset();
         this.attribution.clear();
@@ -123,10 +116,18 @@ export class AcdcStage {
       error: (stage, error) => host.error(stage, error),
       changeSettings: (patch) => host.changeSettings?.(patch),
     });
+    this.exports = new StageExports({
+      graph: () => this.graph,
+      styled: () => this.element,
+      view: this.graphView,
+      state: () => this.run.state,
+      circuit: () => this.run.circuit,
+      error: (error) => host.error('export', error),
+    });
     this.results = new ResultsBar({
-      json: () => this.exportJson(),
-      svg: () => this.exportSvg(),
-      png: () => void this.exportPng(),
+      json: () => this.exports.json(),
+      svg: () => this.exports.svg(),
+      png: () => void this.exports.png(),
       link: () => host.link(),
     });
     this.controls = el('div', { class: 'run-bar', 'data-testid': 'run-bar' }, this.buttons.element, this.stats.element);
@@ -134,12 +135,7 @@ export class AcdcStage {
       'div',
       { class: 'stage', 'data-testid': 'stage', id: 'stage' },
       this.explanation.element,
-      el(
-        'div',
-        { class: 'stage-main' },
-        this.graphView.element,
-        el('div', { class: 'stage-side' }, this.chart.element, this.attention.element),
-      ),
+      el('div', { class: 'stage-main' }, this.graphView.element, el('div', { class: 'stage-side' }, this.chart.element, this.attention.element)),
       this.attribution.element,
       this.overlay.element,
       this.compare.element,
@@ -175,13 +171,13 @@ export class AcdcStage {
   }
 
   get circuit(): Circuit | null {
-    const circuit = this.run.circuit;
-    return this.run.phase === 'done' && isCircuit(circuit) ? circuit : null;
+    return this.run.phase === 'done' && isCircuit(this.run.circuit) ? this.run.circuit : null;
   }
 
-  /** Tests exactly one more edge (starting a paused run when none is going), as "Step one edge" does. */
+  /** One more step of the run going (starting a paused run when none is), as "Step one edge" does. */
   step(): void {
-    if (this.run.active) this.run.step();
+    if (this.mode === 'attribution' && this.attribution.active) this.attribution.step();
+    else if (this.mode === 'acdc' && this.run.active) this.run.step();
     else this.start(true);
   }
 
@@ -194,11 +190,6 @@ export class AcdcStage {
   openHead(layer: number, head: number): void {
     const box = this.graph?.layout.boxes.find((b) => b.key === `head:${layer}:${head}`);
     if (box) void this.showAttention(box, false);
-  }
-
-  /** The row a clicked head's attention is shown on (null: the first clean row). */
-  setRow(ids: number[] | null): void {
-    this.rowOverride = ids;
   }
 
   /**
@@ -227,7 +218,7 @@ export class AcdcStage {
   }
 
   setData(data: TaskData | null): void {
-    this.row = data?.clean[0] ?? null;
+    this.attention.row = data?.clean[0] ?? null;
   }
 
   /** The page's readiness or settings changed: refresh the buttons, and what depends on the settings. */
@@ -258,7 +249,7 @@ export class AcdcStage {
         state: done,
         tau: this.runSettings.tau,
         metric: this.runSettings.metric,
-        svg: this.svgOf(done, true) ?? '',
+        svg: this.exports.svgOf(done, true) ?? '',
       });
       this.chart.setPrevious(curveOf(done, this.runSettings), `previous, τ ${formatTau(this.runSettings.tau)}`);
     }
@@ -332,11 +323,7 @@ export class AcdcStage {
   private showNotice(): void {
     const shown = this.runSettings;
     const now = this.host.state.settings;
-    if (shown === null || now === null || this.run.state === null) {
-      this.explanation.setNotice(null);
-      return;
-    }
-    const notice = noticeOf(shown, now, this.run.active);
+    const notice = shown && now && this.run.state ? noticeOf(shown, now, this.run.active) : null;
     this.explanation.setNotice(notice?.text ?? null, notice ? { label: notice.label, run: () => this.start(false), testid: 'rerun' } : undefined);
   }
 
@@ -346,7 +333,7 @@ export class AcdcStage {
         if (this.mode === 'acdc') this.showPhase(phase);
       },
       started: (state: RunState, data: TaskData) => {
-        this.row = data.clean[0] ?? this.row;
+        this.attention.row = data.clean[0] ?? this.attention.row;
         this.graphView.setState(state);
         this.frame(state);
       },
@@ -378,17 +365,9 @@ export class AcdcStage {
     this.host.frame?.();
   }
 
-  /**
-   * The overlay for a finished run's circuit (null: none). The crate scores it
-   * in the worker; an answer that comes after another run started, or after
-   * the model changed, is dropped.
-   */
-  private async showTruth(state: RunState | null): Promise<void> {
-    const truth = this.truth;
-    const paint = (verdict: Verdicts | null) => this.graphView.setTruth(verdict);
-    if (state === null || truth === null) return this.overlay.check(null, () => Promise.reject(new Error('no circuit')), paint);
-    const kept = Uint8Array.from(state.graph.edges, (e) => (state.present(e.id) ? 1 : 0));
-    await this.overlay.check(kept, (k) => this.host.client().truthOverlay(k, truth), paint);
+  /** The ground-truth overlay for a finished run's circuit (null: none), scored by the crate in the worker. */
+  private showTruth(state: RunState | null): Promise<void> {
+    return this.overlay.checkRun(state, this.truth, (kept, truth) => this.host.client().truthOverlay(kept, truth), (v) => this.graphView.setTruth(v));
   }
 
   private showPhase(phase: RunPhase = this.phase): void {
@@ -413,36 +392,6 @@ export class AcdcStage {
     this.graphView.select(box);
     if (head === null) return;
     if (byUser) this.host.chosen?.(box);
-    const row = this.rowOverride ?? this.row;
-    if (row === null) {
-      this.host.error('attention', new Error('there is no task data to look at yet'));
-      return;
-    }
-    await this.attention.fetch(label, () => this.host.client().attention(row, layer, head)).catch((error) => this.host.error('attention', error));
-  }
-
-  private exportJson(): void {
-    if (this.run.circuit !== null) downloadCircuitJson(this.run.circuit);
-  }
-
-  /** The graph with `state`'s fates as an SVG document (`circuitOnly`: the kept edges only). */
-  private svgOf(state: RunState | null, circuitOnly: boolean): string | null {
-    if (this.graph === null) return null;
-    return stageSvg(this.graph, this.element, this.graphView, state, circuitOnly, state === this.run.state);
-  }
-
-  private exportSvg(): void {
-    const svg = this.svgOf(this.run.state, this.graphView.circuitOnly);
-    if (svg !== null) downloadSvg(svg);
-  }
-
-  private async exportPng(): Promise<void> {
-    const svg = this.svgOf(this.run.state, this.graphView.circuitOnly);
-    if (svg === null || this.graph === null) return;
-    try {
-      await downloadPng(svg, this.graph);
-    } catch (error) {
-      this.host.error('export', error);
-    }
+    await this.attention.showHead(label, (row) => this.host.client().attention(row, layer, head)).catch((error) => this.host.error('attention', error));
   }
 }

@@ -32,6 +32,17 @@ export class AttentionView {
 
   /** Counts requests: only the latest one's answer is shown. */
   private request = 0;
+  /** The first clean row of the task's data, whose attention a clicked head shows. */
+  row: number[] | null = null;
+  /** A row shown in its place (a lesson's prompt). */
+  override: number[] | null = null;
+
+  /** `label`'s pattern on the row shown (the override, else the first clean row); an error is thrown on. */
+  async showHead(label: string, pattern: (row: number[]) => Promise<AttentionPattern>): Promise<void> {
+    const row = this.override ?? this.row;
+    if (row === null) throw new Error('there is no task data to look at yet');
+    await this.fetch(label, () => pattern(row));
+  }
 
   /** Shows `label`'s pattern once `fetch` brings it; an error clears the view and is thrown on. */
   async fetch(label: string, fetch: () => Promise<AttentionPattern>): Promise<void> {

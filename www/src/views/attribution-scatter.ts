@@ -3,9 +3,9 @@
 // gradient estimate is right, away from it (or across the axes) it is wrong.
 // Clicking a dot inspects its edge. Drawn with d3.
 
-import { axisBottom, axisLeft } from 'd3-axis';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
+import { drawAxes } from '../charts/axes';
 import { el } from '../dom';
 import type { GraphInfo } from '../generated/wire';
 import { ranked, type ScoredResult } from '../state/attribution-results';
@@ -15,6 +15,7 @@ import { formatMetric } from './run-stats';
 const W = 300;
 const H = 260;
 const M = { left: 48, right: 12, top: 12, bottom: 36 };
+const BOX = { width: W, height: H, margin: M };
 /** Dots drawn per method at most (the edges with the largest exact |Δ|, and the chosen one). */
 const MAX_DOTS = 2000;
 
@@ -50,21 +51,7 @@ export class AttributionScatter {
     const x = scaleLinear().domain(domain).range([M.left, W - M.right]).nice();
     const y = scaleLinear().domain(x.domain()).range([H - M.bottom, M.top]);
     const svg = this.svg;
-    svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(4, '~g'));
-    svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(4, '~g'));
-    svg
-      .append('text')
-      .attr('class', 'axis-label')
-      .attr('x', (M.left + W - M.right) / 2)
-      .attr('y', H - 4)
-      .attr('text-anchor', 'middle')
-      .text('exact Δ');
-    svg
-      .append('text')
-      .attr('class', 'axis-label')
-      .attr('transform', `translate(10,${(M.top + H - M.bottom) / 2}) rotate(-90)`)
-      .attr('text-anchor', 'middle')
-      .text('estimate of Δ (score × rows)');
+    drawAxes(svg, BOX, { scale: x, title: 'exact Δ', ticks: 4, format: '~g' }, { scale: y, title: 'estimate of Δ (score × rows)', ticks: 4, format: '~g' });
     const [d0, d1] = x.domain();
     svg.append('line').attr('class', 'reference-line').attr('x1', x(d0)).attr('y1', y(d0)).attr('x2', x(d1)).attr('y2', y(d1));
     for (const r of estimates) {

@@ -7,11 +7,11 @@
 // Drawn with d3 (scales, axes, line, symbols); the numbers also sit in a table
 // with their full precision in data attributes.
 
-import { axisBottom, axisLeft } from 'd3-axis';
 import { format } from 'd3-format';
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { select } from 'd3-selection';
 import { line, symbol, symbolDiamond } from 'd3-shape';
+import { drawAxes } from '../charts/axes';
 import { el } from '../dom';
 import { FRACTIONS, type CurvePoint } from '../generated/wire';
 import { areas } from '../state/attribution-results';
@@ -19,6 +19,7 @@ import { areas } from '../state/attribution-results';
 const W = 420;
 const H = 240;
 const M = { left: 44, right: 12, top: 12, bottom: 34 };
+const BOX = { width: W, height: H, margin: M };
 /** The smallest fraction drawn (MIB's smallest size); a circuit below it sits at the edge. */
 const X_MIN = FRACTIONS[0];
 
@@ -67,25 +68,7 @@ export class FaithfulnessChart {
       .nice();
     const svg = this.svg;
     svg.selectAll('*').remove();
-    svg
-      .append('g')
-      .attr('class', 'axis')
-      .attr('transform', `translate(0,${H - M.bottom})`)
-      .call(axisBottom(x).ticks(4, '~%'));
-    svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(5));
-    svg
-      .append('text')
-      .attr('class', 'axis-label')
-      .attr('x', (M.left + W - M.right) / 2)
-      .attr('y', H - 4)
-      .attr('text-anchor', 'middle')
-      .text('edges kept (share of ADDITION edges)');
-    svg
-      .append('text')
-      .attr('class', 'axis-label')
-      .attr('transform', `translate(10,${(M.top + H - M.bottom) / 2}) rotate(-90)`)
-      .attr('text-anchor', 'middle')
-      .text('faithfulness f');
+    drawAxes(svg, BOX, { scale: x, title: 'edges kept (share of ADDITION edges)', ticks: 4, format: '~%' }, { scale: y, title: 'faithfulness f', ticks: 5 });
     for (const level of [0, 1]) {
       svg
         .append('line')

@@ -3,17 +3,18 @@
 // TPR against FPR of each method's circuits at MIB's sizes, the AUC of its
 // ranking in the legend, and ACDC's circuit as one point. Drawn with d3.
 
-import { axisBottom, axisLeft } from 'd3-axis';
 import { format } from 'd3-format';
 import { scaleLinear } from 'd3-scale';
 import { select } from 'd3-selection';
 import { line, symbol, symbolDiamond } from 'd3-shape';
+import { drawAxes } from '../charts/axes';
 import { el } from '../dom';
 import type { Roc, RocPoint } from '../generated/wire';
 
 const W = 260;
 const H = 240;
 const M = { left: 40, right: 12, top: 12, bottom: 34 };
+const BOX = { width: W, height: H, margin: M };
 
 export interface RocSeries {
   method: string;
@@ -56,21 +57,7 @@ export class RocChart {
     const y = scaleLinear().domain([0, 1]).range([H - M.bottom, M.top]);
     const svg = this.svg;
     svg.selectAll('*').remove();
-    svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - M.bottom})`).call(axisBottom(x).ticks(5));
-    svg.append('g').attr('class', 'axis').attr('transform', `translate(${M.left},0)`).call(axisLeft(y).ticks(5));
-    svg
-      .append('text')
-      .attr('class', 'axis-label')
-      .attr('x', (M.left + W - M.right) / 2)
-      .attr('y', H - 4)
-      .attr('text-anchor', 'middle')
-      .text('false positive rate');
-    svg
-      .append('text')
-      .attr('class', 'axis-label')
-      .attr('transform', `translate(10,${(M.top + H - M.bottom) / 2}) rotate(-90)`)
-      .attr('text-anchor', 'middle')
-      .text('true positive rate');
+    drawAxes(svg, BOX, { scale: x, title: 'false positive rate', ticks: 5 }, { scale: y, title: 'true positive rate', ticks: 5 });
     svg
       .append('line')
       .attr('class', 'reference-line')

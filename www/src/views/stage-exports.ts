@@ -43,3 +43,48 @@ export async function downloadPng(svg: string, graph: GraphInfo): Promise<void> 
   const { width, height } = graph.layout;
   download('circuit.png', await svgToPng(svg, width, height));
 }
+
+/** What the exports read of the stage. */
+export interface ExportSource {
+  graph(): GraphInfo | null;
+  /** The element whose CSS variables colour the export. */
+  styled(): Element;
+  view: GraphView;
+  /** The run shown, and its circuit.json (null: none yet). */
+  state(): RunState | null;
+  circuit(): unknown;
+  error(error: unknown): void;
+}
+
+/** The results bar's three downloads, of the run shown, as the graph shows it. */
+export class StageExports {
+  constructor(private readonly source: ExportSource) {}
+
+  /** The graph with `state`'s fates as an SVG document (`circuitOnly`: the kept edges only). */
+  svgOf(state: RunState | null, circuitOnly: boolean): string | null {
+    const graph = this.source.graph();
+    if (graph === null) return null;
+    return stageSvg(graph, this.source.styled(), this.source.view, state, circuitOnly, state === this.source.state());
+  }
+
+  json(): void {
+    const circuit = this.source.circuit();
+    if (circuit !== null) downloadCircuitJson(circuit);
+  }
+
+  svg(): void {
+    const svg = this.svgOf(this.source.state(), this.source.view.circuitOnly);
+    if (svg !== null) downloadSvg(svg);
+  }
+
+  async png(): Promise<void> {
+    const svg = this.svgOf(this.source.state(), this.source.view.circuitOnly);
+    const graph = this.source.graph();
+    if (svg === null || graph === null) return;
+    try {
+      await downloadPng(svg, graph);
+    } catch (error) {
+      this.source.error(error);
+    }
+  }
+}

@@ -6,7 +6,8 @@
 
 import { el } from '../dom';
 import { messageOf } from '../errors';
-import type { TruthOverlay } from '../generated/wire';
+import type { GroundTruth, TruthOverlay } from '../generated/wire';
+import type { RunState } from '../state/run-state';
 
 /** Scores a circuit (1 per graph edge) against the ground truth: the worker's `truthOverlay`. */
 export type ScoreTruth = (kept: Uint8Array) => Promise<TruthOverlay>;
@@ -43,6 +44,21 @@ export class TruthOverlayView {
     } catch (error) {
       if (request === this.request) this.showError(messageOf(error));
     }
+  }
+
+  /**
+   * The overlay of a finished run's circuit against `truth` (null state or truth: none). An
+   * answer that comes after another run started, or after the model changed, is dropped.
+   */
+  checkRun(
+    state: RunState | null,
+    truth: GroundTruth | null,
+    score: (kept: Uint8Array, truth: GroundTruth) => Promise<TruthOverlay>,
+    paint: (verdict: TruthOverlay['verdict'] | null) => void,
+  ): Promise<void> {
+    if (state === null || truth === null) return this.check(null, () => Promise.reject(new Error('no circuit')), paint);
+    const kept = Uint8Array.from(state.graph.edges, (e) => (state.present(e.id) ? 1 : 0));
+    return this.check(kept, (k) => score(k, truth), paint);
   }
 
   show(overlay: TruthOverlay): void {

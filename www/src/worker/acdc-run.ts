@@ -10,29 +10,21 @@
 
 import type { AcdcEvent, AcdcStatus, CustomTask, GraphInfo, RunSettings } from '../generated/wire';
 import { AcdcRun, type Session } from '../pkg/circuitscope.js';
-import type { ControlRequest, Speed, WorkerResponse } from '../protocol';
+import type { Speed, WorkerResponse } from '../protocol';
 import { runData } from './run-data';
 import type { Exclusive } from './session';
+import { SteeredLoop } from './steered';
 
 /** At speed 'max', a batch is sized to take about this long. */
 const MAX_BATCH_MS = 50;
 /** At a numeric speed, one batch per this many milliseconds (a frame). */
 const FRAME_MS = 16;
 
-export class AcdcLoop {
-  private paused: boolean;
-  private cancelled = false;
-  /** `step` requests not yet served. */
-  private steps = 0;
+/** Steered as the attribution loop is (steered.ts); its busy time is circuit.json's wall_time. */
+export class AcdcLoop extends SteeredLoop {
   private speed: Speed;
-  /** Resolves the loop's current wait early (a control arrived). */
-  private wake: (() => void) | null = null;
   /** Measured cost of one event, for sizing 'max' batches. */
   private msPerEvent = 10;
-  /** Milliseconds spent in the wasm calls of this run: circuit.json's wall_time. */
-  private busyMs = 0;
-  /** `paused` was posted since the last batch (posted once per idle stretch). */
-  private announcedPause = false;
 
   constructor(
     readonly id: number,
@@ -40,42 +32,16 @@ export class AcdcLoop {
     speed: Speed,
     paused: boolean,
     private readonly post: (message: WorkerResponse) => void,
-    private readonly exclusive: Exclusive,
+    exclusive: Exclusive,
     /** A person's own rows instead of the task's. */
     private readonly custom?: CustomTask,
   ) {
+    super(paused, exclusive);
     this.speed = speed;
-    this.paused = paused;
   }
 
-  control(action: ControlRequest['action'], speed?: Speed): void {
-    switch (action) {
-      case 'pause':
-        this.paused = true;
-        break;
-      case 'resume':
-        this.paused = false;
-        break;
-      case 'step':
-        this.paused = true;
-        this.steps++;
-        break;
-      case 'cancel':
-        this.cancelled = true;
-        break;
-      case 'speed':
-        if (speed !== undefined) this.speed = speed;
-        break;
-    }
-    this.wake?.();
-  }
-
-  cancel(): void {
-    this.control('cancel');
-  }
-
-  get isCancelled(): boolean {
-    return this.cancelled;
+  protected override setSpeed(speed: Speed): void {
+    this.speed = speed;
   }
 
   /** Runs to the end (or until cancelled) on `session`; throws what the wasm API throws. */
@@ -136,29 +102,6 @@ export class AcdcLoop {
   private batchSize(): number {
     if (this.speed !== 'max') return this.speed;
     return Math.max(1, Math.min(256, Math.round(MAX_BATCH_MS / Math.max(this.msPerEvent, 0.1))));
-  }
-
-  /** Runs a wasm call under the lock and counts its time as the run's. */
-  private timed<T>(work: () => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      const began = performance.now();
-      try {
-        return await work();
-      } finally {
-        this.busyMs += performance.now() - began;
-      }
-    });
-  }
-
-  /** Waits `ms` (forever: Infinity), or until a control message arrives. */
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(resolve, ms) : undefined;
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }
 

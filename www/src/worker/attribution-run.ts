@@ -12,23 +12,17 @@
 
 import type { CustomTask, RunSettings, ScoresFile } from '../generated/wire';
 import { AttributionRun, type Session } from '../pkg/circuitscope.js';
-import type { AttributionProgress, ControlRequest, WorkerResponse } from '../protocol';
+import type { AttributionProgress, WorkerResponse } from '../protocol';
 import { runData } from './run-data';
 import type { Exclusive } from './session';
+import { SteeredLoop } from './steered';
 
 /** A batch of steps is sized to take about this long. */
 const MAX_BATCH_MS = 50;
 
-export class AttributionLoop {
-  private paused: boolean;
-  private cancelled = false;
-  /** `step` requests not yet served. */
-  private steps = 0;
-  private wake: (() => void) | null = null;
+/** Steered as ACDC is (steered.ts); its busy time is scores.json's wall_time. */
+export class AttributionLoop extends SteeredLoop {
   private msPerStep = 50;
-  /** Milliseconds spent in this run's wasm calls: scores.json's wall_time. */
-  private busyMs = 0;
-  private announcedPause = false;
   /** Steps done so far, as the last `step` said. */
   private progress: AttributionProgress = { doneSteps: 0, totalSteps: 0, done: false };
 
@@ -38,39 +32,9 @@ export class AttributionLoop {
     private readonly custom: CustomTask | undefined,
     paused: boolean,
     private readonly post: (message: WorkerResponse, transfer?: Transferable[]) => void,
-    private readonly exclusive: Exclusive,
+    exclusive: Exclusive,
   ) {
-    this.paused = paused;
-  }
-
-  control(action: ControlRequest['action']): void {
-    switch (action) {
-      case 'pause':
-        this.paused = true;
-        break;
-      case 'resume':
-        this.paused = false;
-        break;
-      case 'step':
-        this.paused = true;
-        this.steps++;
-        break;
-      case 'cancel':
-        this.cancelled = true;
-        break;
-      case 'speed':
-        // Batches are sized by time; speed is ACDC's.
-        break;
-    }
-    this.wake?.();
-  }
-
-  cancel(): void {
-    this.control('cancel');
-  }
-
-  get isCancelled(): boolean {
-    return this.cancelled;
+    super(paused, exclusive);
   }
 
   async run(session: Session): Promise<void> {
@@ -124,22 +88,4 @@ export class AttributionLoop {
     return Math.max(1, Math.min(256, Math.round(MAX_BATCH_MS / Math.max(this.msPerStep, 0.1))));
   }
 
-  /** Runs a wasm call under the lock and counts its time as the run's. */
-  private timed<T>(work: () => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      const began = performance.now();
-      try {
-        return await work();
-      } finally {
-        this.busyMs += performance.now() - began;
-      }
-    });
-  }
-
-  /** Waits until a control message arrives. */
-  private sleep(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wake = resolve;
-    });
-  }
 }

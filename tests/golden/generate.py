@@ -393,8 +393,7 @@ def main():
     for name, spec in FIXTURES.items():
         tl_fixture(name, spec)
     hf_fixture()
-    for f in GOLDEN.glob("*/*"):  # safetensors writes 0600
-        f.chmod(0o644)
+    for f in GOLDEN.glob("*/*"): f.chmod(0o644)  # safetensors writes 0600
 
 
 if __name__ == "__main__":

@@ -50,7 +50,6 @@ export class QuestionView {
       if (this.state?.question.predict) this.actions.lock();
       else this.actions.check();
     });
-    this.lockButton.addEventListener('click', () => this.actions.lock());
     this.retryButton.addEventListener('click', () => this.actions.retry());
   }
 
@@ -72,6 +71,10 @@ export class QuestionView {
     this.needs.hidden = state.needs.length === 0;
     const answered = state.answer !== null && !(Array.isArray(state.answer) && state.answer.length === 0);
     const needsMet = state.needs.every((n) => n.met);
+    // The question's one submit button is its default: Enter in a field presses it (locks a
+    // prediction in, or checks). A hidden, disabled Check would otherwise block Enter.
+    this.lockButton.type = q.predict ? 'submit' : 'button';
+    this.checkButton.type = q.predict ? 'button' : 'submit';
     this.lockButton.hidden = !q.predict || state.locked;
     this.lockButton.disabled = !answered;
     this.checkButton.hidden = q.predict;

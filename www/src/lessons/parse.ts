@@ -69,7 +69,7 @@ export function parseLesson(text: string, id: string): Parsed {
     (current?.text ?? intro).push(line);
   }
   if (fence !== null) errors.push({ line: fence.line, message: 'this fenced block is never closed' });
-  if (raw.length === 0) errors.push({ line: 0, message: 'the lesson has no steps: start each with a "## " heading' });
+  if (raw.length === 0) errors.push({ line: Math.min(front.bodyStart + 1, lines.length), message: 'the lesson has no steps: start each with a "## " heading' });
 
   const ids = new Set<string>();
   const steps: Step[] = raw.map((r, index) => {

@@ -77,7 +77,8 @@ export function parseSettings(get: (name: string) => string | null): Partial<Set
   const tau = Number(text('tau') ?? Number.NaN);
   if (Number.isFinite(tau) && tau > 0) out.tau = tau;
   const seed = Number(text('seed') ?? Number.NaN);
-  if (Number.isInteger(seed) && seed >= 0) out.seed = seed;
+  // A seed the crate reads as a u64 and the URL keeps exactly.
+  if (Number.isSafeInteger(seed) && seed >= 0) out.seed = seed;
   const indices = oneOf(text('indicesMode'), VISIT_MODES);
   if (indices) out.indicesMode = indices;
   const names = oneOf(text('namesMode'), VISIT_MODES);

@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { assertAllLocal } from './acdc.mjs';
 import {
   choosePrompt,
   fetchIndex,
@@ -64,4 +65,18 @@ test('every request the page makes stays on localhost', { timeout: 300_000 }, as
     return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   };
   assert.deepEqual(session.browser.requests.filter((u) => !local(u)), [], 'requests that left localhost');
+});
+
+test('the embed page and a lesson stay on localhost too', { timeout: 300_000 }, async () => {
+  session.browser.requests.length = 0;
+  const embed = await session.browser.context.newPage();
+  await embed.goto(`${session.server.url}embed-example.html`);
+  await embed.locator('circuit-playground').first().scrollIntoViewIfNeeded();
+  await embed.locator('circuit-playground [data-testid="status"][data-state="ready"]').first().waitFor({ timeout: 120_000 });
+  await embed.close();
+  const lesson = await openPage(session.browser.context, `${session.server.url}?backend=cpu&lesson=what-the-model-does`, 'requests-lesson');
+  await lesson.waitForSelector('[data-testid="lesson"][data-step="0"][data-setup="done"]', { timeout: 120_000 });
+  await lesson.close();
+  assert.ok(session.browser.requests.some((u) => u.includes('/lessons/')), 'the lesson was fetched');
+  assertAllLocal(session.browser.requests);
 });

@@ -1,11 +1,21 @@
-// Measures what a visitor waits for and downloads (issue 5's speed targets; reported, never
-// asserted): cold load of the default page to the first ACDC event on the local server, and the
-// gzip transfer size of everything the page loads. Run after `npm run build:web`:
-//   node scripts/bench-page.mjs [cpu|auto]
+// Measures what a visitor waits for and downloads, and the page against the CLI (reported, never
+// asserted): a cold load of the default page to the first tested edge on the local server; the
+// gzip transfer size of everything the first screen loads; the page's full ACDC run (circuit.json's
+// wall_time: time in the wasm calls) beside the CLI's for the same settings, and their ratio.
+// Run after `npm run build:web` (scripts/build-wasm.sh first), with a CLI built:
+//   node scripts/bench-page.mjs [cpu|auto|webgpu]
+// CIRCUITSCOPE_BIN picks the CLI (default: the release build, else the debug one).
+import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { launchBrowser, startServer } from '../tests/e2e/harness.mjs';
+import { cliAcdc, waitRun } from '../tests/e2e/acdc.mjs';
+import { DEFAULT_MODEL, launchBrowser, startServer } from '../tests/e2e/harness.mjs';
 
 const backend = process.argv[2] ?? 'cpu';
+if (!process.env.CIRCUITSCOPE_BIN) {
+  const target = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/circuitscope/target`;
+  const release = `${target}/release/circuitscope`;
+  process.env.CIRCUITSCOPE_BIN = existsSync(release) ? release : `${target}/debug/circuitscope`;
+}
 const server = await startServer();
 const browser = await launchBrowser();
 try {
@@ -25,22 +35,37 @@ try {
     }
   });
   const started = Date.now();
-  await page.goto(`${server.url}?backend=${backend}&autorun=1`);
-  const remaining = page.getByTestId('remaining');
-  await page.waitForFunction(
-    (el) => {
-      const m = /^(\d+) \/ (\d+)$/.exec(el?.textContent?.trim() ?? '');
-      return m !== null && Number(m[1]) < Number(m[2]);
-    },
-    await remaining.elementHandle(),
-    { timeout: 120_000 },
-  );
+  await page.goto(`${server.url}?backend=${backend}&autorun=1&speed=max`);
+  await waitRun(page, (r) => r.tested >= 1, 120_000, 'the first tested edge');
   const firstEvent = Date.now() - started;
-  await page.waitForLoadState('networkidle');
+  const shown = await page.getByTestId('backend').innerText().catch(() => backend);
+  const firstScreen = gzip;
+  const done = await waitRun(page, (r) => r.phase === 'done', 600_000, 'the page’s run');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const pageCircuit = JSON.parse(readFileSync(await download.path(), 'utf8'));
   sizes.sort((a, b) => b[0] - a[0]);
-  console.log(`backend ${backend}: first ACDC event ${(firstEvent / 1000).toFixed(2)} s after navigation (target < 2 s)`);
-  console.log(`transfer: ${(gzip / 1e6).toFixed(2)} MB gzip, ${(raw / 1e6).toFixed(2)} MB raw (target < 4 MB gzip)`);
+
+  const s = pageCircuit.settings;
+  const cli = cliAcdc({
+    model: DEFAULT_MODEL,
+    task: 'induction',
+    tau: s.tau,
+    metric: s.metric,
+    ablation: s.ablation,
+    seed: s.seed,
+    indicesMode: s.indices_mode ?? 'normal',
+    namesMode: s.names_mode ?? 'normal',
+  });
+  console.log(`backend ${backend} (${shown.replace(/\s+/g, ' ').trim()}); CLI ${process.env.CIRCUITSCOPE_BIN}`);
+  console.log(`first tested edge ${(firstEvent / 1000).toFixed(2)} s after navigation (target < 2 s)`);
+  console.log(`first screen: ${(firstScreen / 1e6).toFixed(2)} MB gzip; everything: ${(gzip / 1e6).toFixed(2)} MB gzip, ${(raw / 1e6).toFixed(2)} MB raw (target ≤ 3.5 MB gzip)`);
   for (const [z, path] of sizes.slice(0, 6)) console.log(`  ${(z / 1e3).toFixed(1).padStart(8)} kB gzip  ${path}`);
+  const same = cli.kept.length === pageCircuit.kept.length;
+  console.log(
+    `full ACDC run (${DEFAULT_MODEL}, τ ${s.tau}, ${done.tested} edges tested): page ${pageCircuit.wall_time.toFixed(2)} s, ` +
+      `CLI ${cli.wall_time.toFixed(2)} s, ratio ${(pageCircuit.wall_time / cli.wall_time).toFixed(2)}× (target ≤ 2×); ` +
+      `${same ? 'same' : 'DIFFERENT'} kept count (${pageCircuit.kept.length})`,
+  );
 } finally {
   await browser.close();
   await server.close();

@@ -87,11 +87,15 @@ fn the_shipped_model_folders_are_what_the_compiler_writes() {
             ("tokenizer.json", files.tokenizer_json.as_bytes()),
             ("ground_truth.json", files.ground_truth_json.as_bytes()),
             ("program.rasp", files.program_rasp.as_bytes()),
-            ("card.md", files.card_md.as_bytes()),
             ("model.safetensors", &files.safetensors),
         ] {
             assert!(read(name) == want, "{id}/{name} {stale}");
         }
+        // The compiler's card, then what `rasp ship` measures on the model (ACDC beside EAP-IG
+        // and exact patching).
+        let card = String::from_utf8(read("card.md")).unwrap();
+        let measured = card.strip_prefix(files.card_md.as_str()).unwrap_or_else(|| panic!("{id}/card.md {stale}"));
+        assert!(measured.starts_with("\n## ACDC beside EAP-IG and exact patching\n"), "{id}/card.md {stale}");
     }
 }
 

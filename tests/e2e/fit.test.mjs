@@ -80,7 +80,11 @@ test('in a 736-px blog column: two compact demos of reserved size, nothing shift
   }
   const line = await first.getByTestId('explain-line').evaluate((p) => ({ height: p.getBoundingClientRect().height, line: parseFloat(getComputedStyle(p).lineHeight) }));
   assert.ok(line.height <= 2 * line.line + 1, `the explanation takes at most two lines: ${JSON.stringify(line)}`);
-  assert.match(await first.getByTestId('explain-line').innerText(), /^(Removing .* → .*: KL (rises|falls) by .* τ 0\.05, so it is (kept|removed)\.|.* feeds nothing that is kept: .*)$/);
+  // The line follows the run at reading pace (one decision at a time, each left up a moment): wait for a decision.
+  const decision = /^(Removing .* → .*: KL (rises|falls) by .* τ 0\.05, so it is (kept|removed)\.|.* feeds nothing that is kept: .*)$/;
+  const explain = first.getByTestId('explain-line');
+  for (let i = 0; i < 300 && !decision.test(await explain.innerText()); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.match(await explain.innerText(), decision);
   // Where WebGPU is emulated (SwiftShader, here), the demo runs on the CPU and says why.
   const fallback = await page.evaluate(async () => {
     // @ts-ignore: navigator.gpu

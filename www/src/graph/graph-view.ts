@@ -14,6 +14,7 @@ import type { RunState } from '../state/run-state';
 import { EdgeTooltip, type TipContext } from './edge-tooltip';
 import { distanceToEdge } from './geometry';
 import { paintHighlight } from './highlight';
+import { attachPanZoom } from './pan-zoom';
 import { graphToolbar, legendItems, nodeElement, portLetters, PORTS_TITLE, sizeLabels, type LegendMode } from './labels';
 import { DARK, edgePath, fading, LIGHT, paintEdges, type Palette, type ScorePaint, type Verdicts } from './paint';
 
@@ -28,7 +29,7 @@ export class GraphView {
   private readonly stage = el('div', { class: 'graph-stage' }, this.canvas, this.svg, this.tooltip.element);
   private readonly scroller = el('div', { class: 'graph-scroller', 'data-testid': 'graph' }, this.stage);
   private readonly circuitOnlyBox = el('input', { type: 'checkbox', id: 'circuit-only', 'data-testid': 'circuit-only', disabled: true });
-  private readonly zoomLabel = el('span', { class: 'zoom-label' }, '100%');
+  private readonly zoomLabel = el('span', { class: 'zoom-label', title: 'Drag to pan; Ctrl + wheel, or pinch, to zoom' }, '100%');
   private readonly legendElement = el('span', { class: 'legend', 'data-testid': 'legend', 'data-mode': 'fate', title: PORTS_TITLE });
   readonly element: HTMLElement;
   /** The edge under the pointer, drawn over the others (null: none). */
@@ -79,6 +80,7 @@ export class GraphView {
       this.scroller,
     );
     this.setLegend('fate');
+    attachPanZoom(this.scroller, this.stage, { zoom: () => this.zoom, setZoom: (zoom) => this.setZoom(zoom, true) });
     this.circuitOnlyBox.addEventListener('change', () => this.redraw());
     this.stage.addEventListener('pointermove', (event) => this.hover(event));
     this.stage.addEventListener('pointerleave', () => this.unhover());
@@ -383,17 +385,14 @@ export class GraphView {
     this.setZoom(Math.max(0.5, Math.min(1.5, zoom)));
   }
 
-  private setZoom(zoom: number): void {
+  /** `byHand`: the person chose it (a resized panel no longer refits). */
+  private setZoom(zoom: number, byHand = false): void {
+    this.zoomedByHand ||= byHand;
     this.zoom = zoom;
     this.zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
     this.element.dataset.zoom = String(zoom);
     this.tooltip.hide();
-    this.sizeLabels();
-    this.redraw();
-  }
-
-  /** Labels legible at this zoom (labels.ts). */
-  private sizeLabels(): void {
     sizeLabels(this.svg, this.nodes, this.layout, this.zoom);
+    this.redraw();
   }
 }

@@ -39,7 +39,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from reference_io import load_model, load_data, graph_counts, dump_json, git_commit
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # reference_io.py, however this file is run
+from reference_io import load_model, load_data, graph_counts, dump_json, git_commit  # noqa: E402
 
 DEFAULT_REF = os.environ.get("ACDC_REF", "/tmp/acdc-ref")
 

@@ -36,6 +36,7 @@ from pathlib import Path
 import torch
 
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the modules beside this file, however it is run
 from attribution_setup import Setup, Checker
 from torch_graph import HERE, REPO, load_model, Data, Metric, Graph
 

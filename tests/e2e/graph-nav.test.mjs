@@ -25,6 +25,7 @@ test('Ctrl + wheel zooms around the pointer and a drag pans', { timeout: 180_000
   await page.mouse.wheel(0, -400);
   await page.keyboard.up('Control');
   await page.waitForFunction((z) => Number(document.querySelector('circuit-playground').shadowRoot.querySelector('[data-testid="graph-panel"]').dataset.zoom) > z, before);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))); // the layers repaint
   const after = await zoom();
   assert.ok(after > before * 1.5, `zoomed in: ${before} → ${after}`);
   assert.match(await panel.locator('.zoom-label').innerText(), new RegExp(`^${Math.round(after * 100)}%$`));

@@ -389,6 +389,8 @@ export class GraphView {
   private setZoom(zoom: number, byHand = false): void {
     this.zoomedByHand ||= byHand;
     this.zoom = zoom;
+    // The stage takes its new size now (the layers repaint next frame): zooming around a point reads it.
+    if (this.layout) Object.assign(this.stage.style, { width: `${Math.ceil(this.layout.width * zoom)}px`, height: `${Math.ceil(this.layout.height * zoom)}px` });
     this.zoomLabel.textContent = `${Math.round(zoom * 100)}%`;
     this.element.dataset.zoom = String(zoom);
     this.tooltip.hide();

@@ -6,6 +6,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mulberry32 } from '../unit/rng.mjs';
 import { ROOT } from './harness.mjs';
 
 /** Where the page fetches GPT-2 small's weights from (models/gpt2/remote.json), routed to the stand-in. */
@@ -82,15 +83,4 @@ export function randomGpt2(config, seed) {
     }
   }
   return out;
-}
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

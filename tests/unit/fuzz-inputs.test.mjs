@@ -12,21 +12,10 @@ import { dirname, join, resolve } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { importSrc } from './load-ts.mjs';
+import { mulberry32 } from './rng.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CASES = Number(process.env.FUZZ_CASES ?? 300);
-
-/** A small seeded generator (mulberry32), so that a failing case can be replayed. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY = ['', '-1', '0', '1e308', '-1e-320', 'NaN', 'Infinity', '0x10', ' 0.05 ', '%', '%zz', '\u0000', '🙂', 'a'.repeat(5000), '[]', '{}', 'null', 'true', '1,2', '../../etc'];
 
@@ -78,7 +67,7 @@ const QUERIES = [
 ];
 
 test('any query string gives valid settings and page options, or none', () => {
-  const next = rng(1);
+  const next = mulberry32(1);
   for (let c = 0; c < CASES; c++) {
     const query = mutate(QUERIES[c % QUERIES.length], next);
     let params;
@@ -115,7 +104,7 @@ test('any lesson text parses into a lesson or errors at a line of the file', () 
     .filter((f) => f.endsWith('.md') && f !== 'FORMAT.md')
     .map((f) => readFileSync(join(dir, f), 'utf8'));
   assert.ok(seeds.length >= 7, 'the shipped lessons');
-  const next = rng(2);
+  const next = mulberry32(2);
   for (let c = 0; c < CASES; c++) {
     const text = mutate(seeds[c % seeds.length], next);
     const lines = text.split(/\r?\n/).length;

@@ -1,0 +1,14 @@
+// A small seeded generator (mulberry32) for test data and fuzz cases, so that a failing case
+// can be replayed from its seed.
+
+/** @param {number} seed @returns {() => number} uniform in [0, 1) */
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

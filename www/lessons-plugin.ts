@@ -7,11 +7,11 @@
 // README.md, FORMAT.md and other all-capital names are documentation, not
 // lessons: served, never listed.
 
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
+import { type Handler, send, sendFile, servedFolder } from './served-folder';
 import type { LessonEntry } from './src/lessons/format.ts';
 import { parseFrontMatter } from './src/lessons/front-matter.ts';
 
@@ -50,27 +50,12 @@ export function lessonIndex(dirs: readonly string[]): LessonEntry[] {
  */
 export function lessonsPlugin(lessonsDir: string, extraDir?: string): Plugin {
   const dirs = [lessonsDir, ...(extraDir ? [resolve(extraDir)] : [])];
-  let base = '/';
-  const middleware = () => serveLessons(dirs, () => `${base}lessons/`);
-  return {
-    name: 'circuitscope-lessons',
-    configResolved(config) {
-      base = config.base;
-    },
-    configureServer(server) {
-      server.middlewares.use(middleware());
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use(middleware());
-    },
-    async writeBundle(options) {
-      if (!options.dir) return;
-      const target = join(options.dir, 'lessons');
-      await mkdir(target, { recursive: true });
-      for (const [name, path] of markdownFiles(dirs)) await copyFile(path, join(target, name));
-      await writeFile(join(target, 'index.json'), JSON.stringify(lessonIndex(dirs), null, 2));
-    },
-  };
+  return servedFolder('circuitscope-lessons', 'lessons', serveLessons(dirs), async (outDir) => {
+    const target = join(outDir, 'lessons');
+    await mkdir(target, { recursive: true });
+    for (const [name, path] of markdownFiles(dirs)) await copyFile(path, join(target, name));
+    await writeFile(join(target, 'index.json'), JSON.stringify(lessonIndex(dirs), null, 2));
+  });
 }
 
 /** Every lesson file's name and path (for the offline plugin's precache list). */
@@ -78,30 +63,13 @@ export function lessonFiles(lessonsDir: string, extraDir?: string): Map<string, 
   return markdownFiles([lessonsDir, ...(extraDir ? [resolve(extraDir)] : [])]);
 }
 
-function serveLessons(dirs: readonly string[], prefix: () => string) {
-  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!path.startsWith(prefix()) || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-    const name = decodeURIComponent(path.slice(prefix().length));
-    res.setHeader('Cache-Control', 'no-cache');
+function serveLessons(dirs: readonly string[]): Handler {
+  return (name, req, res, next) => {
     if (name === 'index.json') return send(res, 200, JSON.stringify(lessonIndex(dirs), null, 2), 'application/json; charset=utf-8', req.method);
     const file = markdownFiles(dirs).get(name);
     if (file === undefined || name.includes('/') || name.includes(sep) || !statSync(file).isFile()) {
-      return send(res, 404, `not found: ${path}`);
+      return send(res, 404, `not found: ${name}`);
     }
-    res.statusCode = 200;
-    res.setHeader('Content-Type', 'text/markdown; charset=utf-8');
-    res.setHeader('Content-Length', statSync(file).size);
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(file)
-      .on('error', (error) => next(error))
-      .pipe(res);
+    sendFile(req, res, next, file, 'text/markdown; charset=utf-8');
   };
-}
-
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', method = 'GET'): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(method === 'HEAD' ? undefined : body);
 }

@@ -7,11 +7,11 @@
 // model's `program.rasp` comes inline (the RASP editor's examples) and its
 // `ground_truth.json` is flagged (the page overlays it on a found circuit).
 
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdir, writeFile } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import type { Plugin } from 'vite';
+import { type Handler, send, sendFile, servedFolder } from './served-folder';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
@@ -36,33 +36,17 @@ interface IndexEntry {
 
 /** @param modelsDir absolute path of the folder holding `<id>/config.json`. */
 export function modelsPlugin(modelsDir: string): Plugin {
-  let base = '/';
-  const middleware = () => serveModels(modelsDir, () => `${base}models/`);
-  return {
-    name: 'circuitscope-models',
-    configResolved(config) {
-      base = config.base;
-    },
-    configureServer(server) {
-      server.middlewares.use(middleware());
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use(middleware());
-    },
-    // Build only (dev and preview serve the folder as it is on disk).
-    async writeBundle(options) {
-      if (!options.dir) return;
-      const target = join(options.dir, 'models');
-      await mkdir(target, { recursive: true });
-      for (const entry of modelIndex(modelsDir)) {
-        await cp(join(modelsDir, entry.id), join(target, entry.id), {
-          recursive: true,
-          filter: (source) => !source.split(sep).pop()?.startsWith('.'),
-        });
-      }
-      await writeFile(join(target, 'index.json'), JSON.stringify(modelIndex(modelsDir), null, 2));
-    },
-  };
+  return servedFolder('circuitscope-models', 'models', serveModels(modelsDir), async (outDir) => {
+    const target = join(outDir, 'models');
+    await mkdir(target, { recursive: true });
+    for (const entry of modelIndex(modelsDir)) {
+      await cp(join(modelsDir, entry.id), join(target, entry.id), {
+        recursive: true,
+        filter: (source) => !source.split(sep).pop()?.startsWith('.'),
+      });
+    }
+    await writeFile(join(target, 'index.json'), JSON.stringify(modelIndex(modelsDir), null, 2));
+  });
 }
 
 /** Every `<id>/config.json` under `modelsDir`, sorted by id. */
@@ -125,47 +109,17 @@ export function firstParagraph(markdown: string): string {
 }
 
 /** Connect middleware: `<prefix>index.json` and the files under `modelsDir`. */
-function serveModels(modelsDir: string, prefix: () => string) {
+function serveModels(modelsDir: string): Handler {
   const root = resolve(modelsDir);
-  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!path.startsWith(prefix()) || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
-    let relative: string;
-    try {
-      relative = decodeURIComponent(path.slice(prefix().length));
-    } catch {
-      return send(res, 400, 'bad path');
-    }
-    res.setHeader('Cache-Control', 'no-cache');
+  return (relative, req, res, next) => {
     if (relative === 'index.json') {
       return send(res, 200, JSON.stringify(modelIndex(modelsDir), null, 2), CONTENT_TYPES['.json'], req.method);
     }
     const file = resolve(root, relative);
     const hidden = relative.split('/').some((part) => part.startsWith('.'));
     if (!file.startsWith(root + sep) || hidden || !existsSync(file) || !statSync(file).isFile()) {
-      // Answer here: the dev server's HTML fallback would turn a missing
-      // tokenizer.json into a 200 page.
-      return send(res, 404, `not found: ${path}`);
+      return send(res, 404, `not found: ${relative}`);
     }
-    res.statusCode = 200;
-    res.setHeader('Content-Type', CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
-    res.setHeader('Content-Length', statSync(file).size);
-    if (req.method === 'HEAD') return void res.end();
-    createReadStream(file)
-      .on('error', (error) => next(error))
-      .pipe(res);
+    sendFile(req, res, next, file, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream');
   };
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  type = 'text/plain; charset=utf-8',
-  method = 'GET',
-): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(method === 'HEAD' ? undefined : body);
 }

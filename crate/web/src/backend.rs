@@ -58,6 +58,9 @@ async fn try_webgpu() -> Result<Device, String> {
 /// `"cpu"`. Resolves to `{backend, reason}`. Later calls return the first choice.
 #[wasm_bindgen(js_name = initBackend)]
 pub async fn init_backend(prefer: String) -> Result<JsValue, JsError> {
+    // The start function has run them already in the page; a host that skips it (a test harness)
+    // still gets WebGPU's kernels registered before the device exists.
+    super::ctors::run_once();
     if let Some((_, choice)) = CHOSEN.with(|c| c.borrow().clone()) {
         return super::to_js(&choice);
     }

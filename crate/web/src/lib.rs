@@ -7,6 +7,7 @@
 mod acdc;
 mod attribute;
 mod backend;
+mod ctors;
 mod inspect;
 mod judge;
 mod rasp;
@@ -38,6 +39,7 @@ pub use rasp::{rasp_run, Compile};
 
 #[wasm_bindgen(start)]
 pub fn start() {
+    ctors::run_once();
     console_error_panic_hook::set_once();
 }
 

@@ -2,23 +2,48 @@
 // asserted): a cold load of the default page to the first tested edge on the local server; the
 // gzip transfer size of everything the first screen loads; the page's full ACDC run (circuit.json's
 // wall_time: time in the wasm calls) beside the CLI's for the same settings, and their ratio.
-// Run after `npm run build:web` (scripts/build-wasm.sh first), with a CLI built:
-//   node scripts/bench-page.mjs [cpu|auto|webgpu]
+// Each backend named runs in a fresh browser (a cold cache each); the figures, the machine and the
+// WebGPU adapter go to tests/e2e/artifacts/bench-page.json. Run after `npm run build:web`
+// (scripts/build-wasm.sh first), with a CLI built:
+//   node scripts/bench-page.mjs [cpu] [webgpu] [auto]      (default: cpu webgpu)
 // CIRCUITSCOPE_BIN picks the CLI (default: the release build, else the debug one).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { cliAcdc, waitRun } from '../tests/e2e/acdc.mjs';
-import { DEFAULT_MODEL, launchBrowser, startServer } from '../tests/e2e/harness.mjs';
+import { ARTIFACTS, DEFAULT_MODEL, launchBrowser, startServer } from '../tests/e2e/harness.mjs';
 
-const backend = process.argv[2] ?? 'cpu';
+const backends = process.argv.length > 2 ? process.argv.slice(2) : ['cpu', 'webgpu'];
 if (!process.env.CIRCUITSCOPE_BIN) {
   const target = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/circuitscope/target`;
   const release = `${target}/release/circuitscope`;
   process.env.CIRCUITSCOPE_BIN = existsSync(release) ? release : `${target}/debug/circuitscope`;
 }
 const server = await startServer();
-const browser = await launchBrowser();
+/** @type {Record<string, unknown>[]} */
+const results = [];
 try {
+  for (const backend of backends) results.push(await bench(backend));
+} finally {
+  await server.close();
+}
+const file = `${ARTIFACTS}/bench-page.json`;
+mkdirSync(ARTIFACTS, { recursive: true });
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg() };
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2));
+console.log(`\nresults, the machine and the adapter: ${file}`);
+
+/** One cold load and one full run of the default page on `backend`, beside the CLI's run. */
+async function bench(backend) {
+  const browser = await launchBrowser();
+  try {
+    return await benchIn(browser, backend);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function benchIn(browser, backend) {
   const page = await browser.context.newPage();
   let raw = 0;
   let gzip = 0;
@@ -38,7 +63,8 @@ try {
   await page.goto(`${server.url}?backend=${backend}&autorun=1&speed=max`);
   await waitRun(page, (r) => r.tested >= 1, 120_000, 'the first tested edge');
   const firstEvent = Date.now() - started;
-  const shown = await page.getByTestId('backend').innerText().catch(() => backend);
+  const shown = (await page.getByTestId('backend').innerText().catch(() => backend)).replace(/\s+/g, ' ').trim();
+  const adapter = await page.evaluate(adapterInfo);
   const firstScreen = gzip;
   const done = await waitRun(page, (r) => r.phase === 'done', 600_000, 'the page’s run');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
@@ -56,17 +82,41 @@ try {
     indicesMode: s.indices_mode ?? 'normal',
     namesMode: s.names_mode ?? 'normal',
   });
-  console.log(`backend ${backend} (${shown.replace(/\s+/g, ' ').trim()}); CLI ${process.env.CIRCUITSCOPE_BIN}`);
+  const edgesPerS = done.tested / pageCircuit.wall_time;
+  const cliEdgesPerS = done.tested / cli.wall_time;
+  const same = cli.kept.length === pageCircuit.kept.length;
+  console.log(`\nbackend ${backend} (${shown}); adapter ${adapter ? JSON.stringify(adapter) : 'none'}; CLI ${process.env.CIRCUITSCOPE_BIN}`);
   console.log(`first tested edge ${(firstEvent / 1000).toFixed(2)} s after navigation (target < 2 s)`);
   console.log(`first screen: ${(firstScreen / 1e6).toFixed(2)} MB gzip; everything: ${(gzip / 1e6).toFixed(2)} MB gzip, ${(raw / 1e6).toFixed(2)} MB raw (target ≤ 3.5 MB gzip)`);
   for (const [z, path] of sizes.slice(0, 6)) console.log(`  ${(z / 1e3).toFixed(1).padStart(8)} kB gzip  ${path}`);
-  const same = cli.kept.length === pageCircuit.kept.length;
   console.log(
-    `full ACDC run (${DEFAULT_MODEL}, τ ${s.tau}, ${done.tested} edges tested): page ${pageCircuit.wall_time.toFixed(2)} s, ` +
-      `CLI ${cli.wall_time.toFixed(2)} s, ratio ${(pageCircuit.wall_time / cli.wall_time).toFixed(2)}× (target ≤ 2×); ` +
+    `full ACDC run (${DEFAULT_MODEL}, τ ${s.tau}, ${done.tested} edges tested): page ${pageCircuit.wall_time.toFixed(2)} s ` +
+      `(${edgesPerS.toFixed(1)} edges/s), CLI ${cli.wall_time.toFixed(2)} s (${cliEdgesPerS.toFixed(1)} edges/s), ` +
+      `ratio ${(pageCircuit.wall_time / cli.wall_time).toFixed(2)}× (target ≤ 2×); ` +
       `${same ? 'same' : 'DIFFERENT'} kept count (${pageCircuit.kept.length})`,
   );
-} finally {
-  await browser.close();
-  await server.close();
+  return {
+    backend,
+    shown,
+    adapter,
+    firstTestedEdgeS: firstEvent / 1000,
+    firstScreenGzipBytes: firstScreen,
+    tested: done.tested,
+    pageWallS: pageCircuit.wall_time,
+    pageEdgesPerS: edgesPerS,
+    cliWallS: cli.wall_time,
+    cliEdgesPerS,
+    ratio: pageCircuit.wall_time / cli.wall_time,
+    sameKept: same,
+  };
+}
+
+/** The WebGPU adapter the page's browser offers (vendor, architecture, device, description), or null. */
+async function adapterInfo() {
+  const gpu = /** @type {any} */ (navigator).gpu;
+  if (!gpu) return null;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return null;
+  const info = adapter.info ?? {};
+  return { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description };
 }

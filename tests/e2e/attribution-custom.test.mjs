@@ -81,6 +81,8 @@ test('a custom task typed in the page runs, and its data.json gives the CLI the 
   await page.getByTestId('algorithm').selectOption('acdc');
   await page.getByTestId('run').click();
   await waitRun(page, (r) => r.phase === 'done', 120_000, 'ACDC on the custom rows');
+  assert.equal(await page.getByTestId('run-stats').isVisible(), true, 'back on ACDC, its counters show again');
+  assert.equal(await page.getByTestId('metric-chart').isVisible(), true, 'and its metric chart');
   const circuit = await downloadJson(page, 'export-json', 'circuit.json');
   assertSameCircuit(circuit, cliAcdcData({ ...s, tau: 0.05 }));
 

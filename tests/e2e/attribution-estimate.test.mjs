@@ -76,6 +76,9 @@ test('an attribution run starts paused, steps one edge at a time, and resumes to
   assert.equal(total, 32, 'exact: one step per ADDITION edge');
   await page.getByTestId('step').click();
   await page.waitForSelector('[data-testid="stage"][data-phase="paused"] [data-testid="attribution-progress"][data-done="2"]');
+  // ACDC's counters and metric chart have nothing to show for an attribution run: hidden.
+  assert.equal(await page.getByTestId('run-stats').isVisible(), false, 'ACDC’s counters hide while attribution runs');
+  assert.equal(await page.getByTestId('metric-chart').isVisible(), false, 'ACDC’s metric chart hides while attribution runs');
   await page.getByTestId('run').click();
   await runDone(page);
   assert.equal(await stage.getAttribute('data-phase'), 'done');

@@ -375,6 +375,8 @@ export class AcdcStage {
     this.buttons.show(phase, this.host.state.ready);
     this.element.dataset.phase = phase;
     this.controls.dataset.phase = phase;
+    // ACDC's counters and metric chart mean nothing to an attribution run: the styles hide them.
+    this.element.dataset.mode = this.controls.dataset.mode = this.mode;
     this.host.phase(phase);
     if (!changed) return;
     this.showNotice();

@@ -65,13 +65,52 @@ test('tested, skipped and done events set each edge’s fate and the metric curv
   assert.equal(state.current, null);
 });
 
-test('pace and ETA come from the last few seconds', () => {
+test('pace comes from the last few seconds', () => {
   const state = new RunState(acdcGraph({ nLayers: 2, nHeads: 8 }));
   state.begin(status(), 0);
   assert.equal(state.rate, null);
+  assert.equal(state.eta, null);
   const tested = (edge) => ({ type: 'tested', edge, metricBefore: 0, metricAfter: 0, removed: true });
   state.apply([tested(0), tested(1)], status({ remaining: 300 }), 500);
   state.apply([tested(2), tested(3)], status({ remaining: 200 }), 1000);
   assert.equal(state.rate, 4);
-  assert.equal(state.eta, 50);
+});
+
+test('the ETA weighs each edge by the layers its test recomputes, so it holds steady as ACDC goes deeper', () => {
+  // A run whose edges truly cost 10 ms per layer recomputed (the receiver's layer up, then the
+  // unembedding), tested from the logits down as ACDC does: the ETA must track the true time left
+  // all the way, where edges per second alone underestimates it while the cheap edges go first.
+  const graph = acdcGraph({ nLayers: 4, nHeads: 4, hasMlp: true });
+  const cost = (e) => {
+    const r = graph.nodes[e.receiver];
+    return r.hook === 'resid_post' ? 1 : graph.nLayers - r.layer + 1;
+  };
+  const order = graph.edges
+    .filter((e) => e.type !== 'placeholder')
+    .map((e) => ({ id: e.id, layer: graph.nodes[e.receiver].hook === 'resid_post' ? graph.nLayers : graph.nodes[e.receiver].layer, ms: 10 * cost(e) }))
+    .sort((a, b) => b.layer - a.layer);
+  const total = order.reduce((a, e) => a + e.ms, 0);
+  const state = new RunState(graph);
+  state.begin(status({ remaining: order.length }), 0);
+  let now = 0;
+  let checked = 0;
+  for (const [i, e] of order.entries()) {
+    now += e.ms;
+    const remaining = order.length - i - 1;
+    state.apply([{ type: 'tested', edge: e.id, metricBefore: 0, metricAfter: 0, removed: true }], status({ remaining }), now);
+    const eta = state.eta;
+    if (now < 1000 || eta === null || remaining === 0) continue;
+    const truth = (total - now) / 1000;
+    assert.ok(Math.abs(eta - truth) <= 0.02 * truth + 0.05, `after ${i + 1} edges: ETA ${eta.toFixed(2)} s, truly ${truth.toFixed(2)} s`);
+    checked++;
+  }
+  assert.ok(checked > 20, `checked the ETA at ${checked} points`);
+  // Skipped edges leave the work to do without adding to the pace.
+  const fresh = new RunState(graph);
+  fresh.begin(status(), 0);
+  const [a, b] = order;
+  fresh.apply([{ type: 'tested', edge: a.id, metricBefore: 0, metricAfter: 0, removed: true }], status(), 500);
+  const before = fresh.eta;
+  fresh.apply([{ type: 'skipped', receiver: graph.edges[b.id].receiver, edgesRemoved: [b.id], metricAfter: 0 }], status(), 500);
+  assert.ok(before !== null && fresh.eta !== null && fresh.eta < before, 'a skip shortens the time left');
 });

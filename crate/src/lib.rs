@@ -22,4 +22,17 @@ pub mod memory;
 pub mod settings;
 pub mod analysis;
 
+/// The calling package's directory, for tests that read the repository's files: the one cargo
+/// names when it runs the test, else the one the test was compiled in. CI and a working checkout
+/// at another path share one target directory, and cargo reuses a test binary across the move,
+/// with `env!("CARGO_MANIFEST_DIR")` still naming where it was compiled.
+#[macro_export]
+macro_rules! manifest_dir {
+    () => {
+        ::std::path::PathBuf::from(
+            ::std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| ::std::ffi::OsString::from(env!("CARGO_MANIFEST_DIR"))),
+        )
+    };
+}
+
 pub use error::{Error, Result};

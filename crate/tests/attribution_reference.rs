@@ -4,7 +4,7 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use circuitscope::attribute::{AttributeSettings, Attribution, Method};
 use circuitscope::data::AcdcData;
@@ -19,7 +19,7 @@ use circuitscope::patch::Ablation;
 use serde::Deserialize;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    circuitscope::manifest_dir!().parent().unwrap().to_path_buf()
 }
 
 #[derive(Deserialize)]

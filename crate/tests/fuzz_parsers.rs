@@ -8,7 +8,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Longer than any case takes on a loaded machine by orders of magnitude: only a hang reaches it.
@@ -24,7 +24,7 @@ use circuitscope::model::{LoadedModel, WeightMap};
 use circuitscope::rng::Rng;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    circuitscope::manifest_dir!().parent().unwrap().to_path_buf()
 }
 
 fn cases() -> usize {

@@ -25,7 +25,7 @@ struct Case {
 }
 
 fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    circuitscope::manifest_dir!().join("..")
 }
 
 fn read(path: &str) -> String {

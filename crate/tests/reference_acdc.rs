@@ -16,7 +16,7 @@ use serde_json::Value;
 mod common;
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    circuitscope::manifest_dir!().parent().unwrap().to_path_buf()
 }
 
 fn run_fixture(path: &Path) -> Result<(), String> {

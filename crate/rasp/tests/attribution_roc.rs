@@ -3,8 +3,6 @@
 //! beside it, whatever it is, because where the gradient estimate misses part of a known circuit is
 //! a finding.
 
-use std::path::PathBuf;
-
 use circuitscope::attribute::{AttributeSettings, Attribution, Method};
 use circuitscope::device::{block_on, cpu};
 use circuitscope::evaluate::roc;
@@ -14,7 +12,7 @@ use circuitscope::patch::Ablation;
 use circuitscope_rasp::ground_truth::GroundTruth;
 
 fn auc(id: &str, method: Method) -> f64 {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models").join(id);
+    let dir = circuitscope::manifest_dir!().join("../../models").join(id);
     let model = LoadedModel::from_dir(&dir, &cpu()).unwrap();
     let data = circuitscope_rasp::data::paper_data(id, &model, None, 0).unwrap();
     let settings =

@@ -10,7 +10,7 @@ use circuitscope::graph::Graph;
 use circuitscope_rasp::{self as rasp, check, programs};
 
 fn models_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models")
+    circuitscope::manifest_dir!().join("../../models")
 }
 
 #[test]

@@ -182,7 +182,7 @@ mod tests {
     use crate::device::{block_on, cpu};
 
     fn model() -> LoadedModel {
-        LoadedModel::from_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/induction-2l"), &cpu()).unwrap()
+        LoadedModel::from_dir(&crate::manifest_dir!().join("../models/induction-2l"), &cpu()).unwrap()
     }
 
     #[test]

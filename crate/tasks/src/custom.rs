@@ -138,7 +138,7 @@ mod tests {
     use circuitscope::device::cpu;
 
     fn model() -> LoadedModel {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/ioi");
+        let dir = circuitscope::manifest_dir!().join("../../models/ioi");
         LoadedModel::from_dir(&dir, &cpu()).unwrap()
     }
 

@@ -7,7 +7,7 @@ use circuitscope::model::LoadedModel;
 
 #[test]
 fn a_task_run_on_a_shipped_model_gives_byte_identical_circuit_json() {
-    let model = LoadedModel::from_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/induction-2l"), &cpu()).unwrap();
+    let model = LoadedModel::from_dir(&circuitscope::manifest_dir!().join("../../models/induction-2l"), &cpu()).unwrap();
     let data = circuitscope_tasks::find("induction").unwrap().generate(&model, Some(12), 3).unwrap();
     let once = || {
         let mut acdc = block_on(Acdc::new(&model, &data, AcdcSettings { tau: 0.05, ..Default::default() })).unwrap();

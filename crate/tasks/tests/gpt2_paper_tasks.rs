@@ -6,8 +6,6 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::PathBuf;
-
 use circuitscope::data::AcdcData;
 use circuitscope::device::{block_on, cpu};
 use circuitscope::discover::{Acdc, AcdcSettings};
@@ -18,7 +16,7 @@ use circuitscope::model::{LoadedModel, ModelConfig, Transformer};
 use circuitscope_tasks::{self as tasks, paper_gpt2};
 
 fn tokenizer() -> Tokenizer {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/gpt2/tokenizer.json");
+    let path = circuitscope::manifest_dir!().join("../../models/gpt2/tokenizer.json");
     Tokenizer::from_json(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))).unwrap()
 }
 
@@ -149,7 +147,7 @@ fn the_tasks_give_gpt2_models_the_paper_s_rows_and_metrics() {
 
 #[test]
 fn a_word_level_model_still_gets_word_level_rows() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/ioi");
+    let dir = circuitscope::manifest_dir!().join("../../models/ioi");
     let model = LoadedModel::from_dir(&dir, &cpu()).unwrap();
     let data = tasks::find("ioi").unwrap().generate(&model, Some(4), 0).unwrap();
     assert_eq!(model.token_text(data.clean[0][0]), "<bos>");

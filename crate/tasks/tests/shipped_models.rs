@@ -9,7 +9,7 @@ use circuitscope::model::LoadedModel;
 use circuitscope_tasks as tasks;
 
 fn eval(id: &str, task: &str, rows: usize) -> Evaluation {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models").join(id);
+    let dir = circuitscope::manifest_dir!().join("../../models").join(id);
     let model = LoadedModel::from_dir(&dir, &cpu()).unwrap_or_else(|e| panic!("models/{id}: {e}"));
     assert!(model.config.tasks.iter().any(|t| t == task), "models/{id} names its task");
     let task = tasks::find(task).unwrap();
@@ -52,7 +52,7 @@ fn docstring_4l_names_the_next_parameter_on_held_out_names() {
 
 #[test]
 fn a_task_the_model_has_no_words_for_is_refused_by_name() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/greater-than");
+    let dir = circuitscope::manifest_dir!().join("../../models/greater-than");
     let model = LoadedModel::from_dir(&dir, &cpu()).unwrap();
     let err = tasks::find("ioi").unwrap().generate(&model, Some(4), 0).unwrap_err().to_string();
     assert!(err.starts_with("task ioi does not fit this model: its vocabulary lacks "), "{err}");

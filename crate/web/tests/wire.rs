@@ -5,8 +5,6 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::path::PathBuf;
-
 use ts_rs::{Config, TS};
 
 use circuitscope::attribute::scores::{EdgeScore, ScoresFile};
@@ -104,7 +102,7 @@ fn generate() -> String {
 
 #[test]
 fn the_generated_typescript_is_up_to_date() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../www/src/generated/wire.ts");
+    let path = circuitscope::manifest_dir!().join("../../www/src/generated/wire.ts");
     let fresh = generate();
     if std::env::var("UPDATE_WIRE").is_ok_and(|v| v == "1") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -102,9 +102,11 @@ export async function launchBrowser() {
  * @param {string} url
  * @param {string} name  used for the log file
  * @param {number} timeout ms
+ * @param {Record<string, unknown>} [testHooks]  turns on the page's test hooks (www/src/test-hooks.ts) with these settings
  */
-export async function openPage(context, url, name, timeout = 120_000) {
+export async function openPage(context, url, name, timeout = 120_000, testHooks) {
   const page = await context.newPage();
+  if (testHooks) await page.addInitScript((hooks) => Object.assign(globalThis, { __circuitscopeTest: hooks }), testHooks);
   const log = [];
   const stamp = () => new Date().toISOString().slice(11, 23);
   page.on('console', (m) => log.push(`${stamp()} console.${m.type()}: ${m.text()}`));

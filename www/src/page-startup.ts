@@ -21,10 +21,14 @@ export interface StartupHost {
   showError(code: ErrorCode, message: string): void;
 }
 
-/** Starts the worker's backend; false (after showing why) when none could be started. */
-export async function startBackend(host: StartupHost): Promise<boolean> {
+/**
+ * Starts the worker's backend; false (after showing why) when none could be started.
+ * After a lost GPU device (`gpuLost`) a new one is tried, and the CPU taken if none can be had.
+ */
+export async function startBackend(host: StartupHost, gpuLost = false): Promise<boolean> {
   try {
     let prefer = host.options?.backend ?? 'auto';
+    if (gpuLost && prefer === 'webgpu') prefer = 'auto';
     let why: string | null = null;
     if (host.options?.compact && prefer === 'auto') {
       const verdict = await probeGpu();
@@ -34,7 +38,8 @@ export async function startBackend(host: StartupHost): Promise<boolean> {
       }
     }
     const ready = await host.worker().init(prefer);
-    host.badge.show(ready.backend, ready.backend === 'cpu' && why !== null ? why : ready.reason);
+    const reason = ready.backend === 'cpu' && why !== null ? why : ready.reason;
+    host.badge.show(ready.backend, gpuLost && ready.backend === 'cpu' ? `the GPU device was lost and no new one could be had (${reason})` : reason);
     host.state.update({ backend: ready.backend });
     return true;
   } catch (error) {
@@ -59,11 +64,11 @@ export async function listTasks(host: StartupHost): Promise<boolean> {
  * The fresh worker after a crash (`alive`: the client started one): its backend, the tasks, then
  * the model the dead one had (`reload`; null: none). A client that gave up says the worker is down.
  */
-export async function recover(host: StartupHost, alive: boolean, reload: (() => Promise<unknown>) | null, settle: () => void): Promise<void> {
+export async function recover(host: StartupHost, alive: boolean, reload: (() => Promise<unknown>) | null, settle: () => void, gpuLost = false): Promise<void> {
   if (!alive) {
     host.badge.showFailed('the worker is down');
     settle();
-  } else if ((await startBackend(host)) && (await listTasks(host)) && reload) {
+  } else if ((await startBackend(host, gpuLost)) && (await listTasks(host)) && reload) {
     await reload();
   }
 }

@@ -182,7 +182,7 @@ export class CircuitPlayground extends HTMLElement {
     if (visible && !this.started) {
       // The worker (and the wasm module it downloads) only for a playground someone looks at.
       this.started = true;
-      this.client = new WorkerClient((message) => this.onCrash(message));
+      this.client = new WorkerClient((code, message) => this.onCrash(code, message));
       void this.start();
     }
     if (!visible && this.stage && (this.stage.phase === 'running' || this.stage.phase === 'starting')) {
@@ -334,13 +334,13 @@ export class CircuitPlayground extends HTMLElement {
    * The worker died and the client started a fresh one (or gave up): say so,
    * then bring the fresh worker back to where the page was, settings intact.
    */
-  private onCrash(message: string): void {
-    this.showError('worker_crashed', message);
+  private onCrash(code: ErrorCode, message: string): void {
+    this.showError(code, message);
     const lost = this.state.loaded;
     this.state.update({ loaded: null });
     const reload = lost && (() => (lost.reload ? lost.reload() : this.loader.load(lost.entry)));
     // After the failed requests' handlers, so that they do not overwrite the status of the recovery.
-    setTimeout(() => void recover(this.startup(), this.client?.alive ?? false, reload, () => this.settleStatus()), 0);
+    setTimeout(() => void recover(this.startup(), this.client?.alive ?? false, reload, () => this.settleStatus(), code === 'gpu_lost'), 0);
   }
 
   /** What may be pressed now: follows the page state (and a prediction in flight). */

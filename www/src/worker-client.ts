@@ -3,6 +3,8 @@
 // across worker restarts), so a late message from a dead worker matches nothing.
 
 import { RequestError } from './errors';
+import { pageTestHooks, TEST_WORKER_NAME } from './test-hooks';
+import { Watchdog, WATCHDOG_FLOOR_MS } from './worker-watchdog';
 import type {
   AttentionPattern,
   CompileFailure,
@@ -34,6 +36,7 @@ import {
   type BackendPreference,
   type CancelledResponse,
   type ControlRequest,
+  type ErrorCode,
   type EventsResponse,
   type InterimResponse,
   type JudgedResponse,
@@ -46,6 +49,7 @@ import {
   type TerminalResponse,
   type WorkerRequest,
   type WorkerResponse,
+  WORKER_ENDED,
 } from './protocol';
 import type { ProgressListener } from './read-body';
 
@@ -53,6 +57,8 @@ import type { ProgressListener } from './read-body';
 export type CompileResult = { ok: true; info: ModelInfo; report: CompileReport } | { ok: false; error: CompileFailure };
 
 interface Pending {
+  /** A load or backend start: the watchdog allows it a long silence. */
+  long: boolean;
   resolve: (message: TerminalResponse) => void;
   reject: (error: RequestError) => void;
   onInterim?: (message: InterimResponse) => void;
@@ -96,15 +102,23 @@ export class WorkerClient {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private crashes: number[] = [];
+  private readonly watchdog = new Watchdog(
+    {
+      ping: () => this.worker?.postMessage({ type: 'ping', id: this.nextId++ } satisfies WorkerRequest),
+      waiting: () => (this.pending.size === 0 ? 'none' : [...this.pending.values()].some((p) => p.long) ? 'load' : 'request'),
+      dead: (ms) => this.restart('worker_hung', `the model’s worker stopped answering (nothing for ${Math.round(ms / 1000)} s)`),
+    },
+    pageTestHooks()?.watchdogMs ?? WATCHDOG_FLOOR_MS,
+  );
 
   /**
-   * @param onCrash called after the worker died and a fresh one was started;
+   * @param onCrash called after the worker died (`code`: how, one of WORKER_ENDED) and a fresh one was started;
    *   the fresh worker has no backend and no model until the page sends
    *   `init` and `load` again. After MAX_CRASHES in a row the worker is
    *   not restarted (a module that cannot even start would loop) and every
    *   request fails with `worker_crashed` until the page is reloaded.
    */
-  constructor(private readonly onCrash: (message: string) => void) {
+  constructor(private readonly onCrash: (code: ErrorCode, message: string) => void) {
     this.worker = this.spawn();
   }
 
@@ -286,9 +300,10 @@ export class WorkerClient {
 
   /** Stops the worker for good; pending requests fail. */
   dispose(): void {
+    this.watchdog.stop();
     this.worker?.terminate();
     this.worker = null;
-    this.failAll('the page closed the worker');
+    this.failAll('worker_crashed', 'the page closed the worker');
   }
 
   private send(
@@ -303,27 +318,34 @@ export class WorkerClient {
         new RequestError('worker_crashed', 'the worker crashed repeatedly and was not restarted; reload the page'),
       );
     }
+    const long = request.type === 'init' || request.type === 'load' || request.type === 'loadFiles' || request.type === 'compileRasp';
     return new Promise((resolve, reject) => {
-      this.pending.set(request.id, { resolve, reject, onInterim });
+      this.pending.set(request.id, { long, resolve, reject, onInterim });
       worker.postMessage(request, transfer);
+      this.watchdog.arm();
     });
   }
 
   private spawn(): Worker {
     const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), {
       type: 'module',
-      name: 'circuitscope',
+      name: pageTestHooks() ? TEST_WORKER_NAME : 'circuitscope',
     });
-    worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => this.receive(event.data));
+    // What a replaced worker still sends (it may have been busy when terminated) is not the current one's.
+    worker.addEventListener('message', (event: MessageEvent<WorkerResponse>) => this.worker === worker && this.receive(event.data));
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.restart(event.message || 'the worker failed to start or threw an uncaught error');
+      if (this.worker === worker) this.restart('worker_crashed', event.message || 'the worker failed to start or threw an uncaught error');
     });
-    worker.addEventListener('messageerror', () => this.restart('a worker message could not be read'));
+    worker.addEventListener('messageerror', () => this.worker === worker && this.restart('worker_crashed', 'a worker message could not be read'));
     return worker;
   }
 
   private receive(message: WorkerResponse): void {
+    this.watchdog.heard();
+    // The worker is gone or going (a crash, a lost GPU: it may hang in its next GPU call): replace it,
+    // failing every pending request, whichever request the message was for (id 0: none).
+    if (message.type === 'error' && WORKER_ENDED.includes(message.code)) return this.restart(message.code, message.message);
     const pending = this.pending.get(message.id);
     if (pending === undefined) return;
     if (isInterim(message)) {
@@ -333,20 +355,19 @@ export class WorkerClient {
     this.pending.delete(message.id);
     if (message.type === 'error') {
       pending.reject(new RequestError(message.code, message.message));
-      // The worker closes itself after a wasm trap; replace it.
-      if (message.code === 'worker_crashed') this.restart(message.message);
     } else {
       pending.resolve(message);
     }
   }
 
-  private restart(message: string): void {
+  private restart(code: ErrorCode, message: string): void {
+    this.watchdog.stop();
     this.worker?.terminate();
-    this.failAll(message);
+    this.failAll(code, message);
     const now = performance.now();
     this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
     this.worker = this.crashes.length <= MAX_CRASHES ? this.spawn() : null;
-    this.onCrash(message);
+    this.onCrash(code, message);
   }
 
   /** False once the worker crashed too often to be restarted. */
@@ -354,9 +375,9 @@ export class WorkerClient {
     return this.worker !== null;
   }
 
-  private failAll(message: string): void {
+  private failAll(code: ErrorCode, message: string): void {
     for (const pending of this.pending.values()) {
-      pending.reject(new RequestError('worker_crashed', message));
+      pending.reject(new RequestError(code, message));
     }
     this.pending.clear();
   }

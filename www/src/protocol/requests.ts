@@ -235,8 +235,19 @@ export interface ControlRequest {
   speed?: Speed;
 }
 
+/**
+ * Are you there? Answered with `pong` at once, outside the wasm lock, as
+ * `control` is; the client's watchdog (worker-watchdog.ts) sends it while a
+ * request is outstanding. A worker inside one long wasm call answers after it.
+ */
+export interface PingRequest {
+  type: 'ping';
+  id: number;
+}
+
 export type WorkerRequest =
   | InitRequest
+  | PingRequest
   | LoadRequest
   | LoadFilesRequest
   | CompileRaspRequest

@@ -256,9 +256,18 @@ export interface AckResponse {
   id: number;
 }
 
+export interface PongResponse {
+  type: 'pong';
+  id: number;
+}
+
 /**
  * What went wrong, by stage. `worker_crashed` means the worker is gone (an
- * uncaught error or a wasm trap); the page restarts it.
+ * uncaught error or a wasm trap); the page restarts it. So do the other
+ * three ways a worker ends: `out_of_memory` (a trap with the wasm heap near
+ * its 4 GB), `gpu_lost` (the WebGPU device was lost: posted with id 0, for no
+ * request, as soon as the device says so) and `worker_hung` (the client's
+ * watchdog heard nothing for too long; never posted by the worker).
  */
 export type ErrorCode =
   | 'backend'
@@ -273,7 +282,13 @@ export type ErrorCode =
   | 'inspect'
   | 'not_ready'
   | 'bad_request'
-  | 'worker_crashed';
+  | 'worker_crashed'
+  | 'out_of_memory'
+  | 'gpu_lost'
+  | 'worker_hung';
+
+/** The codes after which the worker is gone and the client starts a fresh one. */
+export const WORKER_ENDED: readonly ErrorCode[] = ['worker_crashed', 'out_of_memory', 'gpu_lost', 'worker_hung'];
 
 export interface ErrorResponse {
   type: 'error';
@@ -307,6 +322,7 @@ export type WorkerResponse =
   | RunDoneResponse
   | CancelledResponse
   | AckResponse
+  | PongResponse
   | CustomDataResponse
   | AttributionStartedResponse
   | AttributionProgressResponse

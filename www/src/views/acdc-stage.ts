@@ -19,7 +19,6 @@ import { GraphView } from '../graph/graph-view';
 import type { Speed } from '../protocol';
 import { RunController } from '../state/run-controller';
 import type { RunState } from '../state/run-state';
-import type { PageState } from '../state/page-state';
 import { CUSTOM_TASK } from '../state/custom-task';
 import { acdcSettings, type Settings } from '../state/settings';
 import { AttributionStage } from './attribution-stage';
@@ -32,28 +31,11 @@ import { RunCompare } from './run-compare';
 import { RunStats } from './run-stats';
 import { TruthOverlayView } from './truth-overlay';
 import { StageExports } from './stage-exports';
+import type { StageHost } from './stage-host';
+import { StageRestore } from './stage-restore';
 import { attributionIntro, curveOf, doneStatus, isCircuit, noticeOf, phaseStatus } from './stage-words';
-import type { WorkerClient } from '../worker-client';
 
-export interface StageHost {
-  client(): WorkerClient;
-  /** The settings a run takes, and whether one may start (`ready`); the stage refreshes on each change. */
-  readonly state: PageState;
-  /** The link "Copy link" copies. */
-  link(): string;
-  phase(phase: RunPhase): void;
-  /** What the status line should say of the run (null: nothing, the page's own line). */
-  status(text: string | null): void;
-  error(stage: 'run' | 'attention' | 'export' | 'judge', error: unknown): void;
-  /** A change of settings the stage offers (the KL+EAP warning's way out). */
-  changeSettings?(patch: Partial<Settings>): void;
-  /** A head was clicked (or chosen with the keyboard) on the graph. */
-  chosen?(box: DrawnBox): void;
-  /** An edge was clicked on the graph. */
-  edgeChosen?(edge: number): void;
-  /** A run's events were drawn. */
-  frame?(): void;
-}
+export type { StageHost } from './stage-host';
 
 export class AcdcStage {
   private readonly buttons: RunButtons;
@@ -71,6 +53,7 @@ export class AcdcStage {
   private readonly exports: StageExports;
   private readonly run: RunController;
   private readonly attribution: AttributionStage;
+  private readonly kept = new StageRestore();
   /** Which kind of run the buttons steer: the last one started. */
   private mode: 'acdc' | 'attribution' = 'acdc';
   private readonly unwatch: () => void;
@@ -203,6 +186,7 @@ export class AcdcStage {
     this.graph = graph;
     this.truth = graph ? truth : null;
     this.runSettings = null;
+    this.kept.forget();
     this.compare.setPrevious(null);
     this.chart.setPrevious(null);
     void this.showTruth(null);
@@ -224,7 +208,7 @@ export class AcdcStage {
   /** The page's readiness or settings changed: refresh the buttons, and what depends on the settings. */
   refresh(): void {
     this.showPhase(this.phase);
-    if (this.mode === 'acdc' && this.run.phase === 'idle' && this.run.state === null && this.graph) this.showIdle();
+    if (this.mode === 'acdc' && this.run.phase === 'idle' && this.run.state === null && this.graph && !this.showKept()) this.showIdle();
     this.showNotice();
   }
 
@@ -240,6 +224,7 @@ export class AcdcStage {
       return;
     }
     this.mode = 'acdc';
+    this.kept.drop();
     this.attribution.reset();
     this.showPhase(this.run.phase);
     this.graphView.setScores(null);
@@ -281,6 +266,7 @@ export class AcdcStage {
 
   /** Drops the run (cancelling it) and shows the untouched graph; the previous run stays to compare with. */
   reset(): void {
+    this.kept.drop();
     this.attribution.reset();
     this.run.reset();
     this.runSettings = null;
@@ -324,7 +310,21 @@ export class AcdcStage {
     const shown = this.runSettings;
     const now = this.host.state.settings;
     const notice = shown && now && this.run.state ? noticeOf(shown, now, this.run.active) : null;
-    this.explanation.setNotice(notice?.text ?? null, notice ? { label: notice.label, run: () => this.start(false), testid: 'rerun' } : undefined);
+    const restored = notice === null ? this.kept.notice : null;
+    const again = restored === null ? undefined : { label: 'Run again', run: () => this.start(false), testid: 'run-again' };
+    this.explanation.setNotice(notice?.text ?? restored, notice ? { label: notice.label, run: () => this.start(false), testid: 'rerun' } : again);
+  }
+
+  /** The circuit kept for these settings (a reload, the model loaded again after a crash), shown as done; false: none. */
+  private showKept(): boolean {
+    const { settings, data, ready } = this.host.state;
+    if (!ready || this.graph === null || settings === null || data === null) return false;
+    const kept = this.kept.take(this.host.state);
+    if (kept === null) return false;
+    this.runSettings = settings;
+    this.graphView.setTipContext(this.context());
+    this.run.restore(this.graph, kept, data);
+    return true;
   }
 
   private runView() {
@@ -350,6 +350,7 @@ export class AcdcStage {
         void this.showTruth(state);
         const { settings } = this.host.state;
         if (settings) this.attribution.acdcDone(state, settings);
+        this.kept.keep(this.host.state, this.run.finished());
       },
       failed: (error: unknown) => this.host.error('run', error),
     };

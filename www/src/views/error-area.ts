@@ -18,6 +18,12 @@ const HINTS: Record<ErrorCode, string> = {
   not_ready: 'Wait for the backend to start, then try again.',
   bad_request: 'This is a bug in the page; reloading it should help.',
   worker_crashed: 'The model’s worker crashed and was restarted; try again (reload the page if it keeps happening).',
+  out_of_memory:
+    'The worker was restarted and your settings are kept. Run again with fewer rows or a smaller model, or on the GPU (?backend=webgpu), which keeps the weights outside the wasm heap.',
+  gpu_lost:
+    'The worker was restarted and loads the model again, on a new GPU device if one can be had, else on the CPU (the badge says which). Your settings are kept; press Run to run again.',
+  worker_hung:
+    'The model’s worker stopped answering, so it was restarted and loads the model again. Your settings are kept; press Run to run again (reload the page if it keeps happening).',
 };
 
 export class ErrorArea {

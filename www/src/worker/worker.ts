@@ -19,6 +19,7 @@ import type {
   AttributeRequest,
   ControlRequest,
   ErrorCode,
+  PingRequest,
   PredictRequest,
   RunRequest,
   TaskDataRequest,
@@ -30,13 +31,31 @@ import { AcdcLoop } from './acdc-run';
 import { AttributionLoop } from './attribution-run';
 import { dropJudge, judgeCircuit, judgePoint, roc } from './judge';
 import { customData } from './run-data';
-import { chooseBackend, requireBackend } from './backend';
+import { chooseBackend, gpuLost, requireBackend, wasmMemory, watchGpuDevice } from './backend';
+import { exposeTestHooks } from './test-hooks';
 import { loadFromFiles, loadFromServer } from './load';
 import { edgeAttention, edgeScores, headLogits, logitLens, measureCircuits } from './inspect';
 import { compileRasp, layoutOf, runInput } from './rasp';
 import { exclusive, requireSession } from './session';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+/** A trap with the wasm heap at least this large is taken for an out-of-memory (the limit is 4 GiB). */
+const OUT_OF_MEMORY_BYTES = 3.5 * 2 ** 30;
+
+// A lost device is told at once, for no request (id 0): the page restarts the
+// worker instead of waiting for answers that a lost device may never give.
+watchGpuDevice((reason) => post({ type: 'error', id: 0, code: 'gpu_lost', message: `the GPU device was lost (${reason})` }));
+exposeTestHooks();
+
+// An uncaught error ends the worker. A trap inside an async wasm call lands
+// here rather than in its request's promise: say how the worker ended (a
+// crash, an out-of-memory, a lost GPU), for no request, then close.
+self.addEventListener('error', (event) => {
+  event.preventDefault();
+  post({ type: 'error', id: 0, ...failure(event.error ?? event.message, true, 'bad_request') });
+  self.close();
+});
 
 /** The run in progress, ACDC or attribution, if any (one per worker). */
 let active: AcdcLoop | AttributionLoop | null = null;
@@ -46,6 +65,9 @@ self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
   switch (request.type) {
     case 'control':
       control(request);
+      return;
+    case 'ping':
+      post({ type: 'pong', id: request.id });
       return;
     case 'run':
       void startRun(request, new AcdcLoop(request.id, request.settings, request.speed, request.paused ?? false, post, exclusive, request.custom));
@@ -68,7 +90,7 @@ function post(message: WorkerResponse, transfer: Transferable[] = []): void {
 }
 
 /** Answers one request (under the lock) with its one terminal message. */
-async function handle(request: Exclude<WorkerRequest, RunRequest | AttributeRequest | ControlRequest>): Promise<void> {
+async function handle(request: Exclude<WorkerRequest, RunRequest | AttributeRequest | ControlRequest | PingRequest>): Promise<void> {
   try {
     switch (request.type) {
       case 'init':
@@ -159,15 +181,21 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | AttributeRequ
 /** Posts the request's one `error`; after a wasm trap, closes the worker. */
 function fail(request: WorkerRequest, error: unknown): void {
   const crashed = error instanceof WebAssembly.RuntimeError;
-  post({
-    type: 'error',
-    id: request.id,
-    code: crashed ? 'worker_crashed' : codeOf(error, codeFor(request)),
-    message: messageOf(error),
-  });
+  post({ type: 'error', id: request.id, ...failure(error, crashed, codeFor(request)) });
   // A wasm trap (a Rust panic) leaves the module's memory in an unknown state:
   // stop here and let the page start a fresh worker.
   if (crashed) self.close();
+}
+
+/** What a failure is: after a lost GPU device, that; after a trap, a crash or (the heap near full) an out-of-memory. */
+function failure(error: unknown, crashed: boolean, stage: ErrorCode): { code: ErrorCode; message: string } {
+  const lost = gpuLost();
+  if (lost !== null) return { code: 'gpu_lost', message: `the GPU device was lost (${lost}): ${messageOf(error)}` };
+  if (!crashed) return { code: codeOf(error, stage), message: messageOf(error) };
+  const heap = wasmMemory()?.buffer.byteLength ?? 0;
+  if (heap < OUT_OF_MEMORY_BYTES) return { code: 'worker_crashed', message: messageOf(error) };
+  const gib = (heap / 2 ** 30).toFixed(1);
+  return { code: 'out_of_memory', message: `the model ran out of memory: its wasm heap had grown to ${gib} GiB of the browser’s 4 GiB (the module aborted: ${messageOf(error)})` };
 }
 
 /** Starts a run (ACDC or attribution), cancelling the one before; the loop posts everything but an error. */
@@ -228,6 +256,7 @@ function codeFor(request: WorkerRequest): ErrorCode {
     case 'attribute':
       return 'run';
     case 'control':
+    case 'ping':
       return 'bad_request';
   }
 }

@@ -57,7 +57,7 @@ import type { ProgressListener } from './read-body';
 export type CompileResult = { ok: true; info: ModelInfo; report: CompileReport } | { ok: false; error: CompileFailure };
 
 interface Pending {
-  /** A load or backend start: the watchdog allows it a long silence. */
+  /** A load, a backend start or a run until it has started (its caches are one long call): the watchdog allows it a long silence. */
   long: boolean;
   resolve: (message: TerminalResponse) => void;
   reject: (error: RequestError) => void;
@@ -318,7 +318,7 @@ export class WorkerClient {
         new RequestError('worker_crashed', 'the worker crashed repeatedly and was not restarted; reload the page'),
       );
     }
-    const long = request.type === 'init' || request.type === 'load' || request.type === 'loadFiles' || request.type === 'compileRasp';
+    const long = ['init', 'load', 'loadFiles', 'compileRasp', 'run', 'attribute'].includes(request.type);
     return new Promise((resolve, reject) => {
       this.pending.set(request.id, { long, resolve, reject, onInterim });
       worker.postMessage(request, transfer);
@@ -349,6 +349,7 @@ export class WorkerClient {
     const pending = this.pending.get(message.id);
     if (pending === undefined) return;
     if (isInterim(message)) {
+      if (message.type === 'started' || message.type === 'attributionStarted') pending.long = false;
       pending.onInterim?.(message);
       return;
     }

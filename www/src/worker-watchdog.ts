@@ -14,7 +14,7 @@
 // make it late, never early.
 
 /** The shortest silence taken for death while a run or an inspection is outstanding. */
-export const WATCHDOG_FLOOR_MS = 30_000;
+export const WATCHDOG_FLOOR_MS = 60_000;
 /** While a model loads or a backend starts: one wasm call parses or uploads all the weights. */
 export const WATCHDOG_LOAD_FLOOR_MS = 300_000;
 /** The limit is at least this many times the longest silence heard so far. */

@@ -39,10 +39,10 @@ export function polylineDistance(points: Float64Array, offset: number, p: Point)
   let best = Infinity;
   for (let s = 0; s < SAMPLES; s++) {
     const o = offset + 2 * s;
-    const d = distanceToSegment(p, { x: points[o], y: points[o + 1] }, { x: points[o + 2], y: points[o + 3] });
+    const d = segmentDistance2(p.x, p.y, points[o], points[o + 1], points[o + 2], points[o + 3]);
     if (d < best) best = d;
   }
-  return best;
+  return Math.sqrt(best);
 }
 
 /** Distance from `p` to the drawn edge (the cubic sampled at SAMPLES segments; a port mark's straight line). */
@@ -52,10 +52,13 @@ export function distanceToEdge(e: DrawnEdge, p: Point): number {
   return polylineDistance(points, 0, p);
 }
 
-function distanceToSegment(p: Point, a: Point, b: Point): number {
-  const dx = b.x - a.x;
-  const dy = b.y - a.y;
+/** Squared distance from (px, py) to the segment a–b (numbers, not points, and no root: a hover measures thousands). */
+function segmentDistance2(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
   const length2 = dx * dx + dy * dy;
-  const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2));
-  return Math.hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+  const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / length2));
+  const ex = px - (ax + t * dx);
+  const ey = py - (ay + t * dy);
+  return ex * ex + ey * ey;
 }

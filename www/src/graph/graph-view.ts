@@ -17,7 +17,7 @@ import { EdgeTooltip, type TipContext } from './edge-tooltip';
 import { paintHighlight, paintHovered } from './highlight';
 import { LABEL_Y } from './layout';
 import { attachPanZoom, fitZoom, panelRoom } from './pan-zoom';
-import { columnLabels, graphToolbar, legendItems, nodeElement, portLetters, PORTS_TITLE, sizeLabels, type LegendMode } from './labels';
+import { columnLabels, graphToolbar, legendItems, markDeadNodes, nodeElement, portLetters, PORTS_TITLE, sizeLabels, type LegendMode } from './labels';
 import { DARK, edgeWeight, fading, LIGHT, paintEdges, type Palette, type ScorePaint, type Verdicts } from './paint';
 import { Scene } from './scene';
 
@@ -266,23 +266,7 @@ export class GraphView {
       paintHovered(ctx, layout.edges[index], style.getPropertyValue('--panel').trim() || '#ffffff', style.getPropertyValue('--text').trim() || '#1c1917');
     }
     paintHighlight(ctx, layout, this.marked.edges, this.dark.matches ? '#fbbf24' : '#b45309');
-    this.paintNodes(layout);
-  }
-
-  /** A node is dead once no edge into or out of it is left; "circuit only" hides it. */
-  private paintNodes(layout: GraphLayout): void {
-    const alive = new Uint8Array(layout.boxes.length);
-    for (const e of layout.edges) {
-      if (this.present(e.id)) {
-        alive[e.senderBox] = 1;
-        alive[e.receiverBox] = 1;
-      }
-    }
-    this.nodes.forEach((node, i) => {
-      const dead = alive[i] === 0;
-      node.classList.toggle('dead', dead);
-      node.classList.toggle('hidden', dead && this.circuitOnly);
-    });
+    markDeadNodes(this.nodes, layout, (id) => this.present(id), this.circuitOnly);
   }
 
   private node(box: DrawnBox, letters: SVGElement[]): SVGElement {

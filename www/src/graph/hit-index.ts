@@ -16,6 +16,8 @@ const MIN_CELL = 12;
 
 export class HitIndex {
   private readonly points: Float64Array;
+  /** Per edge, its polyline's bounding box (x0, y0, x1, y1): a candidate farther than that is skipped unmeasured. */
+  private readonly bounds: Float64Array;
   private readonly cell: number;
   private readonly cols: number;
   private readonly rows: number;
@@ -36,7 +38,17 @@ export class HitIndex {
     height: number,
   ) {
     this.points = new Float64Array(edges.length * this.stride);
-    edges.forEach((e, i) => samplePolyline(e, this.points, i * this.stride));
+    this.bounds = new Float64Array(edges.length * 4);
+    edges.forEach((e, i) => {
+      samplePolyline(e, this.points, i * this.stride);
+      const o = i * this.stride;
+      let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+      for (let k = 0; k <= SAMPLES; k++) {
+        const [x, y] = [this.points[o + 2 * k], this.points[o + 2 * k + 1]];
+        [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+      }
+      this.bounds.set([x0, y0, x1, y1], 4 * i);
+    });
     this.cell = Math.max(MIN_CELL, Math.max(width, height) / GRID);
     this.cols = Math.max(1, Math.ceil(width / this.cell) + 1);
     this.rows = Math.max(1, Math.ceil(height / this.cell) + 1);
@@ -89,7 +101,9 @@ export class HitIndex {
   nearest(p: Point, accept: (edge: DrawnEdge) => boolean = () => true): number {
     let best = this.reach;
     let hit = -1;
+    const b = this.bounds;
     for (const i of this.candidates(p)) {
+      if (p.x < b[4 * i] - best || p.x > b[4 * i + 2] + best || p.y < b[4 * i + 1] - best || p.y > b[4 * i + 3] + best) continue;
       if (!accept(this.edges[i])) continue;
       const d = this.distance(i, p);
       if (d < best || (d === best && hit >= 0 && i < hit)) {

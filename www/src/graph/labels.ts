@@ -91,6 +91,22 @@ export function portLetters(graph: GraphInfo, layout: GraphLayout, boxIndex: num
   return letters;
 }
 
+/** A node is dead once no edge into or out of it is `present`; "circuit only" hides it. */
+export function markDeadNodes(nodes: SVGElement[], layout: GraphLayout, present: (edge: number) => boolean, circuitOnly: boolean): void {
+  const alive = new Uint8Array(layout.boxes.length);
+  for (const e of layout.edges) {
+    if (present(e.id)) {
+      alive[e.senderBox] = 1;
+      alive[e.receiverBox] = 1;
+    }
+  }
+  nodes.forEach((node, i) => {
+    const dead = alive[i] === 0;
+    node.classList.toggle('dead', dead);
+    node.classList.toggle('hidden', dead && circuitOnly);
+  });
+}
+
 /** What a node does when chosen (heads only: click, Enter or Space), focused and left. */
 export interface NodeActions {
   choose(): void;

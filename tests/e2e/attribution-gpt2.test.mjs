@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { assertSameCurve, assertSameScores, cliAttribute, cliFaithfulness, downloadJson, readCurve, visibleError, waitAttribution } from './attribution.mjs';
-import { CONFIG, GPT2_URL, randomGpt2 } from './gpt2-fixture.mjs';
+import { CONFIG, randomGpt2, routeGpt2 } from './gpt2-fixture.mjs';
 import { ARTIFACTS, openPage, pageSession, ROOT, screenshot, waitSettled } from './harness.mjs';
 
 /** @type {string} */
@@ -27,13 +27,7 @@ const session = pageSession({
     writeFileSync(join(temp, 'model.safetensors'), weights);
     writeFileSync(join(temp, 'config.json'), JSON.stringify(CONFIG));
     copyFileSync(join(ROOT, 'models/gpt2/tokenizer.json'), join(temp, 'tokenizer.json'));
-    const { context } = session.browser;
-    await context.route(GPT2_URL, (route) =>
-      route.fulfill({ status: 200, body: weights, headers: { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' } }),
-    );
-    await context.route('**/models/gpt2/config.json', (route) =>
-      route.fulfill({ status: 200, body: JSON.stringify(CONFIG), contentType: 'application/json' }),
-    );
+    await routeGpt2(session.browser.context, CONFIG, weights);
   },
   teardown() {
     if (temp) rmSync(temp, { recursive: true, force: true });

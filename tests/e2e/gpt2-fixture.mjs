@@ -84,3 +84,28 @@ export function randomGpt2(config, seed) {
   }
   return out;
 }
+
+/**
+ * GPT-2 small's graph with a tiny body: its 12 layers of 12 heads (so its 32,923 edges), a
+ * 48-wide residual stream (d_head 4) and a 64-token context, for drawing it without its weights.
+ */
+export const GPT2_SHAPE = { ...CONFIG, _name_or_path: 'gpt2-shape-random', n_layer: 12, n_head: 12, n_embd: 48, n_ctx: 64, n_positions: 64 };
+
+/**
+ * Serves `weights` at Hugging Face's URL and `config` as /models/gpt2/config.json to every page of
+ * `context`, so "Load GPT-2 small" loads them; `hit` counts the requests ('weights', 'config').
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {Record<string, unknown>} config
+ * @param {Buffer} weights
+ * @param {(what: 'weights' | 'config') => void} [hit]
+ */
+export async function routeGpt2(context, config, weights, hit = () => {}) {
+  await context.route(GPT2_URL, (route) => {
+    hit('weights');
+    return route.fulfill({ status: 200, body: weights, headers: { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' } });
+  });
+  await context.route('**/models/gpt2/config.json', (route) => {
+    hit('config');
+    return route.fulfill({ status: 200, body: JSON.stringify(config), contentType: 'application/json' });
+  });
+}

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CONFIG, GPT2_URL, randomGpt2 } from './gpt2-fixture.mjs';
+import { CONFIG, GPT2_URL, randomGpt2, routeGpt2 } from './gpt2-fixture.mjs';
 import {
   assertSameTop,
   choosePrompt,
@@ -215,18 +215,7 @@ test('a failed or cancelled download shows an error and keeps the current model'
  * @param {import('playwright-core').BrowserContext} context
  */
 async function serveGpt2(context) {
-  await context.route(GPT2_URL, (route) => {
-    hits.weights++;
-    return route.fulfill({
-      status: 200,
-      body: weights,
-      headers: { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' },
-    });
-  });
-  await context.route('**/models/gpt2/config.json', (route) => {
-    hits.config++;
-    return route.fulfill({ status: 200, body: JSON.stringify(CONFIG), contentType: 'application/json' });
-  });
+  await routeGpt2(context, CONFIG, weights, (what) => hits[what]++);
 }
 
 /** @param {import('playwright-core').Page} page */

@@ -42,9 +42,10 @@ export class EdgeTooltip {
 
   /**
    * An edge, described for `context`'s run (the current settings when none ran); `note` (an
-   * attribution score) replaces the run's verdict.
+   * attribution score) replaces the run's verdict; `merged` says the line stands for more edges
+   * than this one (a collapsed layer's).
    */
-  showEdge(graph: GraphInfo, id: number, state: RunState | null, context: TipContext, anchor: Rect, note?: string | null): void {
+  showEdge(graph: GraphInfo, id: number, state: RunState | null, context: TipContext, anchor: Rect, note?: string | null, merged?: string | null): void {
     const edge = graph.edges[id];
     const sender = graph.nodes[edge.sender];
     const receiver = graph.nodes[edge.receiver];
@@ -63,6 +64,7 @@ export class EdgeTooltip {
         el('code', {}, ...breakable(nodeName(receiver))),
         ` · ${edge.type.replace('_', ' ')} edge`,
       ),
+      ...(merged ? [el('p', { class: 'tip-merged', 'data-testid': 'tip-merged' }, merged)] : []),
     );
     this.place(anchor);
   }
@@ -201,22 +203,22 @@ function verdict(id: number, state: RunState | null, context: TipContext): strin
   }
 }
 
-/** How much of a box the run keeps: its edges in and out that are still there. */
+/** How much of a box (its graph nodes: a drawn box may be moved or merged) the run keeps: its edges in and out that are still there. */
 function usage(graph: GraphInfo, box: DrawnBox, state: RunState): string {
-  const { layout } = graph;
-  const index = layout.boxes.indexOf(box);
+  const mine = new Set(box.nodes);
   let inKept = 0;
   let outKept = 0;
   let inAll = 0;
   let outAll = 0;
-  for (const e of layout.edges) {
-    if (e.senderBox === e.receiverBox) continue;
+  for (const e of graph.layout.edges) {
+    const [into, out] = [mine.has(e.receiver), mine.has(e.sender)];
+    if (into && out) continue;
     const present = state.fate[e.id] === Fate.Kept || state.fate[e.id] === Fate.Untested;
-    if (e.receiverBox === index) {
+    if (into) {
       inAll++;
       if (present) inKept++;
     }
-    if (e.senderBox === index) {
+    if (out) {
       outAll++;
       if (present) outKept++;
     }

@@ -1,6 +1,8 @@
 // The graph: SVG for the few nodes over a canvas for the many edges, where
 // the crate's layout puts them (`GraphInfo.layout`: boxes, their labels and
-// keys, edge end points; the curves in geometry.ts). A batch of events repaints the edge layer
+// keys, edge end points; the curves in geometry.ts), respaced to fill the panel
+// and with the layers a person collapsed merged (scene.ts; clicking an
+// attention column's label collapses it). A batch of events repaints the edge layer
 // and touches only the node classes that changed. Hover shows a tooltip (hover
 // is not state) and highlights the hovered edge; clicking a head (or Enter on
 // it) selects it. A head's q/k/v ports are lettered; labels never render
@@ -12,15 +14,14 @@ import { el, svgEl } from '../dom';
 import type { Ablation, DrawnBox, GraphInfo, GraphLayout } from '../generated/wire';
 import type { RunState } from '../state/run-state';
 import { EdgeTooltip, type TipContext } from './edge-tooltip';
-import { distanceToEdge } from './geometry';
-import { paintHighlight } from './highlight';
-import { attachPanZoom } from './pan-zoom';
-import { graphToolbar, legendItems, nodeElement, portLetters, PORTS_TITLE, sizeLabels, type LegendMode } from './labels';
-import { DARK, edgePath, fading, LIGHT, paintEdges, type Palette, type ScorePaint, type Verdicts } from './paint';
+import { paintHighlight, paintHovered } from './highlight';
+import { LABEL_Y } from './layout';
+import { attachPanZoom, fitZoom, panelRoom } from './pan-zoom';
+import { columnLabels, graphToolbar, legendItems, markDeadNodes, nodeElement, portLetters, PORTS_TITLE, sizeLabels, type LegendMode } from './labels';
+import { DARK, edgeWeight, fading, LIGHT, paintEdges, type Palette, type ScorePaint, type Verdicts } from './paint';
+import { Scene } from './scene';
 
-const ZOOMS = [0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
-/** Pointer within this many layout units of an edge hovers it. */
-const HOVER_DISTANCE = 5;
+const ZOOMS = [0.2, 0.35, 0.5, 0.65, 0.8, 1, 1.25, 1.5, 2, 2.5];
 
 export class GraphView {
   private readonly canvas = el('canvas', { class: 'edge-layer', 'aria-hidden': 'true' });
@@ -46,7 +47,7 @@ export class GraphView {
   private scores: ScorePaint | null = null;
 
   private graph: GraphInfo | null = null;
-  private layout: GraphLayout | null = null;
+  private scene: Scene | null = null;
   private state: RunState | null = null;
   private nodes: SVGElement[] = [];
   private zoom = 1;
@@ -108,30 +109,57 @@ export class GraphView {
     this.legendElement.replaceChildren(...legendItems(mode));
   }
 
-  /** A new model: draws its nodes where its layout says (once) and clears the run. */
+  /** The layout drawn now (respaced, collapsed layers merged). */
+  private get layout(): GraphLayout | null {
+    return this.scene?.layout ?? null;
+  }
+
+  /** A new model: draws its nodes, respaced for the panel, and clears the run and the collapsed layers. */
   setGraph(graph: GraphInfo): void {
-    const layout = graph.layout;
     this.graph = graph;
-    this.layout = layout;
+    this.scene = new Scene(graph.layout, panelRoom(this.scroller));
     this.state = null;
     this.truth = null;
     this.selected = null;
     this.marked = { boxes: new Set(), edges: new Set() };
     this.circuitOnlyBox.checked = false;
+    this.element.dataset.nodes = String(graph.layout.boxes.length);
+    this.element.dataset.edges = String(graph.layout.edges.length);
+    this.hovered = null;
+    this.zoomedByHand = false;
+    this.fit();
+  }
+
+  /** Collapses an attention layer's heads into one box, or expands them (kept until the model changes). */
+  toggleLayer(layer: number): void {
+    if (this.scene === null) return;
+    this.scene.toggle(layer);
+    this.hovered = null;
+    this.drawNodes();
+    this.redraw();
+  }
+
+  /** The nodes and column labels where the scene puts them (again after a reflow or a collapse). */
+  private drawNodes(): void {
+    const { graph, scene } = this;
+    if (graph === null || scene === null) return;
+    const layout = scene.layout;
     this.svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
-    const headers = layout.columns.map((c) => svgEl('text', { x: c.x, y: 24, class: 'column-label', 'text-anchor': 'middle' }, c.label));
-    this.nodes = layout.boxes.map((box, i) => this.node(box, portLetters(graph, i)));
+    this.nodes = layout.boxes.map((box, i) => this.node(box, portLetters(graph, layout, i)));
     // Reading (and Tab) order: column by column, top to bottom.
     const order = layout.boxes.map((_, i) => i).sort((a, b) => {
       const [p, q] = [layout.boxes[a], layout.boxes[b]];
       return p.x - q.x || p.y - q.y;
     });
-    this.svg.replaceChildren(...headers, ...order.map((i) => this.nodes[i]));
-    this.element.dataset.nodes = String(layout.boxes.length);
-    this.element.dataset.edges = String(layout.edges.length);
-    this.hovered = null;
-    this.zoomedByHand = false;
-    this.fit();
+    const labels = columnLabels(layout, LABEL_Y, scene.collapsed, (layer) => this.toggleLayer(layer));
+    this.svg.replaceChildren(...labels, ...order.map((i) => this.nodes[i]));
+    for (const node of this.nodes) {
+      node.classList.toggle('selected', node.dataset.key === this.selected);
+      node.classList.toggle('highlight', this.marked.boxes.has(node.dataset.key ?? ''));
+    }
+    this.element.dataset.drawnEdges = String(layout.edges.length);
+    this.element.dataset.collapsed = [...scene.collapsed].sort((a, b) => a - b).join(',');
+    sizeLabels(this.svg, this.nodes, layout, this.zoom);
   }
 
   /** The run to show (null: none, every edge untested). */
@@ -229,49 +257,22 @@ export class GraphView {
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.setTransform(this.zoom * ratio, 0, 0, this.zoom * ratio, 0, 0);
     const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth, scores: this.scores };
+    // A merged edge shows the member that says most (kept over untested, the current decision over all).
+    if (this.scene !== null && this.scene.collapsed.size > 0) this.scene.chooseShown((id) => edgeWeight(id, this.state, options));
     paintEdges(ctx, layout, this.state, options);
-    this.paintHovered(ctx, layout);
-    paintHighlight(ctx, layout, this.marked.edges, this.dark.matches ? '#fbbf24' : '#b45309');
-    this.paintNodes(layout);
-  }
-
-  /** The hovered edge over all the others: a halo in the panel's colour, then the edge in the text colour (no fate uses it). */
-  private paintHovered(ctx: CanvasRenderingContext2D, layout: GraphLayout): void {
     const index = this.hovered === null ? -1 : (layout.edgeIndex[this.hovered] ?? -1);
-    const edge = index >= 0 ? layout.edges[index] : undefined;
-    if (edge === undefined) return;
-    const path = new Path2D(edgePath(edge));
-    const style = getComputedStyle(this.element);
-    ctx.globalAlpha = 0.9;
-    ctx.lineCap = 'round';
-    ctx.strokeStyle = style.getPropertyValue('--panel').trim() || '#ffffff';
-    ctx.lineWidth = 7;
-    ctx.stroke(path);
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = style.getPropertyValue('--text').trim() || '#1c1917';
-    ctx.lineWidth = 3;
-    ctx.stroke(path);
-  }
-
-  /** A node is dead once no edge into or out of it is left; "circuit only" hides it. */
-  private paintNodes(layout: GraphLayout): void {
-    const alive = new Uint8Array(layout.boxes.length);
-    for (const e of layout.edges) {
-      if (this.present(e.id)) {
-        alive[e.senderBox] = 1;
-        alive[e.receiverBox] = 1;
-      }
+    if (index >= 0) {
+      const style = getComputedStyle(this.element);
+      paintHovered(ctx, layout.edges[index], style.getPropertyValue('--panel').trim() || '#ffffff', style.getPropertyValue('--text').trim() || '#1c1917');
     }
-    this.nodes.forEach((node, i) => {
-      const dead = alive[i] === 0;
-      node.classList.toggle('dead', dead);
-      node.classList.toggle('hidden', dead && this.circuitOnly);
-    });
+    paintHighlight(ctx, layout, this.marked.edges, this.dark.matches ? '#fbbf24' : '#b45309');
+    markDeadNodes(this.nodes, layout, (id) => this.present(id), this.circuitOnly);
   }
 
   private node(box: DrawnBox, letters: SVGElement[]): SVGElement {
     return nodeElement(box, this.graph, letters, {
-      choose: () => this.onSelectHead(box),
+      // A collapsed layer's box expands it; a head shows its attention.
+      choose: () => (box.head === null ? this.toggleLayer(box.layer) : this.onSelectHead(box)),
       focus: () => this.showNodeTip(box),
       blur: () => this.tooltip.hide(),
     });
@@ -283,33 +284,22 @@ export class GraphView {
     return { x: (event.clientX - rect.left) / this.zoom, y: (event.clientY - rect.top) / this.zoom };
   }
 
-  /** The drawn edge under a pointer (not over a box), or −1. */
+  /** The drawn edge under a pointer (not over a box; found in the scene's spatial index), or −1. */
   private edgeAt(event: MouseEvent): number {
-    const layout = this.layout;
-    if (layout === null) return -1;
+    const scene = this.scene;
+    if (scene === null) return -1;
     const p = this.pointOf(event);
-    if (layout.boxes.some((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h)) return -1;
-    let best = HOVER_DISTANCE;
-    let hit = -1;
-    for (const e of layout.edges) {
-      if (this.circuitOnly && !this.present(e.id)) continue;
-      const d = distanceToEdge(e, p);
-      if (d < best) {
-        best = d;
-        hit = e.id;
-      }
-    }
-    return hit;
+    if (scene.boxAt(p) >= 0) return -1;
+    return scene.edgeAt(p, (e) => !this.circuitOnly || this.present(e.id))?.id ?? -1;
   }
 
   private hover(event: PointerEvent): void {
-    const layout = this.layout;
-    if (layout === null || this.graph === null) return;
-    const p = this.pointOf(event);
-    const box = layout.boxes.findIndex((b) => p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h);
+    const { graph, scene } = this;
+    if (scene === null || graph === null) return;
+    const box = scene.boxAt(this.pointOf(event));
     if (box >= 0 && !this.nodes[box].classList.contains('hidden')) {
       this.setHovered(null);
-      this.showNodeTip(layout.boxes[box]);
+      this.showNodeTip(scene.layout.boxes[box]);
       return;
     }
     const hit = this.edgeAt(event);
@@ -318,7 +308,10 @@ export class GraphView {
     else {
       const context = this.tipContext ?? { ablation: this.ablation(), metric: 'kl', tau: Number.NaN };
       const anchor = { left: event.clientX, top: event.clientY, width: 0, height: 0 };
-      this.tooltip.showEdge(this.graph, hit, this.state, context, anchor, this.scores ? this.edgeNote?.(hit) : null);
+      const edge = scene.layout.edges[scene.layout.edgeIndex[hit] ?? -1];
+      const merged = edge === undefined ? 1 : scene.membersOf(edge).length;
+      const note = merged > 1 ? `One line for ${merged} edges of a collapsed layer; this is the one that says most.` : null;
+      this.tooltip.showEdge(graph, hit, this.state, context, anchor, this.scores ? this.edgeNote?.(hit) : null, note);
     }
   }
 
@@ -371,18 +364,14 @@ export class GraphView {
     this.setZoom(next);
   }
 
-  /** Fits the graph to the panel's width and height limit (between 50% and 150%). */
+  /** Respaces the graph for the panel's width and height limit and fits it there (at most 150%). */
   fit(): void {
-    if (this.layout === null) return;
+    if (this.scene === null) return;
     this.zoomedByHand = false;
-    const width = this.scroller.clientWidth;
-    const style = getComputedStyle(this.scroller);
-    // A panel of fixed height (a compact embed) says so with --graph-fit: height.
-    const maxHeight =
-      style.getPropertyValue('--graph-fit').trim() === 'height' ? this.scroller.clientHeight : Number.parseFloat(style.maxHeight);
-    let zoom = width > 0 ? width / this.layout.width : 1;
-    if (Number.isFinite(maxHeight) && maxHeight > 0) zoom = Math.min(zoom, maxHeight / this.layout.height);
-    this.setZoom(Math.max(0.5, Math.min(1.5, zoom)));
+    const room = panelRoom(this.scroller);
+    this.scene.reflow(room);
+    this.drawNodes();
+    this.setZoom(fitZoom(this.scene.layout, room));
   }
 
   /** `byHand`: the person chose it (a resized panel no longer refits). */

@@ -1,6 +1,8 @@
 // The graph's nodes, words and toolbar: a box's SVG element (a head is a button that
-// shows its attention), the legend for what the edges are coloured by, a
-// head's q/k/v port letters, and node labels sized to stay legible at any zoom.
+// shows its attention; a collapsed layer's box, one that expands it), the column
+// labels (an attention layer's collapses or expands it), the legend for what the
+// edges are coloured by, a head's q/k/v port letters, and node labels sized to
+// stay legible at any zoom.
 
 import { el, svgEl } from '../dom';
 import type { DrawnBox, GraphInfo, GraphLayout } from '../generated/wire';
@@ -66,7 +68,7 @@ export function sizeLabels(svg: SVGElement, nodes: SVGElement[], layout: GraphLa
       text.removeAttribute('lengthAdjust');
     }
   });
-  for (const text of svg.querySelectorAll<SVGTextElement>('text.column-label')) {
+  for (const text of svg.querySelectorAll<SVGTextElement>('text.column-label, text.node-count')) {
     text.style.fontSize = `${size.toFixed(2)}px`;
   }
 }
@@ -75,8 +77,7 @@ export function sizeLabels(svg: SVGElement, nodes: SVGElement[], layout: GraphLa
  * A head's q, k and v letters, inside its left side at the height of each
  * input port: where the crate draws the port's mark (its DIRECT_COMPUTATION edge).
  */
-export function portLetters(graph: GraphInfo, boxIndex: number): SVGElement[] {
-  const { layout } = graph;
+export function portLetters(graph: GraphInfo, layout: GraphLayout, boxIndex: number): SVGElement[] {
   const box = layout.boxes[boxIndex];
   if (box.kind !== 'head') return [];
   const letters: SVGElement[] = [];
@@ -90,6 +91,22 @@ export function portLetters(graph: GraphInfo, boxIndex: number): SVGElement[] {
   return letters;
 }
 
+/** A node is dead once no edge into or out of it is `present`; "circuit only" hides it. */
+export function markDeadNodes(nodes: SVGElement[], layout: GraphLayout, present: (edge: number) => boolean, circuitOnly: boolean): void {
+  const alive = new Uint8Array(layout.boxes.length);
+  for (const e of layout.edges) {
+    if (present(e.id)) {
+      alive[e.senderBox] = 1;
+      alive[e.receiverBox] = 1;
+    }
+  }
+  nodes.forEach((node, i) => {
+    const dead = alive[i] === 0;
+    node.classList.toggle('dead', dead);
+    node.classList.toggle('hidden', dead && circuitOnly);
+  });
+}
+
 /** What a node does when chosen (heads only: click, Enter or Space), focused and left. */
 export interface NodeActions {
   choose(): void;
@@ -100,23 +117,31 @@ export interface NodeActions {
 /** A box of the layout as an SVG group: its rectangle, its label and (a head) its port letters. */
 export function nodeElement(box: DrawnBox, graph: GraphInfo | null, letters: SVGElement[], actions: NodeActions): SVGElement {
   const head = box.kind === 'head';
-  const label = head ? `Head ${box.label}: show its attention pattern` : `${box.label} (${box.nodes.map((n) => graph?.nodes[n]?.name).join(', ')})`;
+  /** A collapsed layer's heads: labelled `A1.*` over their count. */
+  const merged = head && box.head === null;
+  const heads = merged ? new Set(box.nodes.map((n) => graph?.nodes[n]?.head)).size : 0;
+  const label = merged
+    ? `Layer ${box.layer}’s ${heads} heads, collapsed into one: expand them`
+    : head
+      ? `Head ${box.label}: show its attention pattern`
+      : `${box.label} (${box.nodes.map((n) => graph?.nodes[n]?.name).join(', ')})`;
+  const middle = box.y + box.h / 2;
+  const text = (y: number, cls: string, words: string) =>
+    svgEl('text', { x: box.x + box.w / 2, y, 'text-anchor': 'middle', 'dominant-baseline': 'central', class: cls }, words);
   const g = svgEl(
     'g',
     {
-      class: `node node-${box.kind}`,
+      class: `node node-${box.kind}${merged ? ' node-merged' : ''}`,
       'data-key': box.key,
-      'data-testid': head ? 'head' : 'node',
+      'data-testid': merged ? 'layer-node' : head ? 'head' : 'node',
+      'data-heads': merged ? heads : null,
       tabindex: head ? 0 : null,
       role: head ? 'button' : 'img',
       'aria-label': label,
     },
     svgEl('rect', { x: box.x, y: box.y, width: box.w, height: box.h, rx: 5 }),
-    svgEl(
-      'text',
-      { x: box.x + box.w / 2, y: box.y + box.h / 2, 'text-anchor': 'middle', 'dominant-baseline': 'central', class: 'node-label' },
-      box.label,
-    ),
+    text(merged ? middle - 8 : middle, 'node-label', merged ? `A${box.layer}.*` : box.label),
+    ...(merged ? [text(middle + 9, 'node-count', `×${heads}`)] : []),
     ...letters,
   );
   g.addEventListener('focus', actions.focus);
@@ -131,6 +156,43 @@ export function nodeElement(box: DrawnBox, graph: GraphInfo | null, letters: SVG
     g.addEventListener('blur', actions.blur);
   }
   return g;
+}
+
+/**
+ * The column labels; an attention layer's is a button that collapses its heads into one box
+ * (`toggle`), or expands them.
+ */
+export function columnLabels(layout: GraphLayout, y: number, collapsed: ReadonlySet<number>, toggle: (layer: number) => void): SVGElement[] {
+  return layout.columns.map((c) => {
+    const layer = /^attn (\d+)$/.exec(c.label)?.[1];
+    if (layer === undefined) return svgEl('text', { x: c.x, y, class: 'column-label', 'text-anchor': 'middle' }, c.label);
+    const l = Number(layer);
+    const shut = collapsed.has(l);
+    const text = svgEl(
+      'text',
+      {
+        x: c.x,
+        y,
+        class: 'column-label layer-toggle',
+        'text-anchor': 'middle',
+        role: 'button',
+        tabindex: 0,
+        'aria-expanded': String(!shut),
+        'data-testid': 'layer-toggle',
+        'data-layer': l,
+      },
+      svgEl('title', {}, shut ? `Expand layer ${l}: one box per head` : `Collapse layer ${l}’s heads into one box`),
+      `${c.label} ${shut ? '▸' : '▾'}`,
+    );
+    text.addEventListener('click', () => toggle(l));
+    text.addEventListener('keydown', (event) => {
+      if (event instanceof KeyboardEvent && (event.key === 'Enter' || event.key === ' ')) {
+        event.preventDefault();
+        toggle(l);
+      }
+    });
+    return text;
+  });
 }
 
 /** The toolbar above the graph: zoom out, the zoom, zoom in, fit, "circuit only" and the legend. */
@@ -151,7 +213,7 @@ export function graphToolbar(
     button('−', 'Zoom out', zoom.zoomOut),
     zoomLabel,
     button('+', 'Zoom in', zoom.zoomIn),
-    button('Fit', 'Fit the graph to the width', zoom.fit),
+    button('Fit', 'Fit the graph to the panel', zoom.fit),
     el('label', { class: 'check', for: 'circuit-only' }, circuitOnly, 'circuit only'),
     legend,
   );

@@ -211,9 +211,7 @@ export function paintEdges(
     const key = `${style.color}|${style.width.toFixed(2)}|${style.alpha.toFixed(2)}`;
     let group = groups.get(key);
     if (group === undefined) {
-      const judged = (options.truth?.[geometry.id] ?? Verdict.None) !== Verdict.None;
-      const rank = judged ? 4 : options.scores ? scoreRank(geometry.id, options.scores) : rankOf(geometry.id, state);
-      group = { style, edges: [], rank };
+      group = { style, edges: [], rank: paintRank(geometry.id, state, options) };
       groups.set(key, group);
     }
     group.edges.push(geometry);
@@ -229,6 +227,21 @@ export function paintEdges(
     ctx.stroke();
   }
   ctx.globalAlpha = 1;
+}
+
+/** Paint order: with a verdict over all, else by scores or by fate. */
+function paintRank(e: number, state: RunState | null, options: PaintOptions): number {
+  if ((options.truth?.[e] ?? Verdict.None) !== Verdict.None) return 4;
+  return options.scores ? scoreRank(e, options.scores) : rankOf(e, state);
+}
+
+/**
+ * How much an edge says, for choosing which member a merged edge shows (collapse.ts): what is
+ * painted over the rest, then the wider; −1 for an edge not drawn.
+ */
+export function edgeWeight(e: number, state: RunState | null, options: PaintOptions): number {
+  const style = baseStyle(e, state, options);
+  return style === null ? -1 : paintRank(e, state, options) * 100 + style.width;
 }
 
 /** Paint order: removed, untested, kept, current (the overlay's edges over all). */

@@ -2,6 +2,7 @@
 // scroll position), Ctrl/⌘ + wheel to zoom around the pointer (a trackpad's
 // pinch arrives as that), two fingers to pinch-zoom on a touch screen. A plain
 // wheel scrolls as a page does; a drag never counts as a click on an edge.
+// Fitting: the room a panel gives the graph, and the zoom that fills it.
 
 /** What the view lends: its zoom, and setting it (it redraws). */
 export interface Zoomable {
@@ -102,4 +103,20 @@ export function attachPanZoom(scroller: HTMLElement, stage: HTMLElement, view: Z
     },
     true,
   );
+}
+
+/**
+ * The room the graph may fill (CSS px): the scroller's width, and its height limit (its
+ * max-height; a panel of fixed height, a compact embed, says so with --graph-fit: height).
+ */
+export function panelRoom(scroller: HTMLElement): { width: number; height: number } {
+  const style = getComputedStyle(scroller);
+  const maxHeight = style.getPropertyValue('--graph-fit').trim() === 'height' ? scroller.clientHeight : Number.parseFloat(style.maxHeight);
+  const width = scroller.clientWidth > 0 ? scroller.clientWidth : 640;
+  return { width, height: Number.isFinite(maxHeight) && maxHeight > 0 ? maxHeight : width / 1.6 };
+}
+
+/** The zoom that fits `size` into `room` (a pixel short of it, so no scroll bar appears), at most 150 %. */
+export function fitZoom(size: { width: number; height: number }, room: { width: number; height: number }): number {
+  return Math.max(MIN_ZOOM, Math.min(1.5, (room.width - 1) / size.width, (room.height - 1) / size.height));
 }

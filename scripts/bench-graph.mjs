@@ -9,7 +9,7 @@
 // than 15 minutes to build (Session.graph(): 34 s at 3 layers, 68 s at 6, 342 s at 12 in node).
 import { GPT2_SHAPE, randomGpt2, routeGpt2 } from '../tests/e2e/gpt2-fixture.mjs';
 import { waitRun } from '../tests/e2e/acdc.mjs';
-import { launchBrowser, startServer, waitSettled } from '../tests/e2e/harness.mjs';
+import { ARTIFACTS, launchBrowser, startServer, waitSettled } from '../tests/e2e/harness.mjs';
 
 /** Frames the page paints in `ms` (requestAnimationFrame callbacks), and the longest gap between two. */
 function countFrames(page, ms) {
@@ -84,6 +84,11 @@ try {
   await waitRun(page, (r) => r.tested >= 1, 900_000, 'the first tested edge');
   const running = await countFrames(page, 5000);
   const tested = await page.getByTestId('run-stats').innerText();
+  // To look at: the large graph's settled layer (settled-layer.ts) under the edges in motion.
+  await page.getByTestId('graph').screenshot({ path: `${ARTIFACTS}/bench-graph-running.png` });
+  await waitRun(page, (r) => r.phase === 'done', 300_000, 'the run’s end').catch(() => undefined);
+  await page.waitForTimeout(1500);
+  await page.getByTestId('graph').screenshot({ path: `${ARTIFACTS}/bench-graph-done.png` });
 
   console.log(`GPT-2 small's shape, ${layers} layers of 12 heads (${edges} edges), 1280×800, headless Chromium: loaded and drawn ${loaded.toFixed(1)} s after the click; fitted at ${Math.round(zoom * 100)} %`);
   console.log(`idle: ${idle.fps.toFixed(1)} frames/s`);

@@ -18,6 +18,7 @@ import { paintHighlight, paintHovered } from './highlight';
 import { LABEL_Y } from './layout';
 import { attachPanZoom, fitZoom, panelRoom } from './pan-zoom';
 import { columnLabels, graphToolbar, legendItems, markDeadNodes, nodeElement, portLetters, PORTS_TITLE, sizeLabels, type LegendMode } from './labels';
+import { SettledLayer } from './settled-layer';
 import { DARK, edgeWeight, fading, LIGHT, paintEdges, type Palette, type ScorePaint, type Verdicts } from './paint';
 import { Scene } from './scene';
 
@@ -55,6 +56,8 @@ export class GraphView {
   /** The ground-truth overlay's verdict per edge, once a run on a model with one is done. */
   private truth: Verdicts | null = null;
   private frame = 0;
+  /** A large graph's edges that do not move, as a bitmap (settled-layer.ts). */
+  private readonly settled = new SettledLayer();
   private readonly dark = window.matchMedia('(prefers-color-scheme: dark)');
   /** Boxes (keys) and edges (ids) a lesson points at. */
   private marked: { boxes: Set<string>; edges: Set<number> } = { boxes: new Set(), edges: new Set() };
@@ -233,7 +236,7 @@ export class GraphView {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.paint();
-      if (fading(this.state, performance.now())) this.redraw();
+      if (fading(this.state, performance.now()) || this.settled.behind) this.redraw();
     });
   }
 
@@ -259,7 +262,11 @@ export class GraphView {
     const options = { palette: this.palette, circuitOnly: this.circuitOnly, now: performance.now(), truth: this.truth, scores: this.scores };
     // A merged edge shows the member that says most (kept over untested, the current decision over all).
     if (this.scene !== null && this.scene.collapsed.size > 0) this.scene.chooseShown((id) => edgeWeight(id, this.state, options));
-    paintEdges(ctx, layout, this.state, options);
+    const scale = this.zoom * ratio;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    const moving = this.settled.draw(ctx, layout, this.state, options, scale, this.element.dataset.collapsed ?? '');
+    ctx.setTransform(scale, 0, 0, scale, 0, 0);
+    paintEdges(ctx, layout, this.state, options, moving ?? undefined);
     const index = this.hovered === null ? -1 : (layout.edgeIndex[this.hovered] ?? -1);
     if (index >= 0) {
       const style = getComputedStyle(this.element);

@@ -203,9 +203,12 @@ export function paintEdges(
   layout: GraphLayout,
   state: RunState | null,
   options: PaintOptions,
+  /** Only these edges (settled-layer.ts paints the others from its bitmap). */
+  only?: (e: number) => boolean,
 ): void {
   const groups = new Map<string, { style: EdgeStyle; edges: DrawnEdge[]; rank: number }>();
   for (const geometry of layout.edges) {
+    if (only && !only(geometry.id)) continue;
     const style = edgeStyle(geometry, state, options);
     if (style === null) continue;
     const key = `${style.color}|${style.width.toFixed(2)}|${style.alpha.toFixed(2)}`;

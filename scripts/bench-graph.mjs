@@ -5,8 +5,7 @@
 // repaints), and hovering: the time the page's pointermove handler takes at points across the
 // graph (its spatial index, then the tooltip), and frames/s while the mouse sweeps the graph.
 // Run after `npm run build:web`:   node scripts/bench-graph.mjs [layers]
-// `layers` (default 12) trims the shape: the crate's graph of all 12 layers takes the wasm more
-// than 15 minutes to build (Session.graph(): 34 s at 3 layers, 68 s at 6, 342 s at 12 in node).
+// `layers` (default 12) trims the shape.
 import { GPT2_SHAPE, randomGpt2, routeGpt2 } from '../tests/e2e/gpt2-fixture.mjs';
 import { waitRun } from '../tests/e2e/acdc.mjs';
 import { ARTIFACTS, launchBrowser, startServer, waitSettled } from '../tests/e2e/harness.mjs';

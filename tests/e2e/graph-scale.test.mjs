@@ -2,8 +2,8 @@
 // docstring (6 columns of 8) fill the panel with labels of 12 px that are not
 // squeezed; an attention layer collapses into one box with merged edges (its
 // heads counted), stays collapsed while a run goes on, and expands back to the
-// same picture; and on GPT-2's width (12 heads a layer, 2 of its layers: the
-// crate takes minutes to build the graph of all 12 in wasm; a random stand-in,
+// same picture; and on GPT-2's width (12 heads a layer, 2 of its layers to stay
+// quick; all 12 are measured by scripts/bench-graph.mjs; a random stand-in,
 // gpt2-fixture.mjs) the pointer hovers the edge drawn under it. Screenshots of
 // each land in tests/e2e/artifacts/ (graph-*.png).
 

@@ -2,9 +2,9 @@
 // (www/src/graph/hit-index.ts): it must find what measuring every edge finds,
 // on the crate's layouts of shipped models reflowed into a laptop's panel as
 // the page draws them (graph/layout.ts), and on as many random curves as GPT-2
-// small draws, as densely packed. (The crate's own GPT-2 layout takes minutes
-// to compute in node's wasm; tests/e2e/graph-scale.test.mjs hovers it in the
-// page.) Collapsing a
+// small draws, as densely packed (random curves keep this test free of the
+// wasm module; tests/e2e/graph-scale.test.mjs hovers the crate's layout in the
+// page). Collapsing a
 // layer (graph/collapse.ts) merges its heads' edges, loses none, and expanding
 // it gives the layout back.
 

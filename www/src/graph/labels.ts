@@ -71,6 +71,29 @@ export function sizeLabels(svg: SVGElement, nodes: SVGElement[], layout: GraphLa
   for (const text of svg.querySelectorAll<SVGTextElement>('text.column-label, text.node-count')) {
     text.style.fontSize = `${size.toFixed(2)}px`;
   }
+  nameColumns([...svg.querySelectorAll<SVGTextElement>('text.column-label')], size);
+}
+
+/**
+ * Column labels in full where they fit between their neighbours; else (GPT-2 small's 26 columns
+ * at the zoom that fits them, where the full names overlapped) only the attention layers keep a
+ * label, "A3 ▾" as their heads are named, and the others, whose boxes name themselves (embed,
+ * MLP 3, logits), go blank. The label's text is its last child (an attention label has a
+ * `<title>` first).
+ */
+function nameColumns(labels: SVGTextElement[], size: number): void {
+  const full = labels.map((l) => {
+    if (l.dataset.full === undefined) l.dataset.full = l.lastChild?.textContent ?? '';
+    return l.dataset.full;
+  });
+  const x = labels.map((l) => Number(l.getAttribute('x')));
+  // Sans-serif glyphs average under 0.6 em; a gap of a third of an em between labels.
+  const half = (i: number) => (0.6 * size * full[i].length) / 2;
+  const crowded = labels.some((_, i) => i > 0 && x[i] - x[i - 1] < half(i - 1) + half(i) + size / 3);
+  labels.forEach((l, i) => {
+    const text = l.lastChild;
+    if (text !== null) text.textContent = crowded ? (l.dataset.short ?? full[i]) : full[i];
+  });
 }
 
 /**
@@ -165,7 +188,7 @@ export function nodeElement(box: DrawnBox, graph: GraphInfo | null, letters: SVG
 export function columnLabels(layout: GraphLayout, y: number, collapsed: ReadonlySet<number>, toggle: (layer: number) => void): SVGElement[] {
   return layout.columns.map((c) => {
     const layer = /^attn (\d+)$/.exec(c.label)?.[1];
-    if (layer === undefined) return svgEl('text', { x: c.x, y, class: 'column-label', 'text-anchor': 'middle' }, c.label);
+    if (layer === undefined) return svgEl('text', { x: c.x, y, class: 'column-label', 'text-anchor': 'middle', 'data-short': '' }, c.label);
     const l = Number(layer);
     const shut = collapsed.has(l);
     const text = svgEl(
@@ -180,6 +203,7 @@ export function columnLabels(layout: GraphLayout, y: number, collapsed: Readonly
         'aria-expanded': String(!shut),
         'data-testid': 'layer-toggle',
         'data-layer': l,
+        'data-short': `A${l} ${shut ? '▸' : '▾'}`,
       },
       svgEl('title', {}, shut ? `Expand layer ${l}: one box per head` : `Collapse layer ${l}’s heads into one box`),
       `${c.label} ${shut ? '▸' : '▾'}`,

@@ -82,17 +82,14 @@ export function sizeLabels(svg: SVGElement, nodes: SVGElement[], layout: GraphLa
  * `<title>` first).
  */
 function nameColumns(labels: SVGTextElement[], size: number): void {
-  const full = labels.map((l) => {
-    if (l.dataset.full === undefined) l.dataset.full = l.lastChild?.textContent ?? '';
-    return l.dataset.full;
-  });
+  const full = labels.map((l) => l.dataset.full ?? '');
   const x = labels.map((l) => Number(l.getAttribute('x')));
   // Sans-serif glyphs average under 0.6 em; a gap of a third of an em between labels.
   const half = (i: number) => (0.6 * size * full[i].length) / 2;
   const crowded = labels.some((_, i) => i > 0 && x[i] - x[i - 1] < half(i - 1) + half(i) + size / 3);
   labels.forEach((l, i) => {
     const text = l.lastChild;
-    if (text !== null) text.textContent = crowded ? (l.dataset.short ?? full[i]) : full[i];
+    if (text !== null) text.textContent = crowded ? (l.dataset.short ?? '') : full[i];
   });
 }
 
@@ -188,9 +185,10 @@ export function nodeElement(box: DrawnBox, graph: GraphInfo | null, letters: SVG
 export function columnLabels(layout: GraphLayout, y: number, collapsed: ReadonlySet<number>, toggle: (layer: number) => void): SVGElement[] {
   return layout.columns.map((c) => {
     const layer = /^attn (\d+)$/.exec(c.label)?.[1];
-    if (layer === undefined) return svgEl('text', { x: c.x, y, class: 'column-label', 'text-anchor': 'middle', 'data-short': '' }, c.label);
+    if (layer === undefined) return svgEl('text', { x: c.x, y, class: 'column-label', 'text-anchor': 'middle', 'data-full': c.label, 'data-short': '' }, c.label);
     const l = Number(layer);
     const shut = collapsed.has(l);
+    const mark = shut ? '▸' : '▾';
     const text = svgEl(
       'text',
       {
@@ -203,10 +201,11 @@ export function columnLabels(layout: GraphLayout, y: number, collapsed: Readonly
         'aria-expanded': String(!shut),
         'data-testid': 'layer-toggle',
         'data-layer': l,
-        'data-short': `A${l} ${shut ? '▸' : '▾'}`,
+        'data-full': `${c.label} ${mark}`,
+        'data-short': `A${l} ${mark}`,
       },
       svgEl('title', {}, shut ? `Expand layer ${l}: one box per head` : `Collapse layer ${l}’s heads into one box`),
-      `${c.label} ${shut ? '▸' : '▾'}`,
+      `${c.label} ${mark}`,
     );
     text.addEventListener('click', () => toggle(l));
     text.addEventListener('keydown', (event) => {

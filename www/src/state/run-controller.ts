@@ -109,7 +109,6 @@ export class RunController extends SteeredRun<RunHandle> {
     const now = performance.now();
     state.begin(run.begun, now);
     state.apply(run.events, run.status, now);
-    state.status = run.status;
     this.state = state;
     this.circuit = run.circuit;
     this.begun = run.begun;

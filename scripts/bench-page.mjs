@@ -8,10 +8,11 @@
 // (scripts/build-wasm.sh first), with a CLI built:
 //   node scripts/bench-page.mjs [cpu] [webgpu] [auto]      (default: cpu webgpu)
 // CIRCUITSCOPE_BIN picks the CLI (default: the release build, else the debug one).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { cliAcdc, waitRun } from '../tests/e2e/acdc.mjs';
+import { downloadJson } from '../tests/e2e/attribution.mjs';
 import { ARTIFACTS, DEFAULT_MODEL, launchBrowser, startServer } from '../tests/e2e/harness.mjs';
 
 const backends = process.argv.length > 2 ? process.argv.slice(2) : ['cpu', 'webgpu'];
@@ -68,16 +69,14 @@ async function benchIn(browser, backend) {
   const adapter = await page.evaluate(adapterInfo);
   const firstScreen = gzip;
   const done = await waitRun(page, (r) => r.phase === 'done', 600_000, 'the page’s run');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
-  const pageCircuit = JSON.parse(readFileSync(await download.path(), 'utf8'));
+  const pageCircuit = await downloadJson(page, 'export-json', 'circuit.json');
   sizes.sort((a, b) => b[0] - a[0]);
   // The same run again: the first pays V8's compilation of the module (it runs in its baseline
   // tier until the hot functions are optimised); a second is what every later run costs.
   await page.getByTestId('run').click();
   await page.waitForSelector('[data-testid="stage"]:not([data-phase="done"])');
   await waitRun(page, (r) => r.phase === 'done', 600_000, 'the page’s second run');
-  const [again] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
-  const warm = JSON.parse(readFileSync(await again.path(), 'utf8')).wall_time;
+  const warm = (await downloadJson(page, 'export-json', 'circuit.json')).wall_time;
 
   const s = pageCircuit.settings;
   const cli = cliAcdc({

@@ -28,6 +28,9 @@ pub struct BenchArgs {
     /// Skip the large shapes (the 2L8H paper shape and GPT-2 small need ~2 GB and minutes).
     #[arg(long)]
     pub small_only: bool,
+    /// Only the GPT-2-small shape's edges/s (for profiling the incremental engine at scale).
+    #[arg(long, conflicts_with = "small_only")]
+    pub gpt2_only: bool,
 }
 
 fn random_model(config: ModelConfig, seed: u64) -> Result<LoadedModel> {
@@ -147,6 +150,9 @@ fn attribution_cost(label: &str, model: &LoadedModel, data: &AcdcData, metric: M
 pub fn bench(args: &BenchArgs) -> Result<()> {
     let peak = matmul_peak();
     println!("circuitscope bench (CPU, burn flex, {} threads): matmul peak {peak:.1} GFLOP/s (1024^3 f32, best of 5)", rayon_threads());
+    if args.gpt2_only {
+        return gpt2_edges(args.edges, peak);
+    }
     let shipped = LoadedModel::from_dir(std::path::Path::new("models/induction-2l"), &cpu());
     if let Ok(model) = &shipped {
         let data = circuitscope_tasks::find("induction")?.generate(model, None, 0)?;

@@ -21,16 +21,26 @@ impl Engine {
         for w in &p.heads {
             let layer = &mut self.current.layers[w.layer];
             let d = layer.resid_pre.dims()[1];
-            for (i, &hd) in w.heads.iter().enumerate() {
-                for x in 0..3 {
-                    if let Some(inputs) = &w.inputs[x] {
-                        let [n, _, _] = layer.inputs[x].dims();
-                        if n == 1 {
-                            layer.inputs[x] = layer.inputs[x].clone().expand([h, rows, d]);
-                        }
-                        let value = inputs.clone().slice([i..i + 1, j..j + 1, 0..rows, 0..d]).reshape([1, rows, d]);
+            for (x, writes) in w.inputs.iter().enumerate() {
+                for write in writes {
+                    let pick = |i: usize| write.value.clone().slice([i..i + 1, j..j + 1, 0..rows, 0..d]).reshape([1, rows, d]);
+                    let shared = write.value.dims()[0] == 1;
+                    if shared && write.heads.len() == h {
+                        // Every head reads the same new input: it stays one shared tensor.
+                        layer.inputs[x] = pick(0);
+                        continue;
+                    }
+                    if layer.inputs[x].dims()[0] == 1 {
+                        layer.inputs[x] = layer.inputs[x].clone().expand([h, rows, d]);
+                    }
+                    for (i, &hd) in write.heads.iter().enumerate() {
+                        let value = pick(if shared { 0 } else { i });
                         layer.inputs[x] = layer.inputs[x].clone().slice_assign([hd..hd + 1, 0..rows, 0..d], value);
                     }
+                }
+            }
+            for (i, &hd) in w.heads.iter().enumerate() {
+                for x in 0..3 {
                     let [_, _, _, dh] = w.qkv[x].dims();
                     let value = w.qkv[x].clone().reshape([w.heads.len(), k, batch, pos, dh]);
                     let value = value.slice([i..i + 1, j..j + 1, 0..batch, 0..pos, 0..dh]).reshape([1, batch, pos, dh]);

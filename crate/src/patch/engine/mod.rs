@@ -12,8 +12,11 @@
 
 use burn::prelude::*;
 
+mod changes;
 mod commit;
 mod steps;
+
+use changes::Changes;
 
 use steps::{Seed, letter};
 
@@ -47,12 +50,18 @@ struct Pending {
 struct HeadWrite {
     layer: usize,
     heads: Vec<usize>,
-    /// New `hook_{q,k,v}_input` per letter for these heads, `[hs, K, rows, d_model]`.
-    inputs: [Option<Tensor<4>>; 3],
+    /// New `hook_{q,k,v}_input` per letter, for the heads whose input changed.
+    inputs: [Vec<InputWrite>; 3],
     /// `[hs, K·batch, pos, d_head]`
     qkv: [Tensor<4>; 3],
     /// `[hs, K·rows, d_model]`
     results: Tensor<3>,
+}
+
+/// A new `hook_{q,k,v}_input` of `heads`: `[1 (shared by them) or heads, K, rows, d_model]`.
+struct InputWrite {
+    heads: Vec<usize>,
+    value: Tensor<4>,
 }
 
 struct MlpWrite {
@@ -196,7 +205,7 @@ impl Engine {
         let first = candidates[0][0];
         let receiver = graph.nodes[graph.edges[first].receiver];
         let mut pending = Pending { k, edges: candidates.to_vec(), ..Default::default() };
-        let mut changed: Vec<Delta> = vec![];
+        let mut changed = Changes::default();
         let stack = |deltas: Vec<Tensor<2>>| Tensor::stack::<3>(deltas, 0);
         let (rows, d) = (self.current.embeds.rows(), self.current.final_input.dims()[1]);
         let from_layer = match receiver.hook {
@@ -235,10 +244,12 @@ impl Engine {
         let n = self.scored.dims()[0];
         let base = repeat_k(self.current_rows(), k).reshape([k, n, d]);
         let mut total = base;
-        for c in &changed {
-            let present = c.slot == usize::MAX || self.mask.post[c.slot] == 0.0;
-            if present {
-                total = total + if c.scored { c.value.clone() } else { restrict(c.value.clone(), &self.scored) };
+        if let Some(i) = changed.sum(|s| self.mask.post[s] == 0.0) {
+            total = total + restrict(changed.get(i), &self.scored);
+        }
+        for c in changed.deltas.iter().filter(|c| c.scored) {
+            if c.slot == usize::MAX || self.mask.post[c.slot] == 0.0 {
+                total = total + c.value.clone();
             }
         }
         let _ = rows;

@@ -3,15 +3,17 @@
 
 use burn::prelude::*;
 
-use super::{Delta, Engine, HeadWrite, MlpWrite, Pending, repeat_k, restrict};
+use super::changes::Changes;
+use super::{Delta, Engine, HeadWrite, InputWrite, MlpWrite, Pending, repeat_k, restrict};
 use crate::graph::Hook;
 use crate::model::attention::Heads;
 use crate::patch::live::Live;
 
 impl Engine {
     /// The heads of layer `l` that the changed senders (or the seed) reach: recomputed, and
-    /// their results' deltas added to `changed`.
-    pub(super) fn heads_step(&self, l: usize, seed: Seed, changed: &mut Vec<Delta>, pending: &mut Pending, live: &Live) {
+    /// their results' deltas added to `changed`. Heads whose input changes by the same sum (and
+    /// whose current input is the shared residual) are normalised and projected from one input.
+    pub(super) fn heads_step(&self, l: usize, seed: Seed, changed: &mut Changes, pending: &mut Pending, live: &Live) {
         let layout = self.layout;
         let h = layout.n_heads;
         let width = layout.slots_before(l);
@@ -21,38 +23,22 @@ impl Engine {
         let (batch, pos) = (self.current.embeds.batch, self.current.embeds.pos);
         let rows = batch * pos;
         let d = self.current.final_input.dims()[1];
-        // Per letter and head: the change of its input `[K, rows, d]`, through present edges.
-        let mut delta_in: [Vec<Option<Tensor<3>>>; 3] = std::array::from_fn(|_| vec![None; h]);
-        let below: Vec<&Delta> = changed.iter().filter(|c| c.slot < width).collect();
-        if !below.is_empty() {
-            let flat = Tensor::stack::<2>(below.iter().map(|c| c.value.clone().reshape([k * rows * d])).collect(), 0);
-            for (x, per_head) in delta_in.iter_mut().enumerate() {
-                let weights: Vec<f32> = (0..h)
-                    .flat_map(|hd| {
-                        let reads = live.heads[l][hd] && !self.mask.dc[l][x][hd];
-                        below.iter().map(move |c| reads && self.mask.qkv[l][x][hd * width + c.slot] == 0.0)
-                    })
-                    .map(|p| if p { 1.0 } else { 0.0 })
-                    .collect();
-                if weights.iter().all(|&w| w == 0.0) {
+        // Per letter and head: the change of its input `[K, rows, d]` through present edges, as an
+        // index of `changed`'s sums (heads reading the same senders share one).
+        let mut delta_in: [Vec<Option<usize>>; 3] = std::array::from_fn(|_| vec![None; h]);
+        for (x, per_head) in delta_in.iter_mut().enumerate() {
+            for (hd, slot) in per_head.iter_mut().enumerate() {
+                if !live.heads[l][hd] || self.mask.dc[l][x][hd] {
                     continue;
                 }
-                let m = Tensor::<2>::from_data(TensorData::new(weights.clone(), [h, below.len()]), &flat.device());
-                let sums = m.matmul(flat.clone());
-                for (hd, slot) in per_head.iter_mut().enumerate() {
-                    if weights[hd * below.len()..(hd + 1) * below.len()].iter().any(|&w| w != 0.0) {
-                        *slot = Some(sums.clone().slice([hd..hd + 1, 0..k * rows * d]).reshape([k, rows, d]));
-                    }
-                }
+                let present = |s: usize| s < width && self.mask.qkv[l][x][hd * width + s] == 0.0;
+                *slot = changed.sum(present);
             }
         }
         let mut dc_seed = None;
         match seed {
             Seed::Input { letter, head, delta } => {
-                delta_in[letter][head] = Some(match delta_in[letter][head].take() {
-                    Some(t) => t + delta,
-                    None => delta,
-                });
+                delta_in[letter][head] = Some(changed.add(delta_in[letter][head], delta));
             }
             Seed::Dc { letter, head } => dc_seed = Some((letter, head)),
             Seed::None => {}
@@ -65,21 +51,50 @@ impl Engine {
         }
         let hs = heads.len();
         let device = layer.resid_pre.device();
-        let idx = Tensor::<1, Int>::from_data(TensorData::new(heads.iter().map(|&x| x as i64).collect::<Vec<_>>(), [hs]), &device);
+        let idx = index(&heads, &device);
         let pos_embed = self.current.embeds.shortformer_pos.clone().map(|p| repeat_k(p, k));
-        let mut inputs: [Option<Tensor<4>>; 3] = [None, None, None];
+        let mut inputs: [Vec<InputWrite>; 3] = Default::default();
+        let mut projected = 0usize;
         let qkv: [Tensor<4>; 3] = std::array::from_fn(|x| {
-            let dh = layer.qkv[x].dims()[3];
             let current = layer.qkv[x].clone().select(0, idx.clone());
-            let mut t = if heads.iter().any(|&hd| delta_in[x][hd].is_some()) {
-                let own = head_rows(&layer.inputs[x], &idx, hs);
-                let zero = Tensor::<3>::zeros([k, rows, d], &device);
-                let deltas: Vec<Tensor<3>> = heads.iter().map(|&hd| delta_in[x][hd].clone().unwrap_or(zero.clone())).collect();
-                let new_in = own.unsqueeze_dim::<4>(1).expand([hs, k, rows, d]) + Tensor::stack::<4>(deltas, 0);
-                inputs[x] = Some(new_in.clone());
-                block.qkv(x, new_in.reshape([hs, k * rows, d]), Heads::Some(&idx), k * batch, pos_embed.as_ref())
-            } else {
+            // Heads grouped by the sum their input changes by (`None`: unchanged).
+            let mut groups: Vec<(Option<usize>, Vec<usize>)> = vec![];
+            for &hd in &heads {
+                let key = delta_in[x][hd];
+                match groups.iter_mut().find(|(g, _)| *g == key) {
+                    Some((_, members)) => members.push(hd),
+                    None => groups.push((key, vec![hd])),
+                }
+            }
+            let mut t = if groups.len() == 1 && groups[0].0.is_none() {
                 repeat_batch(current.clone(), k)
+            } else {
+                let shared = layer.inputs[x].dims()[0] == 1;
+                let mut parts = vec![];
+                let mut order = vec![];
+                for (key, members) in &groups {
+                    let gidx = index(members, &device);
+                    order.extend(members.iter().map(|hd| heads.iter().position(|x| x == hd).expect("a head")));
+                    let Some(i) = key else {
+                        let positions: Vec<usize> = members.iter().map(|hd| heads.iter().position(|x| x == hd).expect("a head")).collect();
+                        parts.push(repeat_batch(current.clone().select(0, index(&positions, &device)), k));
+                        continue;
+                    };
+                    projected += members.len();
+                    let own = if shared { layer.inputs[x].clone() } else { layer.inputs[x].clone().select(0, gidx.clone()) };
+                    let n = own.dims()[0];
+                    let new_in = own.unsqueeze_dim::<4>(1).expand([n, k, rows, d]) + changed.get(*i).unsqueeze::<4>();
+                    parts.push(block.qkv(x, new_in.clone().reshape([n, k * rows, d]), Heads::Some(&gidx), k * batch, pos_embed.as_ref()));
+                    inputs[x].push(InputWrite { heads: members.clone(), value: new_in });
+                }
+                let t = Tensor::cat(parts, 0);
+                if order.iter().enumerate().all(|(i, &o)| i == o) {
+                    t
+                } else {
+                    let mut inverse = vec![0; hs];
+                    order.iter().enumerate().for_each(|(i, &o)| inverse[o] = i);
+                    t.select(0, index(&inverse, &device))
+                }
             };
             // Heads whose DIRECT_COMPUTATION edge is removed (or is the one under test) use the
             // corrupted value.
@@ -91,16 +106,14 @@ impl Engine {
                 let value = repeat_batch(self.corrupt.qkv[l][x].clone().select(0, idx.clone()), k);
                 t = t * (sel.clone().neg() + 1.0) + value * sel;
             }
-            let _ = dh;
             t
         });
         let [q, kk, v] = qkv.clone();
         let attended = block.attn.attend(q, kk, v, Heads::Some(&idx));
         let dh = layer.qkv[0].dims()[3] as f64;
-        let letters = inputs.iter().filter(|i| i.is_some()).count() as f64;
         let (hs_f, rows_k) = (hs as f64, (k * rows) as f64);
         // Projections of the changed inputs, scores and pattern·v, and W_O.
-        self.count(2.0 * hs_f * rows_k * (letters * d as f64 * dh + 2.0 * pos as f64 * dh + dh * d as f64));
+        self.count(2.0 * rows_k * (projected as f64 * d as f64 * dh + hs_f * (2.0 * pos as f64 * dh + dh * d as f64)));
         let current_results = layer.results().clone().select(0, idx.clone());
         let deltas = attended.results.clone().reshape([hs, k, rows, d]) - current_results.unsqueeze_dim::<4>(1);
         for (i, &hd) in heads.iter().enumerate() {
@@ -112,19 +125,19 @@ impl Engine {
 
     /// Layer `l`'s MLP, when the changed senders (or the seed) reach its input: recomputed (the
     /// last layer's at the scored rows only) and its output's delta added to `changed`.
-    pub(super) fn mlp_step(&self, l: usize, seed: Option<Tensor<3>>, changed: &mut Vec<Delta>, pending: &mut Pending, live: &Live) {
+    pub(super) fn mlp_step(&self, l: usize, seed: Option<Tensor<3>>, changed: &mut Changes, pending: &mut Pending, live: &Live) {
         if !self.layout.has_mlp || !live.mlp[l] {
             return;
         }
         let width = self.layout.mlp_width(l);
-        let mut delta = seed;
-        for c in changed.iter().filter(|c| c.slot < width && self.mask.mlp_in[l][c.slot] == 0.0) {
-            delta = Some(match delta {
-                Some(t) => t + c.value.clone(),
-                None => c.value.clone(),
-            });
-        }
-        let Some(delta) = delta else { return };
+        let sum = changed.sum(|s| s < width && self.mask.mlp_in[l][s] == 0.0).map(|i| changed.get(i));
+        let delta = match (seed, sum) {
+            (Some(a), Some(b)) => a + b,
+            (a, b) => match a.or(b) {
+                Some(t) => t,
+                None => return,
+            },
+        };
         let layer = &self.current.layers[l];
         let k = pending.k;
         let scored = l + 1 == self.layout.n_layers;
@@ -163,10 +176,9 @@ pub(super) fn letter(hook: Hook) -> usize {
     }
 }
 
-/// Heads `idx`'s rows of a per-head (or shared) input `[n_heads or 1, rows, d]`: `[hs, rows, d]`.
-fn head_rows(inputs: &Tensor<3>, idx: &Tensor<1, Int>, hs: usize) -> Tensor<3> {
-    let [n, rows, d] = inputs.dims();
-    if n == 1 { inputs.clone().expand([hs, rows, d]) } else { inputs.clone().select(0, idx.clone()) }
+/// `heads` as an index tensor.
+fn index(heads: &[usize], device: &Device) -> Tensor<1, Int> {
+    Tensor::from_data(TensorData::new(heads.iter().map(|&x| x as i64).collect::<Vec<_>>(), [heads.len()]), device)
 }
 
 /// `[hs, batch, pos, dh]` repeated for K candidates along the batch: `[hs, K·batch, pos, dh]`.

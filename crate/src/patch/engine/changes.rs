@@ -14,7 +14,7 @@ pub(super) struct Changes {
     /// Σ of the deltas that are not `scored` `[K, rows, d_model]`.
     total: Option<Tensor<3>>,
     /// Sums made this evaluation, by which deltas they include (`None`: a seed's, made by
-    /// [`Self::add`]).
+    /// [`Self::plus`]).
     sums: Vec<(Option<Vec<bool>>, Tensor<3>)>,
 }
 
@@ -54,7 +54,7 @@ impl Changes {
     }
 
     /// `get(i) + extra` (`extra` alone when `i` is `None`) as a sum of its own.
-    pub fn add(&mut self, i: Option<usize>, extra: Tensor<3>) -> usize {
+    pub fn plus(&mut self, i: Option<usize>, extra: Tensor<3>) -> usize {
         let sum = match i {
             Some(i) => self.get(i) + extra,
             None => extra,

@@ -38,7 +38,7 @@ impl Engine {
         let mut dc_seed = None;
         match seed {
             Seed::Input { letter, head, delta } => {
-                delta_in[letter][head] = Some(changed.add(delta_in[letter][head], delta));
+                delta_in[letter][head] = Some(changed.plus(delta_in[letter][head], delta));
             }
             Seed::Dc { letter, head } => dc_seed = Some((letter, head)),
             Seed::None => {}

@@ -3,7 +3,7 @@
 //! negated logit difference, negated probability difference, L2 against the clean logits, NLL.
 
 use burn::prelude::*;
-use burn::tensor::activation::{log_softmax, softmax};
+use crate::model::cpu_math::{log_softmax, softmax};
 use serde::{Deserialize, Serialize};
 
 mod grad;

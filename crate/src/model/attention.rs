@@ -5,7 +5,7 @@
 
 use burn::module::Param;
 use burn::prelude::*;
-use burn::tensor::activation::softmax;
+use super::cpu_math::softmax;
 
 use super::config::{AttentionDir, ModelConfig};
 use super::tensor_from_raw;

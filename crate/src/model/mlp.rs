@@ -94,13 +94,17 @@ fn gelu_slope<const D: usize>(x: Tensor<D>) -> Tensor<D> {
     ((x.clone() / std::f64::consts::SQRT_2).erf() + 1.0) * 0.5 + x * phi
 }
 
-/// GPT-2's GELU: `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))`.
+/// GPT-2's GELU: `0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))` (on the CPU backend through
+/// `cpu_math`'s vectorised exponential).
 ///
 /// The tanh argument is clamped to ±20 first, which changes nothing in f32 (tanh is exactly ±1
 /// beyond ±9.1) but keeps WGSL's `tanh` finite: on some WebGPU devices it is NaN beyond about ±89
 /// (SwiftShader computes it through `exp`; cubecl guards Metal only in native macOS builds), which
 /// a GPT-2 MLP input above about 12.3 reaches.
 pub fn gelu_new<const D: usize>(x: Tensor<D>) -> Tensor<D> {
+    if super::cpu_math::on_cpu(&x) {
+        return super::cpu_math::gelu_new(x);
+    }
     let cube = x.clone() * x.clone() * x.clone();
     let inner = (x.clone() + cube * 0.044715) * (2.0 / std::f64::consts::PI).sqrt();
     x * (inner.clamp(-20.0, 20.0).tanh() + 1.0) * 0.5

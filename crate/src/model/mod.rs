@@ -6,6 +6,7 @@ pub mod attention;
 pub mod block;
 pub mod cache;
 pub mod config;
+pub mod cpu_math;
 pub mod hf_gpt2;
 pub mod init;
 pub mod layer_norm;

@@ -129,7 +129,7 @@ pub async fn head_logits(model: &LoadedModel, ids: &[u32], layer: usize, head: u
     } else {
         result
     };
-    let logits = read(direct.matmul(t.w_u.val())).await?;
+    let logits = read(direct.matmul(t.w_u_t.val().transpose())).await?;
     let vocab = logits.len() / p;
     let rows = |largest| (0..p).map(|q| top(model, &logits[q * vocab..(q + 1) * vocab], k, largest)).collect();
     Ok(HeadLogits { tokens: ids.iter().map(|&i| model.token_text(i)).collect(), promoted: rows(true), suppressed: rows(false) })

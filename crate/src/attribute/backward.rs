@@ -42,7 +42,7 @@ pub fn receiver_grads(
     let at_scored = state.final_input.clone().select(0, scored.clone());
     let logits = model.unembed(at_scored.clone());
     let g_logits = metric.grad(logits);
-    let g_normed = g_logits.matmul(model.w_u.val().transpose());
+    let g_normed = g_logits.matmul(model.w_u_t.val());
     let g_rows = model.ln_final.backward(at_scored, g_normed);
     // Scatter back to every row (`Add`: a pair scored twice counts twice).
     let mut g = Tensor::<2>::zeros([rows, d], &g_rows.device()).select_assign(0, scored.clone(), g_rows, IndexingUpdateOp::Add);

@@ -20,7 +20,7 @@ impl Metric {
         };
         match &self.target {
             // KL(p_clean ‖ p): ∂/∂logits = p − p_clean per pair (Σ_v p_clean = 1).
-            Target::Kl { clean_logprobs } => (softmax(logits, 1) - clean_logprobs.clone().exp()) * inv_n,
+            Target::Kl { clean_probs, .. } => (softmax(logits, 1) - clean_probs.clone()) * inv_n,
             Target::L2 { clean_logits } => (logits - clean_logits.clone()) * (2.0 / (n * vocab) as f64),
             // −(logit[correct] − max logit[wrong]): the largest wrong answer takes +1.
             Target::LogitDiff { correct, wrong } => {

@@ -50,8 +50,9 @@ impl std::str::FromStr for MetricKind {
 /// What a metric compares the circuit's logits at the scored pairs with (`[n, …]` per pair).
 #[derive(Debug, Clone)]
 pub enum Target {
-    /// The clean model's log-probabilities `[n, vocab]`.
-    Kl { clean_logprobs: Tensor<2> },
+    /// The clean model's log-probabilities and probabilities `[n, vocab]` (kept: every
+    /// evaluation weighs by them).
+    Kl { clean_logprobs: Tensor<2>, clean_probs: Tensor<2> },
     /// The clean model's logits `[n, vocab]`.
     L2 { clean_logits: Tensor<2> },
     /// The correct answer `[n, 1]` and the wrong answers `[n, W]` (padded by repeating).
@@ -119,7 +120,10 @@ impl Metric {
         };
         let clean_logits = || model.unembed(clean_final.clone().select(0, index.clone()));
         let target = match kind {
-            MetricKind::Kl => Target::Kl { clean_logprobs: log_softmax(clean_logits(), 1) },
+            MetricKind::Kl => {
+                let clean_logprobs = log_softmax(clean_logits(), 1);
+                Target::Kl { clean_probs: clean_logprobs.clone().exp(), clean_logprobs }
+            }
             MetricKind::L2 => Target::L2 { clean_logits: clean_logits() },
             MetricKind::LogitDiff => {
                 let correct = labels("correct", &data.correct)?;
@@ -175,10 +179,9 @@ impl Metric {
         // Per-pair values [k·n, 1] → one mean per candidate.
         let per_candidate = |v: Tensor<2>| v.reshape([k, n]).mean_dim(1).reshape([k]);
         match &self.target {
-            Target::Kl { clean_logprobs } => {
-                let base = many(clean_logprobs);
+            Target::Kl { clean_logprobs, clean_probs } => {
                 // Σ_v p_clean (log p_clean − log p_circuit), then one mean over all pairs.
-                per_candidate((base.clone().exp() * (base - log_softmax(logits, 1))).sum_dim(1))
+                per_candidate((many(clean_probs) * (many(clean_logprobs) - log_softmax(logits, 1))).sum_dim(1))
             }
             Target::L2 { clean_logits } => {
                 let diff = logits - many(clean_logits);

@@ -75,7 +75,7 @@ impl Transformer {
             }
         }
         norm(&mut put, "ln_final", &self.ln_final)?;
-        put("unembed.W_U".into(), raw(self.w_u.val())?);
+        put("unembed.W_U".into(), raw(self.w_u_t.val().transpose())?);
         put("unembed.b_U".into(), raw(self.b_u.val())?);
         Ok(w)
     }

@@ -10,7 +10,7 @@ use super::pass::{Embeds, Plain};
 use super::config::{ModelConfig, PositionalEmbeddingType};
 use super::layer_norm::LayerNorm;
 use super::tensor_from_raw;
-use super::weights::WeightMap;
+use super::weights::{RawTensor, WeightMap};
 use crate::error::{Error, Result};
 
 #[derive(Module, Debug)]
@@ -21,8 +21,10 @@ pub struct Transformer {
     pub w_pos: Option<Param<Tensor<2>>>,
     pub blocks: Vec<TransformerBlock>,
     pub ln_final: LayerNorm,
-    /// `unembed.W_U`: `[d_model, d_vocab_out]`
-    pub w_u: Param<Tensor<2>>,
+    /// `unembed.W_U` transposed, `[d_vocab_out, d_model]`. The unembedding multiplies a few rows
+    /// (the scored positions) by a wide vocabulary, which is bound by reading W_U; stored with the
+    /// vocabulary as rows it streams contiguously (GPT-2's, 10 rows: 20.6 → 12.7 ms on the CPU).
+    pub w_u_t: Param<Tensor<2>>,
     /// `unembed.b_U`: `[d_vocab_out]`
     pub b_u: Param<Tensor<1>>,
     /// Whether positions go only to queries and keys (shortformer) rather than the residual.
@@ -45,14 +47,14 @@ impl Transformer {
             .collect::<Result<Vec<_>>>()?;
         let ln_final = LayerNorm::load(&mut map, "ln_final", config.normalization_type, d, config.eps, device)?;
         let vo = config.d_vocab_out();
-        let w_u = Param::from_tensor(tensor_from_raw(map.take("unembed.W_U", &[d, vo])?, device));
+        let w_u_t = Param::from_tensor(tensor_from_raw(transposed(map.take("unembed.W_U", &[d, vo])?), device));
         let b_u = Param::from_tensor(tensor_from_raw(map.take("unembed.b_U", &[vo])?, device));
         Ok(Self {
             w_e,
             w_pos,
             blocks,
             ln_final,
-            w_u,
+            w_u_t,
             b_u,
             shortformer: config.positional_embedding_type == PositionalEmbeddingType::Shortformer,
         })
@@ -91,7 +93,7 @@ impl Transformer {
 
     /// `ln_final(resid) W_U + b_U`: `[rows, d_model]` → logits `[rows, d_vocab_out]`.
     pub fn unembed(&self, resid: Tensor<2>) -> Tensor<2> {
-        self.ln_final.forward(resid).matmul(self.w_u.val()) + self.b_u.val().unsqueeze::<2>()
+        self.w_u_t.val().matmul(self.ln_final.forward(resid).transpose()).transpose() + self.b_u.val().unsqueeze::<2>()
     }
 
     /// Logits for `tokens` `[batch, pos]`: `[batch, pos, d_vocab_out]`.
@@ -135,4 +137,16 @@ pub fn tokens_tensor(rows: &[Vec<u32>], config: &ModelConfig, device: &Device) -
     }
     let ids: Vec<i64> = rows.iter().flatten().map(|&t| t as i64).collect();
     Ok(Tensor::from_data(TensorData::new(ids, [rows.len(), pos]), device))
+}
+
+/// A `[rows, cols]` raw tensor as `[cols, rows]`.
+fn transposed(raw: RawTensor) -> RawTensor {
+    let (rows, cols) = (raw.shape[0], raw.shape[1]);
+    let mut data = vec![0.0; raw.data.len()];
+    for (r, row) in raw.data.chunks_exact(cols).enumerate() {
+        for (c, &x) in row.iter().enumerate() {
+            data[c * rows + r] = x;
+        }
+    }
+    RawTensor::new(vec![cols, rows], data)
 }

@@ -76,7 +76,7 @@ fn map_rows<const D: usize>(t: Tensor<D>, row: usize, f: impl Fn(&mut [f32]) + S
 /// GPT-2's GELU `0.5 x (1 + tanh(u))`, `u = √(2/π) (x + 0.044715 x³)`, written `x / (1 + e^{−2u})`
 /// (the same function: `(1 + tanh u) / 2` is the logistic of `2u`).
 pub fn gelu_new<const D: usize>(t: Tensor<D>) -> Tensor<D> {
-    const C: f32 = 1.595_769_1; // 2·√(2/π)
+    const C: f32 = 1.595_769_2; // 2·√(2/π)
     map_rows(t, 4096, |xs| {
         for x in xs {
             let v = *x;

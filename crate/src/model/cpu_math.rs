@@ -90,13 +90,9 @@ pub fn gelu_new<const D: usize>(t: Tensor<D>) -> Tensor<D> {
 pub fn softmax_last<const D: usize>(t: Tensor<D>) -> Tensor<D> {
     let n = t.dims()[D - 1];
     map_rows(t, n, |row| {
-        let max = row.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x));
-        let mut sum = 0.0;
-        for x in row.iter_mut() {
-            *x = exp(*x - max);
-            sum += *x;
-        }
-        let inv = 1.0 / sum;
+        let max = max(row);
+        row.iter_mut().for_each(|x| *x = exp(*x - max));
+        let inv = 1.0 / sum(row);
         row.iter_mut().for_each(|x| *x *= inv);
     })
 }
@@ -105,11 +101,43 @@ pub fn softmax_last<const D: usize>(t: Tensor<D>) -> Tensor<D> {
 pub fn log_softmax_last<const D: usize>(t: Tensor<D>) -> Tensor<D> {
     let n = t.dims()[D - 1];
     map_rows(t, n, |row| {
-        let max = row.iter().fold(f32::NEG_INFINITY, |m, &x| m.max(x));
-        let sum: f32 = row.iter().map(|&x| exp(x - max)).sum();
-        let shift = max + sum.ln();
+        let max = max(row);
+        let shift = max + fold_lanes(row, 0.0, |a, x| a + exp(x - max), |a, x| a + x).ln();
         row.iter_mut().for_each(|x| *x -= shift);
     })
+}
+
+/// Lanes of the reductions: independent accumulators the compiler can keep in SIMD registers
+/// (a single f32 accumulator is a serial chain it may not reorder).
+const LANES: usize = 16;
+
+/// `f` folded over `xs` in [`LANES`] interleaved accumulators from `init`, which `combine` then
+/// folds into one.
+#[inline(always)]
+fn fold_lanes(xs: &[f32], init: f32, f: impl Fn(f32, f32) -> f32, combine: impl Fn(f32, f32) -> f32) -> f32 {
+    let mut lanes = [init; LANES];
+    let chunks = xs.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (l, &x) in lanes.iter_mut().zip(chunk) {
+            *l = f(*l, x);
+        }
+    }
+    for (l, &x) in lanes.iter_mut().zip(rest) {
+        *l = f(*l, x);
+    }
+    lanes.into_iter().fold(init, combine)
+}
+
+fn sum(xs: &[f32]) -> f32 {
+    fold_lanes(xs, 0.0, |a, x| a + x, |a, x| a + x)
+}
+
+/// The largest element (a comparison rather than `f32::max`, whose NaN rule keeps wasm from
+/// vectorising it; a NaN row stays NaN through the exponentials anyway).
+fn max(xs: &[f32]) -> f32 {
+    let larger = |m: f32, x: f32| if x > m { x } else { m };
+    fold_lanes(xs, f32::NEG_INFINITY, larger, larger)
 }
 
 #[cfg(test)]

@@ -93,7 +93,15 @@ impl Transformer {
 
     /// `ln_final(resid) W_U + b_U`: `[rows, d_model]` → logits `[rows, d_vocab_out]`.
     pub fn unembed(&self, resid: Tensor<2>) -> Tensor<2> {
-        self.w_u_t.val().matmul(self.ln_final.forward(resid).transpose()).transpose() + self.b_u.val().unsqueeze::<2>()
+        let normed = self.ln_final.forward(resid);
+        // Few rows (ACDC's scored positions): the vocabulary as the long side of the product;
+        // many (a whole pass): rows first, so the wide result needs no transposing copy.
+        let logits = if normed.dims()[0] <= 64 {
+            self.w_u_t.val().matmul(normed.transpose()).transpose()
+        } else {
+            normed.matmul(self.w_u_t.val().transpose())
+        };
+        logits + self.b_u.val().unsqueeze::<2>()
     }
 
     /// Logits for `tokens` `[batch, pos]`: `[batch, pos, d_vocab_out]`.

@@ -52,11 +52,13 @@ impl Engine {
         let hs = heads.len();
         let device = layer.resid_pre.device();
         let idx = index(&heads, &device);
+        // Rows of a per-head tensor for `heads` (no copy when they are all of them).
+        let pick = |t: &Tensor<4>| if hs == h { t.clone() } else { t.clone().select(0, idx.clone()) };
         let pos_embed = self.current.embeds.shortformer_pos.clone().map(|p| repeat_k(p, k));
         let mut inputs: [Vec<InputWrite>; 3] = Default::default();
         let mut projected = 0usize;
         let qkv: [Tensor<4>; 3] = std::array::from_fn(|x| {
-            let current = layer.qkv[x].clone().select(0, idx.clone());
+            let current = pick(&layer.qkv[x]);
             // Heads grouped by the sum their input changes by (`None`: unchanged).
             let mut groups: Vec<(Option<usize>, Vec<usize>)> = vec![];
             for &hd in &heads {
@@ -87,7 +89,7 @@ impl Engine {
                     parts.push(block.qkv(x, new_in.clone().reshape([n, k * rows, d]), Heads::Some(&gidx), k * batch, pos_embed.as_ref()));
                     inputs[x].push(InputWrite { heads: members.clone(), value: new_in });
                 }
-                let t = Tensor::cat(parts, 0);
+                let t = if parts.len() == 1 { parts.remove(0) } else { Tensor::cat(parts, 0) };
                 if order.iter().enumerate().all(|(i, &o)| i == o) {
                     t
                 } else {
@@ -103,7 +105,7 @@ impl Engine {
             if corrupted.iter().any(|&c| c) {
                 let sel: Vec<f32> = corrupted.iter().map(|&c| if c { 1.0 } else { 0.0 }).collect();
                 let sel = Tensor::<4>::from_data(TensorData::new(sel, [hs, 1, 1, 1]), &device);
-                let value = repeat_batch(self.corrupt.qkv[l][x].clone().select(0, idx.clone()), k);
+                let value = repeat_batch(pick(&self.corrupt.qkv[l][x]), k);
                 t = t * (sel.clone().neg() + 1.0) + value * sel;
             }
             t
@@ -114,7 +116,7 @@ impl Engine {
         let (hs_f, rows_k) = (hs as f64, (k * rows) as f64);
         // Projections of the changed inputs, scores and pattern·v, and W_O.
         self.count(2.0 * rows_k * (projected as f64 * d as f64 * dh + hs_f * (2.0 * pos as f64 * dh + dh * d as f64)));
-        let current_results = layer.results().clone().select(0, idx.clone());
+        let current_results = if hs == h { layer.results().clone() } else { layer.results().clone().select(0, idx.clone()) };
         let deltas = attended.results.clone().reshape([hs, k, rows, d]) - current_results.unsqueeze_dim::<4>(1);
         for (i, &hd) in heads.iter().enumerate() {
             let value = deltas.clone().slice([i..i + 1, 0..k, 0..rows, 0..d]).reshape([k, rows, d]);

@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertAllLocal } from './acdc.mjs';
 import {
+  DEFAULT_MODEL,
   choosePrompt,
   fetchIndex,
+  launchBrowser,
   openPage,
   pageSession,
   predictOnPage,
@@ -79,4 +81,32 @@ test('the embed page and a lesson stay on localhost too', { timeout: 300_000 }, 
   await lesson.close();
   assert.ok(session.browser.requests.some((u) => u.includes('/lessons/')), 'the lesson was fetched');
   assertAllLocal(session.browser.requests);
+});
+
+test('the weights download while the wasm module is still arriving', { timeout: 300_000 }, async () => {
+  // The page's wasm response is held until the default model's weights are requested (or a minute
+  // has passed): only a page that fetches the model in parallel with the module asks for them
+  // first. A fresh profile, and the service worker's own fetches (it caches files for offline
+  // use) neither held nor counted.
+  const browser = await launchBrowser();
+  const fromPage = (request) => request.serviceWorker() === null;
+  let requested = () => {};
+  const weightsRequested = new Promise((resolve) => (requested = () => resolve(true)));
+  browser.context.on('request', (request) => {
+    if (fromPage(request) && request.url().endsWith(`/models/${DEFAULT_MODEL}/model.safetensors`)) requested();
+  });
+  let held = null;
+  await browser.context.route('**/*.wasm', async (route) => {
+    if (fromPage(route.request())) {
+      const early = await Promise.race([weightsRequested, new Promise((resolve) => setTimeout(() => resolve(false), 60_000))]);
+      held ??= early;
+    }
+    await route.continue();
+  });
+  try {
+    const page = await openPage(browser.context, `${session.server.url}?backend=cpu`, 'prefetch', 240_000);
+    assert.equal(held, true, 'the weights were requested only after the wasm module had arrived');
+  } finally {
+    await browser.close();
+  }
 });

@@ -5,6 +5,7 @@
 // After a crash, `recover` brings a fresh worker back to the model it had.
 
 import { codeOf, messageOf } from './errors';
+import { isOnRequest, pickModel, type ModelEntry } from './models/model-index';
 import type { ErrorCode } from './protocol';
 import type { Options } from './state/element-options';
 import { probeGpu } from './state/gpu-probe';
@@ -47,6 +48,16 @@ export async function startBackend(host: StartupHost, gpuLost = false): Promise<
     host.showError(codeOf(error, 'backend'), messageOf(error));
     return false;
   }
+}
+
+/**
+ * Lets the worker fetch the shipped model the page will load (`wanted`, else the default) while
+ * its module still compiles: the files arrive in parallel with the backend, not after it.
+ */
+export function prefetchModel(host: StartupHost, index: ModelEntry[], wanted: string | null, edited: string): ModelEntry[] {
+  const entry = wanted === edited ? undefined : pickModel(index, wanted);
+  if (entry !== undefined && !isOnRequest(entry)) host.worker().prefetch(entry.id);
+  return index;
 }
 
 /** The crate's tasks and a person's own (`custom`) into the page state; false when they could not be listed. */

@@ -17,7 +17,7 @@
 
 import { el } from './dom';
 import { pageLayout } from './page-layout';
-import { listTasks, recover, startBackend, type StartupHost } from './page-startup';
+import { listTasks, prefetchModel, recover, startBackend, type StartupHost } from './page-startup';
 import { codeOf, messageOf, RequestError } from './errors';
 import { PageLessons } from './lessons/page-host';
 import { DEFAULT_MODEL, fetchModelIndex, isOnRequest, pickModel, unknownModelHint, type ModelEntry } from './models/model-index';
@@ -198,7 +198,9 @@ export class CircuitPlayground extends HTMLElement {
   private async start(): Promise<void> {
     this.status.set('starting', 'Starting the model worker…');
     void this.learn.controller?.start();
-    const [ready, index] = await Promise.allSettled([startBackend(this.startup()), fetchModelIndex()]);
+    const wanted = this.state.wanted.model ?? null;
+    const models = fetchModelIndex().then((list) => prefetchModel(this.startup(), list, wanted, EDITED_MODEL));
+    const [ready, index] = await Promise.allSettled([startBackend(this.startup()), models]);
     if (index.status === 'rejected') {
       this.showError('fetch', `could not read the model list: ${messageOf(index.reason)}`);
       return;
@@ -207,26 +209,22 @@ export class CircuitPlayground extends HTMLElement {
     this.picker.setModels(index.value);
     this.remote.setModels(index.value);
     this.rasp.setExamples(index.value);
-    const wantedModel = this.state.wanted.model ?? null;
-    const entry = pickModel(index.value, wantedModel);
+    const entry = pickModel(index.value, wanted);
     if (entry === undefined) {
-      this.showError(
-        'fetch',
-        'no models found in /models/index.json',
-        'Add a folder models/<id>/ with config.json and model.safetensors at the repository root.',
-      );
+      const hint = 'Add a folder models/<id>/ with config.json and model.safetensors at the repository root.';
+      this.showError('fetch', 'no models found in /models/index.json', hint);
       return;
     }
     this.picker.show(entry);
     if (!(ready.status === 'fulfilled' && ready.value)) return;
     if (!(await listTasks(this.startup()))) return;
     // A link to a program edited in the page: the editor's saved text (else the default model).
-    if (wantedModel === EDITED_MODEL && (await this.rasp.compileSaved())) return;
+    if (wanted === EDITED_MODEL && (await this.rasp.compileSaved())) return;
     await this.loader.load(entry);
-    const onRequest = index.value.find((m) => m.id === wantedModel && isOnRequest(m));
+    const onRequest = index.value.find((m) => m.id === wanted && isOnRequest(m));
     if (onRequest) await this.remote.open(onRequest);
-    else if (wantedModel !== null && wantedModel !== entry.id && wantedModel !== EDITED_MODEL) {
-      this.showError('fetch', `unknown model "${wantedModel}"`, unknownModelHint(index.value, entry));
+    else if (wanted !== null && wanted !== entry.id && wanted !== EDITED_MODEL) {
+      this.showError('fetch', `unknown model "${wanted}"`, unknownModelHint(index.value, entry));
     }
   }
 

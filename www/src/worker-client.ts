@@ -293,6 +293,11 @@ export class WorkerClient {
     return message.roc;
   }
 
+  /** Lets the worker start fetching `model`'s files before the backend is ready (no answer). */
+  prefetch(model: string): void {
+    this.worker?.postMessage({ type: 'prefetch', id: this.nextId++, model } satisfies WorkerRequest);
+  }
+
   async control(runId: number, action: ControlRequest['action'], speed?: Speed): Promise<void> {
     const message = await this.send({ type: 'control', runId, action, speed });
     if (message.type !== 'ack') throw unexpected(message);

@@ -245,9 +245,22 @@ export interface PingRequest {
   id: number;
 }
 
+/**
+ * The model the page will load next: the worker starts fetching its files at
+ * once, outside the wasm lock, while the module still compiles; the `load`
+ * that follows takes the responses over. No answer; a failed fetch is
+ * reported by that `load`.
+ */
+export interface PrefetchRequest {
+  type: 'prefetch';
+  id: number;
+  model: string;
+}
+
 export type WorkerRequest =
   | InitRequest
   | PingRequest
+  | PrefetchRequest
   | LoadRequest
   | LoadFilesRequest
   | CompileRaspRequest

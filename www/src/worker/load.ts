@@ -12,18 +12,66 @@ import { requireBackend } from './backend';
 import { checkDeviceFits } from './gpu-limits';
 import { adopt } from './session';
 
-/** `load`: fetches the model's files; `onProgress` hears the weights stream in. */
+/** A shipped model's files, their fetches begun. */
+interface Fetches {
+  model: string;
+  config: Promise<Response>;
+  tokenizer: Promise<Response>;
+  weights: Promise<Response>;
+}
+
+/** Fetches begun by `prefetch` (while the module compiled) that no `load` has taken yet. */
+let early: Fetches | null = null;
+
+/** `prefetch`: starts fetching `model`'s files; the next `load` of it takes them over. */
+export function prefetch(model: string): void {
+  if (!validId(model) || early?.model === model) return;
+  drop(early);
+  early = begin(model);
+  // A failure is reported by the `load` that awaits it, not as an unhandled rejection here.
+  for (const response of [early.config, early.tokenizer, early.weights]) response.catch(() => undefined);
+}
+
+/** `load`: fetches the model's files (or takes over those `prefetch` began); `onProgress` hears the weights stream in. */
 export async function loadFromServer(request: LoadRequest, onProgress: ProgressListener): Promise<ModelInfo> {
   await requireBackend();
-  if (!/^[\w.-]+$/.test(request.model)) {
+  if (!validId(request.model)) {
     throw new RequestError('bad_request', `not a model id: ${JSON.stringify(request.model)}`);
   }
-  const base = new URL(`${import.meta.env.BASE_URL}models/${request.model}/`, self.location.href);
-  const config = await fetchText(new URL('config.json', base), true);
-  const tokenizer = await fetchText(new URL('tokenizer.json', base), false);
-  const weights = await readBody(await getOk(new URL('model.safetensors', base)), { onProgress });
+  const fetches = early?.model === request.model ? early : begin(request.model);
+  if (fetches !== early) drop(early);
+  early = null;
+  let weights: Uint8Array;
+  let config: string | null;
+  let tokenizer: string | null;
+  try {
+    config = await textOf(await fetches.config, true);
+    tokenizer = await textOf(await fetches.tokenizer, false);
+    weights = await readBody(ok(await fetches.weights), { onProgress });
+  } catch (error) {
+    drop(fetches);
+    throw error;
+  }
   await checkDeviceFits(weights);
   return adopt(Session.load(config ?? '', weights, tokenizer));
+}
+
+function validId(model: string): boolean {
+  return /^[\w.-]+$/.test(model);
+}
+
+function begin(model: string): Fetches {
+  const base = new URL(`${import.meta.env.BASE_URL}models/${model}/`, self.location.href);
+  const get = (name: string) => fetchOrThrow(new URL(name, base));
+  return { model, config: get('config.json'), tokenizer: get('tokenizer.json'), weights: get('model.safetensors') };
+}
+
+/** Abandons fetches nobody will read. */
+function drop(fetches: Fetches | null): void {
+  if (fetches === null) return;
+  for (const response of [fetches.config, fetches.tokenizer, fetches.weights]) {
+    response.then((r) => r.body?.cancel()).catch(() => undefined);
+  }
 }
 
 /** `loadFiles`: the page's files (the weights buffer was transferred). */
@@ -34,21 +82,18 @@ export async function loadFromFiles(request: LoadFilesRequest): Promise<ModelInf
   return adopt(Session.load(request.config, weights, request.tokenizer ?? null));
 }
 
-/** GETs a text file; a 404 of an optional file is `null`. */
-async function fetchText(url: URL, required: boolean): Promise<string | null> {
-  const response = await get(url);
+/** A text file's body; a 404 of an optional file is `null`. */
+async function textOf(response: Response, required: boolean): Promise<string | null> {
   if (response.status === 404 && !required) return null;
-  if (!response.ok) throw statusError(url, response);
-  return response.text();
+  return ok(response).text();
 }
 
-async function getOk(url: URL): Promise<Response> {
-  const response = await get(url);
-  if (!response.ok) throw statusError(url, response);
+function ok(response: Response): Response {
+  if (!response.ok) throw statusError(new URL(response.url), response);
   return response;
 }
 
-async function get(url: URL): Promise<Response> {
+async function fetchOrThrow(url: URL): Promise<Response> {
   try {
     return await fetch(url);
   } catch (error) {

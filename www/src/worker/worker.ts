@@ -20,6 +20,7 @@ import type {
   ControlRequest,
   ErrorCode,
   PingRequest,
+  PrefetchRequest,
   PredictRequest,
   RunRequest,
   TaskDataRequest,
@@ -33,7 +34,7 @@ import { dropJudge, judgeCircuit, judgePoint, roc } from './judge';
 import { customData } from './run-data';
 import { chooseBackend, gpuLost, requireBackend, wasmMemory, watchGpuDevice } from './backend';
 import { exposeTestHooks } from './test-hooks';
-import { loadFromFiles, loadFromServer } from './load';
+import { loadFromFiles, loadFromServer, prefetch } from './load';
 import { edgeAttention, edgeScores, headLogits, logitLens, measureCircuits } from './inspect';
 import { compileRasp, layoutOf, runInput } from './rasp';
 import { exclusive, requireSession } from './session';
@@ -69,6 +70,9 @@ self.addEventListener('message', (event: MessageEvent<WorkerRequest>) => {
     case 'ping':
       post({ type: 'pong', id: request.id });
       return;
+    case 'prefetch':
+      prefetch(request.model);
+      return;
     case 'run':
       void startRun(request, new AcdcLoop(request.id, request.settings, request.speed, request.paused ?? false, post, exclusive, request.custom));
       return;
@@ -90,7 +94,7 @@ function post(message: WorkerResponse, transfer: Transferable[] = []): void {
 }
 
 /** Answers one request (under the lock) with its one terminal message. */
-async function handle(request: Exclude<WorkerRequest, RunRequest | AttributeRequest | ControlRequest | PingRequest>): Promise<void> {
+async function handle(request: Exclude<WorkerRequest, RunRequest | AttributeRequest | ControlRequest | PingRequest | PrefetchRequest>): Promise<void> {
   try {
     switch (request.type) {
       case 'init':
@@ -225,6 +229,7 @@ function codeFor(request: WorkerRequest): ErrorCode {
   switch (request.type) {
     case 'init':
       return 'backend';
+    case 'prefetch':
     case 'load':
     case 'loadFiles':
     case 'compileRasp':

@@ -102,23 +102,17 @@ pub fn convert(mut map: WeightMap, config: &ModelConfig) -> Result<WeightMap> {
     // The unembedding is tied to the embedding unless the checkpoint has its own lm_head.
     let vocab = config.d_vocab;
     let lm_head = map.tensors.remove("lm_head.weight");
-    let source = match lm_head {
-        Some(t) if t.shape == [vocab, d] => t,
+    let w_u = match lm_head {
+        Some(t) if t.shape == [vocab, d] => t.transposed(),
         Some(t) => {
             return Err(Error::Weights(format!(
                 "tensor lm_head.weight: expected shape [{vocab}, {d}], found {:?}",
                 t.shape
             )));
         }
-        None => out["embed.W_E"].clone(),
+        None => out["embed.W_E"].transposed(),
     };
-    let mut wu = vec![0.0; d * vocab];
-    for v in 0..vocab {
-        for j in 0..d {
-            wu[j * vocab + v] = source.data[v * d + j];
-        }
-    }
-    out.insert("unembed.W_U".into(), RawTensor::new(vec![d, vocab], wu));
+    out.insert("unembed.W_U".into(), w_u);
     out.insert("unembed.b_U".into(), RawTensor::new(vec![vocab], vec![0.0; vocab]));
     if let Some(extra) = map.tensors.keys().next() {
         return Err(Error::Weights(format!("unexpected tensor {extra} in a GPT-2 checkpoint")));

@@ -10,7 +10,7 @@ use super::pass::{Embeds, Plain};
 use super::config::{ModelConfig, PositionalEmbeddingType};
 use super::layer_norm::LayerNorm;
 use super::tensor_from_raw;
-use super::weights::{RawTensor, WeightMap};
+use super::weights::WeightMap;
 use crate::error::{Error, Result};
 
 #[derive(Module, Debug)]
@@ -47,7 +47,7 @@ impl Transformer {
             .collect::<Result<Vec<_>>>()?;
         let ln_final = LayerNorm::load(&mut map, "ln_final", config.normalization_type, d, config.eps, device)?;
         let vo = config.d_vocab_out();
-        let w_u_t = Param::from_tensor(tensor_from_raw(transposed(map.take("unembed.W_U", &[d, vo])?), device));
+        let w_u_t = Param::from_tensor(tensor_from_raw(map.take("unembed.W_U", &[d, vo])?.transposed(), device));
         let b_u = Param::from_tensor(tensor_from_raw(map.take("unembed.b_U", &[vo])?, device));
         Ok(Self {
             w_e,
@@ -145,16 +145,4 @@ pub fn tokens_tensor(rows: &[Vec<u32>], config: &ModelConfig, device: &Device) -
     }
     let ids: Vec<i64> = rows.iter().flatten().map(|&t| t as i64).collect();
     Ok(Tensor::from_data(TensorData::new(ids, [rows.len(), pos]), device))
-}
-
-/// A `[rows, cols]` raw tensor as `[cols, rows]`.
-fn transposed(raw: RawTensor) -> RawTensor {
-    let (rows, cols) = (raw.shape[0], raw.shape[1]);
-    let mut data = vec![0.0; raw.data.len()];
-    for (r, row) in raw.data.chunks_exact(cols).enumerate() {
-        for (c, &x) in row.iter().enumerate() {
-            data[c * rows + r] = x;
-        }
-    }
-    RawTensor::new(vec![cols, rows], data)
 }

@@ -21,6 +21,18 @@ impl RawTensor {
         debug_assert_eq!(shape.iter().product::<usize>(), data.len());
         Self { shape, data }
     }
+
+    /// A `[rows, cols]` matrix as `[cols, rows]`.
+    pub fn transposed(&self) -> Self {
+        let (rows, cols) = (self.shape[0], self.shape[1]);
+        let mut data = vec![0.0; self.data.len()];
+        for (r, row) in self.data.chunks_exact(cols).enumerate() {
+            for (c, &x) in row.iter().enumerate() {
+                data[c * rows + r] = x;
+            }
+        }
+        Self::new(vec![cols, rows], data)
+    }
 }
 
 /// Named tensors in TransformerLens state-dict names (`embed.W_E`, `blocks.0.attn.W_Q`, …).

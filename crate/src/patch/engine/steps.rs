@@ -59,13 +59,13 @@ impl Engine {
         let mut projected = 0usize;
         let qkv: [Tensor<4>; 3] = std::array::from_fn(|x| {
             let current = pick(&layer.qkv[x]);
-            // Heads grouped by the sum their input changes by (`None`: unchanged).
+            // Positions in `heads`, grouped by the sum their input changes by (`None`: unchanged).
             let mut groups: Vec<(Option<usize>, Vec<usize>)> = vec![];
-            for &hd in &heads {
+            for (at, &hd) in heads.iter().enumerate() {
                 let key = delta_in[x][hd];
                 match groups.iter_mut().find(|(g, _)| *g == key) {
-                    Some((_, members)) => members.push(hd),
-                    None => groups.push((key, vec![hd])),
+                    Some((_, positions)) => positions.push(at),
+                    None => groups.push((key, vec![at])),
                 }
             }
             let mut t = if groups.len() == 1 && groups[0].0.is_none() {
@@ -73,21 +73,21 @@ impl Engine {
             } else {
                 let shared = layer.inputs[x].dims()[0] == 1;
                 let mut parts = vec![];
-                let mut order = vec![];
-                for (key, members) in &groups {
-                    let gidx = index(members, &device);
-                    order.extend(members.iter().map(|hd| heads.iter().position(|x| x == hd).expect("a head")));
+                let mut order: Vec<usize> = vec![];
+                for (key, positions) in &groups {
+                    order.extend(positions);
                     let Some(i) = key else {
-                        let positions: Vec<usize> = members.iter().map(|hd| heads.iter().position(|x| x == hd).expect("a head")).collect();
-                        parts.push(repeat_batch(current.clone().select(0, index(&positions, &device)), k));
+                        parts.push(repeat_batch(current.clone().select(0, index(positions, &device)), k));
                         continue;
                     };
+                    let members: Vec<usize> = positions.iter().map(|&at| heads[at]).collect();
+                    let gidx = index(&members, &device);
                     projected += members.len();
                     let own = if shared { layer.inputs[x].clone() } else { layer.inputs[x].clone().select(0, gidx.clone()) };
                     let n = own.dims()[0];
                     let new_in = own.unsqueeze_dim::<4>(1).expand([n, k, rows, d]) + changed.get(*i).unsqueeze::<4>();
                     parts.push(block.qkv(x, new_in.clone().reshape([n, k * rows, d]), Heads::Some(&gidx), k * batch, pos_embed.as_ref()));
-                    inputs[x].push(InputWrite { heads: members.clone(), value: new_in });
+                    inputs[x].push(InputWrite { heads: members, value: new_in });
                 }
                 let t = if parts.len() == 1 { parts.remove(0) } else { Tensor::cat(parts, 0) };
                 if order.iter().enumerate().all(|(i, &o)| i == o) {

@@ -6,16 +6,18 @@
 // Each backend named runs in a fresh browser (a cold cache each); the figures, the machine and the
 // WebGPU adapter go to tests/e2e/artifacts/bench-page.json. Run after `npm run build:web`
 // (scripts/build-wasm.sh first), with a CLI built:
-//   node scripts/bench-page.mjs [cpu] [webgpu] [auto]      (default: cpu webgpu)
+//   node scripts/bench-page.mjs [cpu] [cpu1] [webgpu] [auto]      (default: cpu cpu1 webgpu)
+// `cpu1` is the CPU as a host without COOP/COEP headers serves the page: not cross-origin
+// isolated, so the one-thread wasm build (`cpu`: the threaded one, as the local server sends them).
 // CIRCUITSCOPE_BIN picks the CLI (default: the release build, else the debug one).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { cliAcdc, waitRun } from '../tests/e2e/acdc.mjs';
 import { downloadJson } from '../tests/e2e/attribution.mjs';
-import { ARTIFACTS, DEFAULT_MODEL, launchBrowser, startServer } from '../tests/e2e/harness.mjs';
+import { ARTIFACTS, DEFAULT_MODEL, launchBrowser, serveWithoutIsolation, startServer } from '../tests/e2e/harness.mjs';
 
-const backends = process.argv.length > 2 ? process.argv.slice(2) : ['cpu', 'webgpu'];
+const backends = process.argv.length > 2 ? process.argv.slice(2) : ['cpu', 'cpu1', 'webgpu'];
 if (!process.env.CIRCUITSCOPE_BIN) {
   const target = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/circuitscope/target`;
   const release = `${target}/release/circuitscope`;
@@ -45,7 +47,9 @@ async function bench(backend) {
   }
 }
 
-async function benchIn(browser, backend) {
+async function benchIn(browser, name) {
+  const backend = name === 'cpu1' ? 'cpu' : name;
+  if (name === 'cpu1') await serveWithoutIsolation(browser.context);
   const page = await browser.context.newPage();
   let raw = 0;
   let gzip = 0;
@@ -65,6 +69,7 @@ async function benchIn(browser, backend) {
   await page.goto(`${server.url}?backend=${backend}&autorun=1&speed=max`);
   await waitRun(page, (r) => r.tested >= 1, 120_000, 'the first tested edge');
   const firstEvent = Date.now() - started;
+  const threads = Number(await page.getByTestId('backend').getAttribute('data-threads'));
   const shown = (await page.getByTestId('backend').innerText().catch(() => backend)).replace(/\s+/g, ' ').trim();
   const adapter = await page.evaluate(adapterInfo);
   const firstScreen = gzip;
@@ -92,7 +97,7 @@ async function benchIn(browser, backend) {
   const edgesPerS = done.tested / pageCircuit.wall_time;
   const cliEdgesPerS = done.tested / cli.wall_time;
   const same = cli.kept.length === pageCircuit.kept.length;
-  console.log(`\nbackend ${backend} (${shown}); adapter ${adapter ? JSON.stringify(adapter) : 'none'}; CLI ${process.env.CIRCUITSCOPE_BIN}`);
+  console.log(`\nbackend ${name} (${shown}); adapter ${adapter ? JSON.stringify(adapter) : 'none'}; CLI ${process.env.CIRCUITSCOPE_BIN}`);
   console.log(`first tested edge ${(firstEvent / 1000).toFixed(2)} s after navigation (target < 2 s)`);
   console.log(`first screen: ${(firstScreen / 1e6).toFixed(2)} MB gzip; everything: ${(gzip / 1e6).toFixed(2)} MB gzip, ${(raw / 1e6).toFixed(2)} MB raw (target ≤ 3.5 MB gzip)`);
   for (const [z, path] of sizes.slice(0, 6)) console.log(`  ${(z / 1e3).toFixed(1).padStart(8)} kB gzip  ${path}`);
@@ -104,8 +109,9 @@ async function benchIn(browser, backend) {
   );
   console.log(`the same run again (the module compiled): page ${warm.toFixed(2)} s, ratio ${(warm / cli.wall_time).toFixed(2)}×`);
   return {
-    backend,
+    backend: name,
     shown,
+    threads,
     adapter,
     firstTestedEdgeS: firstEvent / 1000,
     firstScreenGzipBytes: firstScreen,

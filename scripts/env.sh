@@ -7,3 +7,5 @@ export ROOT
 CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/lib/chromium/chromium}"
 export CHROMIUM_PATH
 step() { printf '\n==> %s\n' "$*" >&2; }
+# The nightly toolchain the threaded wasm build uses (build-std; scripts/setup.sh installs it).
+export NIGHTLY="${NIGHTLY:-nightly-2026-05-20}"

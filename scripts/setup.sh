@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, quickly when it already is:
-# the wasm target, wasm-bindgen-cli at Cargo.lock's version, npm packages, and (with --browser)
+# the wasm target, the pinned nightly with rust-src (the threaded wasm build), wasm-bindgen-cli at Cargo.lock's version, npm packages, and (with --browser)
 # Debian's Chromium and ChromeDriver.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -9,6 +9,12 @@ cd "$ROOT"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The threaded wasm build (scripts/build-wasm.sh) compiles std with atomics: nightly's build-std.
+if ! rustup "+$NIGHTLY" component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  step "installing Rust $NIGHTLY with rust-src (for the threaded wasm build; once)"
+  rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src
 fi
 
 wb_version=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)

@@ -2,7 +2,9 @@
 // ES module (it imports the wasm-bindgen glue in src/pkg/), and the repository's
 // models/ folder served and shipped at /models/ (models-plugin.ts), the lessons
 // at /lessons/ (lessons-plugin.ts), and the offline service worker at /sw.js
-// (offline-plugin.ts). Two pages: the app (index.html) and an article that
+// (offline-plugin.ts). Both servers send the headers that make the page
+// cross-origin isolated, so the worker can run the threaded wasm build on the CPU
+// (src/worker/wasm.ts). Two pages: the app (index.html) and an article that
 // embeds it (embed-example.html).
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,11 +25,24 @@ const extraLessons = process.env.CIRCUITSCOPE_LESSONS_DIR;
 const defaultModel: string =
   JSON.parse(readFileSync(`${repo}package.json`, 'utf8')).circuitscope?.defaultModel ?? 'induction-2l';
 
+/**
+ * Cross-origin isolation: SharedArrayBuffer, hence the threaded wasm build (rayon's pool shares the
+ * module's memory). Everything the page loads is same-origin; CORP lets an isolated site embed it.
+ * A host that cannot send these headers still works, on one thread (the backend badge says so).
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
 export default defineConfig({
   root: www,
   publicDir: false,
   plugins: [
     requireWasm(`${www}src/pkg/circuitscope.js`),
+    requireWasm(`${www}src/pkg-cpu/circuitscope.js`),
+    requireWasm(`${www}src/pkg-threads/circuitscope.js`),
     modelsPlugin(modelsDir),
     lessonsPlugin(lessonsDir, extraLessons),
     offlinePlugin(modelsDir, lessonsDir, extraLessons),
@@ -54,8 +69,8 @@ export default defineConfig({
       },
     },
   },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
 });
 
 /** Says plainly that the wasm module must be built first (a build fails; dev warns). */

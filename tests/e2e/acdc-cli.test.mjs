@@ -1,12 +1,15 @@
 // The circuit the page exports equals the one the CLI writes for the same
 // model, task, τ, metric, ablation, seed and visit orders (ACDC's decisions
-// edge by edge, the kept set, the metrics within 1e-4 relative).
+// edge by edge, the kept set, the metrics within 1e-4 relative): on the
+// threaded wasm build where the page is cross-origin isolated (the served
+// page is), and on the one-thread build where it is not (an embed in a site
+// that sends no COOP/COEP headers).
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { assertSameCircuit, cliAcdc, waitRun } from './acdc.mjs';
-import { DEFAULT_MODEL, openPage, pageSession, screenshot } from './harness.mjs';
+import { DEFAULT_MODEL, launchBrowser, openPage, pageSession, screenshot, serveWithoutIsolation } from './harness.mjs';
 
 const session = pageSession();
 
@@ -22,11 +25,18 @@ const SETTINGS = {
   namesMode: 'normal',
 };
 
+const s = SETTINGS;
+const QUERY = `?backend=cpu&autorun=1&speed=max&model=${s.model}&task=${s.task}&tau=${s.tau}&metric=${s.metric}&ablation=${s.ablation}&seed=${s.seed}&indices=${s.indicesMode}&names=${s.namesMode}`;
+
 test('the exported circuit.json equals the CLI’s', { timeout: 300_000 }, async () => {
-  const s = SETTINGS;
-  const query = `?backend=cpu&autorun=1&speed=max&model=${s.model}&task=${s.task}&tau=${s.tau}&metric=${s.metric}&ablation=${s.ablation}&seed=${s.seed}&indices=${s.indicesMode}&names=${s.namesMode}`;
-  const page = await openPage(session.browser.context, `${session.server.url}${query}`, 'acdc-cli');
+  const page = await openPage(session.browser.context, `${session.server.url}${QUERY}`, 'acdc-cli');
   const expected = cliAcdc(s);
+  const badge = page.getByTestId('backend');
+  const threads = Number(await badge.getAttribute('data-threads'));
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the served page is cross-origin isolated');
+  assert.equal(threads, cores, 'the threaded build computes on every core the browser reports');
+  if (cores > 1) assert.match((await badge.textContent()) ?? '', new RegExp(`CPU · ${cores} threads`));
   await waitRun(page, (r) => r.phase === 'done', 180_000, 'the page’s run');
   await screenshot(page, 'acdc-cli');
 
@@ -41,4 +51,24 @@ test('the exported circuit.json equals the CLI’s', { timeout: 300_000 }, async
   const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
   assert.deepEqual([...readFileSync(await png.path()).subarray(1, 4)], [...Buffer.from('PNG')]);
   await page.close();
+});
+
+test('without cross-origin isolation the page runs on one thread, to the same circuit', { timeout: 300_000 }, async () => {
+  // A fresh profile: the first test's service worker would answer the page itself.
+  const browser = await launchBrowser();
+  const { context } = browser;
+  await serveWithoutIsolation(context);
+  try {
+    const page = await openPage(context, `${session.server.url}${QUERY}`, 'acdc-cli-one-thread');
+    assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+    const badge = page.getByTestId('backend');
+    assert.equal(await badge.getAttribute('data-threads'), '1');
+    assert.match((await badge.getAttribute('title')) ?? '', /one thread: the page is not cross-origin isolated/);
+    await waitRun(page, (r) => r.phase === 'done', 180_000, 'the page’s run');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    assertSameCircuit(JSON.parse(readFileSync(await download.path(), 'utf8')), cliAcdc(s));
+    await page.close();
+  } finally {
+    await browser.close();
+  }
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { assertAllLocal, cliAcdc, readRun, waitRun } from './acdc.mjs';
-import { DEFAULT_MODEL, pageSession, screenshot } from './harness.mjs';
+import { DEFAULT_MODEL, modelWorkers, pageSession, screenshot } from './harness.mjs';
 
 const session = pageSession();
 
@@ -24,12 +24,12 @@ test('the embed example page runs two widgets', { timeout: 240_000 }, async () =
   await waitRun(first, (r) => r.tested >= 2, 90_000, 'the first widget');
   // The second is below the fold: it has not even loaded its model.
   assert.equal(await second.getByTestId('status').getAttribute('data-state'), 'starting');
-  assert.equal(page.workers().length, 1, 'no worker for the widget out of view');
+  assert.equal(modelWorkers(page).length, 1, 'no worker for the widget out of view');
   await screenshot(page, 'embed-first');
 
   await second.scrollIntoViewIfNeeded();
   await waitRun(second, (r) => r.tested >= 2, 90_000, 'the second widget');
-  assert.equal(page.workers().length, 2, 'one worker per widget');
+  assert.equal(modelWorkers(page).length, 2, 'one worker per widget');
   // Out of view, the first widget pauses (or had finished): "pausing…" first, then "paused".
   const away = await waitRun(first, (r) => ['paused', 'done'].includes(r.phase), 30_000, 'the first widget pausing');
   assert.ok(['paused', 'done'].includes(away.phase), `the first widget, out of view, is ${away.phase}`);
@@ -66,7 +66,7 @@ test('two embeds running at once on a busy machine each find the CLI’s circuit
     const widgets = page.locator('circuit-playground');
     const done = [];
     for (const i of [0, 1]) done.push(await waitRun(widgets.nth(i), (r) => r.phase === 'done', 300_000, `widget ${i + 1}`));
-    assert.equal(page.workers().length, 2, 'one worker per widget');
+    assert.equal(modelWorkers(page).length, 2, 'one worker per widget');
     // What each demo counted (its counters, read off the page) is what the CLI finds at its τ.
     for (const [i, tau] of [[0, 0.05], [1, 0.5]]) {
       const expected = cliAcdc({ model: DEFAULT_MODEL, task: 'induction', tau, metric: 'kl', ablation: 'resample', seed: 0, indicesMode: 'normal', namesMode: 'normal' });

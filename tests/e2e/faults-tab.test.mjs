@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertSameCircuit, cliAcdc, readRun, waitRun } from './acdc.mjs';
 import { exportedCircuit, faultQuery, runUntilUnderWay, SETTINGS } from './faults.mjs';
-import { openPage, pageSession, screenshot, waitSettled } from './harness.mjs';
+import { modelWorkers, openPage, pageSession, screenshot, waitSettled } from './harness.mjs';
 
 const session = pageSession();
 
@@ -68,7 +68,7 @@ test('a finished circuit survives a reload and a crashed worker, and only for it
   await screenshot(page, 'faults-restored');
 
   // A crashed worker: the model is loaded again and the circuit is still there.
-  await page.workers()[0].evaluate(() => void setTimeout(() => {
+  await modelWorkers(page)[0].evaluate(() => void setTimeout(() => {
     throw new Error('crashed by the test');
   }, 0));
   await page.locator('[data-testid="error"][data-code="worker_crashed"]').waitFor({ timeout: 60_000 });

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { faultQuery, recoversFrom, runUntilUnderWay, SETTINGS } from './faults.mjs';
-import { openPage, pageSession } from './harness.mjs';
+import { modelWorkers, openPage, pageSession } from './harness.mjs';
 
 const session = pageSession();
 
@@ -24,7 +24,7 @@ async function withPage(name, query, hooks, body) {
 
 /** The page's one model worker. */
 function modelWorker(page) {
-  const workers = page.workers();
+  const workers = modelWorkers(page);
   assert.equal(workers.length, 1, 'one model worker');
   return workers[0];
 }

@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { faultQuery, recoversFrom, runUntilUnderWay } from './faults.mjs';
-import { openPage, pageSession, waitSettled } from './harness.mjs';
+import { modelWorkers, openPage, pageSession, waitSettled } from './harness.mjs';
 
 const session = pageSession();
 
 test('a worker that crashes mid-run: the page says so, keeps the settings, and the next run equals the CLI’s', { timeout: 400_000 }, async () => {
   const page = await openPage(session.browser.context, `${session.server.url}${faultQuery()}`, 'faults-crash');
   await runUntilUnderWay(page);
-  const workers = page.workers();
+  const workers = modelWorkers(page);
   assert.equal(workers.length, 1, 'one model worker');
   // An uncaught error in the worker, as a wasm trap or an out-of-memory abort would be.
   await workers[0].evaluate(() => {

@@ -122,6 +122,34 @@ export async function openPage(context, url, name, timeout = 120_000, testHooks)
 }
 
 /**
+ * Serves the app page to `context` as a host without COOP/COEP headers would (a static host, or a
+ * site embedding it): not cross-origin isolated, so no SharedArrayBuffer and no threads.
+ * @param {import('playwright-core').BrowserContext} context
+ */
+export async function serveWithoutIsolation(context) {
+  await context.route(
+    (url) => url.pathname === '/',
+    async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['cross-origin-opener-policy'];
+      delete headers['cross-origin-embedder-policy'];
+      await route.fulfill({ response, headers });
+    },
+  );
+}
+
+/**
+ * The page's model workers (one per playground), without the threaded wasm build's pool workers
+ * (wasm-bindgen-rayon's `workerHelpers`, which a model worker starts when the page is cross-origin
+ * isolated).
+ * @param {import('playwright-core').Page} page
+ */
+export function modelWorkers(page) {
+  return page.workers().filter((worker) => !/\/workerHelpers[^/]*\.js$/.test(new URL(worker.url()).pathname));
+}
+
+/**
  * Waits for the status line to leave starting/loading/busy.
  * @param {import('playwright-core').Page} page
  */

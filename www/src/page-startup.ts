@@ -40,7 +40,12 @@ export async function startBackend(host: StartupHost, gpuLost = false): Promise<
     }
     const ready = await host.worker().init(prefer);
     const reason = ready.backend === 'cpu' && why !== null ? why : ready.reason;
-    host.badge.show(ready.backend, gpuLost && ready.backend === 'cpu' ? `the GPU device was lost and no new one could be had (${reason})` : reason);
+    host.badge.show(
+      ready.backend,
+      gpuLost && ready.backend === 'cpu' ? `the GPU device was lost and no new one could be had (${reason})` : reason,
+      ready.threads,
+      ready.oneThreadWhy,
+    );
     host.state.update({ backend: ready.backend });
     return true;
   } catch (error) {

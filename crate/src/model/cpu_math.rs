@@ -57,18 +57,22 @@ pub fn log_softmax<const D: usize>(t: Tensor<D>, dim: usize) -> Tensor<D> {
 }
 
 /// `f` applied to `t`'s elements in place, in rows of `row` elements (rows split across threads
-/// natively).
+/// natively and in the threaded wasm build).
 fn map_rows<const D: usize>(t: Tensor<D>, row: usize, f: impl Fn(&mut [f32]) + Sync + Send) -> Tensor<D> {
     let (shape, device) = (t.shape(), t.device());
     let mut v: Vec<f32> = t.into_data().try_into_vec::<f32>().expect("an f32 tensor");
-    #[cfg(not(target_arch = "wasm32"))]
+    // Enough rows per task that splitting pays (a task per ~16k elements); a tensor of one task
+    // stays on this thread: handing it to the pool costs a wake-up and a wait for nothing (in the
+    // threaded wasm build, where waking a Web Worker is slow, a fifth of a small model's run).
+    #[cfg(any(not(target_arch = "wasm32"), target_feature = "atomics"))]
     {
-        use rayon::prelude::*;
-        // Enough rows per task that splitting pays (a task per ~16k elements).
-        let rows_per_task = (16_384 / row.max(1)).max(1);
-        v.par_chunks_mut(row * rows_per_task).for_each(|chunk| chunk.chunks_mut(row).for_each(&f));
+        let task = row.max(1) * (16_384 / row.max(1)).max(1);
+        if v.len() > task {
+            use rayon::prelude::*;
+            v.par_chunks_mut(task).for_each(|chunk| chunk.chunks_mut(row).for_each(&f));
+            return Tensor::from_data(TensorData::new(v, shape), &device);
+        }
     }
-    #[cfg(target_arch = "wasm32")]
     v.chunks_mut(row).for_each(f);
     Tensor::from_data(TensorData::new(v, shape), &device)
 }

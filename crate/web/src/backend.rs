@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 
 use burn::prelude::*;
+#[cfg(feature = "webgpu")]
 use burn::tensor::wgpu::WgpuBackend;
 use wasm_bindgen::prelude::*;
 
@@ -22,6 +23,7 @@ pub fn current() -> (Device, &'static str) {
     })
 }
 
+#[cfg(feature = "webgpu")]
 fn has_navigator_gpu() -> bool {
     let global = js_sys::global();
     js_sys::Reflect::get(&global, &"navigator".into())
@@ -31,6 +33,13 @@ fn has_navigator_gpu() -> bool {
         .is_some_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 
+/// The CPU-only builds (see Cargo.toml); the worker loads them only for the CPU.
+#[cfg(not(feature = "webgpu"))]
+async fn try_webgpu() -> Result<Device, String> {
+    Err("this build of the module runs on the CPU only (WebGPU is in the default build)".into())
+}
+
+#[cfg(feature = "webgpu")]
 async fn try_webgpu() -> Result<Device, String> {
     if !has_navigator_gpu() {
         return Err("this browser has no WebGPU (navigator.gpu is missing)".into());

@@ -36,6 +36,9 @@ pub use attribute::AttributionRun;
 pub use backend::{current, init_backend};
 pub use judge::JudgeRun;
 pub use rasp::{rasp_run, Compile};
+/// The threaded build's `initThreadPool(n)`: rayon's pool on `n` Web Workers sharing the memory.
+#[cfg(target_feature = "atomics")]
+pub use wasm_bindgen_rayon::init_thread_pool;
 
 #[wasm_bindgen(start)]
 pub fn start() {

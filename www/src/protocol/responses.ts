@@ -32,6 +32,10 @@ export interface ReadyResponse {
   backend: Backend;
   /** Why this backend was chosen (e.g. why WebGPU was not available). */
   reason: string;
+  /** Threads the wasm module computes on (the CPU backend's; 1 in the one-thread build). */
+  threads: number;
+  /** Why there is one thread only (empty when there are more). */
+  oneThreadWhy: string;
 }
 
 /** Bytes of model.safetensors received so far; `total` is null when the server did not say. */

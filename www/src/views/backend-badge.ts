@@ -15,12 +15,18 @@ export class BackendBadge {
     this.reason,
   );
 
-  /** Shows the chosen backend; the reason is shown when it is not WebGPU (a fallback or a request). */
-  show(backend: Backend, reason: string): void {
+  /**
+   * Shows the chosen backend; the reason is shown when it is not WebGPU (a fallback or a request).
+   * On the CPU the name says how many threads compute, and the title why one only
+   * (`oneThreadWhy`: an embed in a page that is not cross-origin isolated).
+   */
+  show(backend: Backend, reason: string, threads = 1, oneThreadWhy = ''): void {
     this.element.dataset.backend = backend;
-    this.name.textContent = LABEL[backend];
+    this.element.dataset.threads = String(threads);
+    this.name.textContent = backend === 'cpu' ? `CPU · ${threads} thread${threads === 1 ? '' : 's'}` : LABEL[backend];
     this.reason.textContent = backend === 'cpu' && reason ? reason : '';
-    this.element.title = reason || `Running on ${LABEL[backend]}`;
+    const about = backend === 'cpu' && oneThreadWhy ? ` (${oneThreadWhy})` : '';
+    this.element.title = (reason || `Running on ${LABEL[backend]}`) + about;
   }
 
   showFailed(message: string): void {

@@ -9,7 +9,8 @@
 // too. A failure is thrown to the worker, which posts the one `error`.
 
 import type { AcdcEvent, AcdcStatus, CustomTask, GraphInfo, RunSettings } from '../generated/wire';
-import { AcdcRun, type Session } from '../pkg/circuitscope.js';
+import type { AcdcRun, Session } from '../pkg/circuitscope.js';
+import { wasm } from './wasm';
 import type { Speed, WorkerResponse } from '../protocol';
 import { runData } from './run-data';
 import type { Exclusive } from './session';
@@ -53,7 +54,7 @@ export class AcdcLoop extends SteeredLoop {
       const graph: GraphInfo = await this.exclusive(() => session.graph());
       const { data, view } = await this.exclusive(() => runData(session, settings, this.custom));
       if (this.cancelled) return this.post({ type: 'cancelled', id: this.id });
-      run = await this.timed<AcdcRun>(() => AcdcRun.start(session, settings, data));
+      run = await this.timed<AcdcRun>(() => wasm().AcdcRun.start(session, settings, data));
       this.post({ type: 'started', id: this.id, graph, data: view, status: run.status() });
       await this.loop(run);
     } finally {

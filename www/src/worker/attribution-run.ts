@@ -11,7 +11,8 @@
 // which posts the one `error`.
 
 import type { CustomTask, RunSettings, ScoresFile } from '../generated/wire';
-import { AttributionRun, type Session } from '../pkg/circuitscope.js';
+import type { AttributionRun, Session } from '../pkg/circuitscope.js';
+import { wasm } from './wasm';
 import type { AttributionProgress, WorkerResponse } from '../protocol';
 import { runData } from './run-data';
 import type { Exclusive } from './session';
@@ -44,7 +45,7 @@ export class AttributionLoop extends SteeredLoop {
       // Not the graph: the page has it since the model loaded (and building it takes seconds on GPT-2).
       const { data, view } = await this.exclusive(() => runData(session, settings, custom));
       if (this.cancelled) return this.post({ type: 'cancelled', id: this.id });
-      run = await this.timed<AttributionRun>(() => AttributionRun.start(session, settings, data));
+      run = await this.timed<AttributionRun>(() => wasm().AttributionRun.start(session, settings, data));
       this.post({ type: 'attributionStarted', id: this.id, data: view });
       await this.loop(run);
     } finally {

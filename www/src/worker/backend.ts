@@ -6,9 +6,9 @@
 // module's memory (a trap with the heap near its 4 GB is an out-of-memory)
 // and the WebGPU device wgpu asked for, whose loss is reported at once.
 
-import { messageOf, RequestError } from '../errors';
-import init, { initBackend } from '../pkg/circuitscope.js';
-import type { Backend, BackendPreference, ReadyResponse } from '../protocol';
+import { RequestError } from '../errors';
+import { startWasm } from './wasm';
+import type { BackendPreference, ReadyResponse } from '../protocol';
 
 let backend: Promise<ReadyResponse> | null = null;
 let memory: WebAssembly.Memory | null = null;
@@ -66,14 +66,10 @@ export function wasmMemory(): WebAssembly.Memory | null {
 /** Instantiates the wasm module and picks the device (once); the answer's `id` is the caller's to set. */
 export function chooseBackend(prefer: BackendPreference): Promise<ReadyResponse> {
   backend ??= (async () => {
-    try {
-      memory = (await init()).memory;
-    } catch (error) {
-      throw new RequestError('backend', `could not start the wasm module: ${messageOf(error)}`);
-    }
-    const chosen = await initBackend(prefer);
-    const name: Backend = chosen.backend === 'webgpu' ? 'webgpu' : 'cpu';
-    return { type: 'ready', id: 0, backend: name, reason: String(chosen.reason ?? '') };
+    const started = await startWasm(prefer);
+    memory = started.memory;
+    const { backend: name, reason, threads, why: oneThreadWhy } = started;
+    return { type: 'ready', id: 0, backend: name, reason, threads, oneThreadWhy };
   })();
   // A failed start may be retried by the next init request.
   backend.catch(() => (backend = null));

@@ -7,7 +7,8 @@
 
 import { RequestError } from '../errors';
 import type { CurvePoint, EdgeAttention, HeadLogits, LogitLens, RunSettings } from '../generated/wire';
-import { AttributionRun, JudgeRun, type Session } from '../pkg/circuitscope.js';
+import type { AttributionRun, JudgeRun, Session } from '../pkg/circuitscope.js';
+import { wasm } from './wasm';
 import type {
   EdgeAttentionRequest,
   EdgeScoresRequest,
@@ -49,7 +50,7 @@ async function judgeFor(session: Session, settings: RunSettings): Promise<JudgeR
   if (judge !== null && judge.session === session && judge.key === key) return judge.run;
   judge?.run.free();
   judge = null;
-  const run: JudgeRun = await JudgeRun.start(session, settings, undefined);
+  const run: JudgeRun = await wasm().JudgeRun.start(session, settings, undefined);
   judge = { session, key, run };
   return run;
 }
@@ -69,7 +70,7 @@ export async function edgeScores(request: EdgeScoresRequest): Promise<Float64Arr
     throw new RequestError('inspect', 'edge scores come from exact, eap or eap-ig, not acdc');
   }
   const session = await requireSession('inspect');
-  const run: AttributionRun = await AttributionRun.start(session, request.settings, undefined);
+  const run: AttributionRun = await wasm().AttributionRun.start(session, request.settings, undefined);
   try {
     for (;;) {
       const progress: unknown = await run.step(SCORE_STEPS);

@@ -5,7 +5,8 @@
 // it. Every call here runs under the worker's one lock.
 
 import type { CurvePoint, CustomTask, Roc, RunSettings } from '../generated/wire';
-import { JudgeRun, type Session } from '../pkg/circuitscope.js';
+import type { JudgeRun, Session } from '../pkg/circuitscope.js';
+import { wasm } from './wasm';
 import type { JudgeCircuitRequest, JudgedResponse, JudgePointRequest, RocRequest } from '../protocol';
 import { runData } from './run-data';
 
@@ -29,7 +30,7 @@ async function judgeFor(session: Session, settings: RunSettings, custom: CustomT
   cached?.judge.free();
   cached = null;
   const { data } = runData(session, settings, custom);
-  const judge: JudgeRun = await JudgeRun.start(session, settings, data);
+  const judge: JudgeRun = await wasm().JudgeRun.start(session, settings, data);
   cached = { session, key, judge };
   return judge;
 }

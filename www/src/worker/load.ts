@@ -5,12 +5,12 @@
 
 import { messageOf, RequestError } from '../errors';
 import type { ModelInfo } from '../generated/wire';
-import { Session } from '../pkg/circuitscope.js';
 import type { LoadFilesRequest, LoadRequest } from '../protocol';
 import { readBody, type ProgressListener } from '../read-body';
 import { requireBackend } from './backend';
 import { checkDeviceFits } from './gpu-limits';
 import { adopt } from './session';
+import { wasm } from './wasm';
 
 /** A shipped model's files, their fetches begun. */
 interface Fetches {
@@ -53,7 +53,7 @@ export async function loadFromServer(request: LoadRequest, onProgress: ProgressL
     throw error;
   }
   await checkDeviceFits(weights);
-  return adopt(Session.load(config ?? '', weights, tokenizer));
+  return adopt(wasm().Session.load(config ?? '', weights, tokenizer));
 }
 
 function validId(model: string): boolean {
@@ -79,7 +79,7 @@ export async function loadFromFiles(request: LoadFilesRequest): Promise<ModelInf
   await requireBackend();
   const weights = new Uint8Array(request.weights);
   await checkDeviceFits(weights);
-  return adopt(Session.load(request.config, weights, request.tokenizer ?? null));
+  return adopt(wasm().Session.load(request.config, weights, request.tokenizer ?? null));
 }
 
 /** A text file's body; a 404 of an optional file is `null`. */

@@ -5,7 +5,6 @@
 
 import { RequestError } from '../errors';
 import type { CompileFailure, CompileReport, InputRun, LayoutGroup } from '../generated/wire';
-import { raspLayout, raspRun, Session } from '../pkg/circuitscope.js';
 import type {
   CompileRaspRequest,
   RaspCompiledResponse,
@@ -15,6 +14,7 @@ import type {
 } from '../protocol';
 import { requireBackend } from './backend';
 import { adopt } from './session';
+import { wasm } from './wasm';
 
 /** `Session.compileRasp(source).outcome` (the wasm API's own shape, not a generated type). */
 type CompileOutcome = { ok: true; report: CompileReport } | { ok: false; error: CompileFailure };
@@ -25,7 +25,7 @@ export async function compileRasp(
   replacing: () => void,
 ): Promise<RaspCompiledResponse | RaspRejectedResponse> {
   await requireBackend();
-  const compile = Session.compileRasp(request.source);
+  const compile = wasm().Session.compileRasp(request.source);
   const outcome: CompileOutcome = compile.outcome;
   const next = compile.session();
   compile.free();
@@ -40,10 +40,10 @@ export async function compileRasp(
 
 export async function runInput(request: RaspRunRequest): Promise<InputRun> {
   await requireBackend();
-  return raspRun(request.source, request.input);
+  return wasm().raspRun(request.source, request.input);
 }
 
 export async function layoutOf(request: RaspLayoutRequest): Promise<LayoutGroup[]> {
   await requireBackend();
-  return raspLayout(request.groundTruth);
+  return wasm().raspLayout(request.groundTruth);
 }

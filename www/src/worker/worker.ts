@@ -14,7 +14,6 @@
 
 import { codeOf, messageOf, RequestError } from '../errors';
 import { DEFAULT_RUN_SETTINGS, type AttentionPattern, type Prediction, type TaskData, type TruthOverlay } from '../generated/wire';
-import { listTasks } from '../pkg/circuitscope.js';
 import type {
   AttributeRequest,
   ControlRequest,
@@ -38,6 +37,7 @@ import { loadFromFiles, loadFromServer, prefetch } from './load';
 import { edgeAttention, edgeScores, headLogits, logitLens, measureCircuits } from './inspect';
 import { compileRasp, layoutOf, runInput } from './rasp';
 import { exclusive, requireSession } from './session';
+import { wasm } from './wasm';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -128,7 +128,7 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | AttributeRequ
         return;
       case 'tasks':
         await requireBackend();
-        post({ type: 'tasks', id: request.id, tasks: listTasks() });
+        post({ type: 'tasks', id: request.id, tasks: wasm().listTasks() });
         return;
       case 'graph':
         post({ type: 'graphInfo', id: request.id, graph: (await requireSession('graph')).graph() });

@@ -28,13 +28,17 @@ const defaultModel: string =
 /**
  * Cross-origin isolation: SharedArrayBuffer, hence the threaded wasm build (rayon's pool shares the
  * module's memory). Everything the page loads is same-origin; CORP lets an isolated site embed it.
- * A host that cannot send these headers still works, on one thread (the backend badge says so).
+ * A host that cannot send these headers still works, on one thread (the backend badge says so),
+ * until the offline service worker adds them to the pages it answers (src/offline/sw.ts).
  */
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'cross-origin',
 };
+
+/** CIRCUITSCOPE_NO_ISOLATION=1 serves without them, as a static host does (tests). */
+const served = process.env.CIRCUITSCOPE_NO_ISOLATION === '1' ? {} : ISOLATION_HEADERS;
 
 export default defineConfig({
   root: www,
@@ -69,8 +73,8 @@ export default defineConfig({
       },
     },
   },
-  server: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
-  preview: { host: '127.0.0.1', headers: ISOLATION_HEADERS },
+  server: { host: '127.0.0.1', headers: served },
+  preview: { host: '127.0.0.1', headers: served },
 });
 
 /** Says plainly that the wasm module must be built first (a build fails; dev warns). */

@@ -6,7 +6,8 @@
 // the network first — fresh when online — and falls back to that cache when
 // the network fails. It never answers a request of another origin, nor one
 // for a model whose weights are fetched on request (GPT-2: its own cache),
-// and it deletes only caches it made itself.
+// and it deletes only caches it made itself. It also gives the pages it
+// answers the COOP/COEP headers a static host does not send (`isolated`).
 
 declare const self: ServiceWorkerGlobalScope;
 // A module (for the type of `self` above), with nothing to export.
@@ -81,10 +82,26 @@ async function networkFirst(request: Request): Promise<Response> {
     const response = await fetch(request);
     // Keep the cached copy fresh; only what was cached at install is cached at all.
     if (response.ok && response.type === 'basic' && (await cache.match(key))) await cache.put(key, response.clone());
-    return response;
+    return isolated(request, response);
   } catch (error) {
     const cached = await cache.match(key);
-    if (cached) return cached;
+    if (cached) return isolated(request, cached);
     throw error;
   }
+}
+
+/**
+ * A page from a host that sends no COOP/COEP (a static host) gets them here, so that from the
+ * visit after the first it is cross-origin isolated and its worker runs the threaded CPU build
+ * (src/worker/wasm.ts); so do its workers' scripts, which an isolated page may only start when
+ * they carry COEP too. Everything the page loads is same-origin or fetched with CORS, which
+ * `require-corp` allows. A response that has the headers, or is neither, is left as it is.
+ */
+function isolated(request: Request, response: Response): Response {
+  const pageOrWorker = request.mode === 'navigate' || request.destination === 'worker';
+  if (!pageOrWorker || !response.ok || response.headers.has('cross-origin-embedder-policy')) return response;
+  const headers = new Headers(response.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

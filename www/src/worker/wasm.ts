@@ -20,7 +20,7 @@ import type { Backend, BackendPreference } from '../protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-/** The glue of either build (the threaded one adds `initThreadPool`). */
+/** The glue of any of the three builds (typed as the WebGPU one; the threaded one adds `initThreadPool`). */
 type Module = typeof Glue & { initThreadPool?: (threads: number) => Promise<void> };
 
 /** How the module was started. */

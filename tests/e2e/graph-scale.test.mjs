@@ -8,6 +8,7 @@
 // each land in tests/e2e/artifacts/ (graph-*.png).
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { waitRun } from './acdc.mjs';
 import { GPT2_SHAPE, randomGpt2, routeGpt2 } from './gpt2-fixture.mjs';
@@ -93,6 +94,10 @@ test('a layer collapses into one box with merged edges, stays so during a run, a
   await waitRun(page, (r) => r.tested >= 10, 120_000, 'the ioi run');
   assert.equal(await panel.getAttribute('data-collapsed'), '1');
   assert.equal(await drawnEdges(), collapsed);
+  // The SVG export draws what the panel shows: the merged box and its merged edges.
+  const exported = await exportedSvg(page);
+  assert.equal(paths(exported), collapsed, 'one path per drawn edge');
+  assert.match(exported, />A1 ×4</);
   await page.getByTestId('reset').click();
   await waitRun(page, (r) => r.tested === 0, 60_000, 'the reset');
 
@@ -104,8 +109,20 @@ test('a layer collapses into one box with merged edges, stays so during a run, a
   assert.deepEqual(await boxes(), before.boxes);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.equal(await picture(), before.picture, 'the same edges drawn');
+  const expanded = await exportedSvg(page);
+  assert.equal(paths(expanded), before.edges, 'expanded, every edge exported as itself');
+  assert.doesNotMatch(expanded, />A1 ×4</);
   await page.close();
 });
+
+/** The graph as the results bar's SVG download. */
+async function exportedSvg(page) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  return readFileSync(await download.path(), 'utf8');
+}
+
+/** How many edges an exported SVG draws. */
+const paths = (svg) => (svg.match(/<path /g) ?? []).length;
 
 test('GPT-2’s width: 12 heads a layer drawn, and the pointer hovers the edge under it', { timeout: 300_000 }, async () => {
   const page = await open('');

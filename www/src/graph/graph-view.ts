@@ -117,6 +117,11 @@ export class GraphView {
     return this.scene?.layout ?? null;
   }
 
+  /** What the SVG and PNG exports draw: the graph as shown, collapsed layers merged (null: no graph). */
+  exportLayout(): GraphLayout | null {
+    return this.scene?.exported() ?? null;
+  }
+
   /** A new model: draws its nodes, respaced for the panel, and clears the run and the collapsed layers. */
   setGraph(graph: GraphInfo): void {
     this.graph = graph;

@@ -32,6 +32,18 @@ export class Scene {
     return this.drawn.layout;
   }
 
+  /**
+   * What an export draws: the crate's layout (its own spacing, not the panel's) with the collapsed
+   * layers merged, each merged edge standing for the member the view shows (`chooseShown`).
+   */
+  exported(): GraphLayout {
+    if (this.collapsed.size === 0) return this.base;
+    const merged = collapseLayers(this.base, this.collapsed).layout;
+    // The same merge of the same edges: only the coordinates differ from the drawn layout's.
+    merged.edges.forEach((e, i) => (e.id = this.layout.edges[i].id));
+    return merged;
+  }
+
   /** Respaced for a panel of a new size. */
   reflow(room: Room): void {
     this.fitted = fitLayout(this.base, room);

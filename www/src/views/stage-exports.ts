@@ -2,7 +2,7 @@
 // SVG or PNG painted as the page shows it (fates, the ground-truth verdicts
 // or an attribution run's scores), in the page's colours.
 
-import type { GraphInfo } from '../generated/wire';
+import type { GraphInfo, GraphLayout } from '../generated/wire';
 import { download, graphSvg, svgToPng } from '../graph/export';
 import type { GraphView } from '../graph/graph-view';
 import type { RunState } from '../state/run-state';
@@ -13,14 +13,16 @@ export function downloadCircuitJson(circuit: unknown): void {
 
 /**
  * The graph with `state`'s fates as an SVG document (`circuitOnly`: the kept
- * edges only); `current` (the run the view shows) adds its truth verdicts and
- * scores. Colours are read from `styled`'s CSS variables.
+ * edges only), its collapsed layers merged as the view shows them; `current`
+ * (the run the view shows) adds its truth verdicts and scores. Colours are
+ * read from `styled`'s CSS variables.
  */
 export function stageSvg(graph: GraphInfo, styled: Element, view: GraphView, state: RunState | null, circuitOnly: boolean, current: boolean): string {
   const style = getComputedStyle(styled);
+  const layout = view.exportLayout() ?? graph.layout;
   const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   return graphSvg(
-    graph.layout,
+    layout,
     state,
     view.palette,
     {
@@ -39,8 +41,8 @@ export function downloadSvg(svg: string): void {
   download('circuit.svg', new Blob([svg], { type: 'image/svg+xml' }));
 }
 
-export async function downloadPng(svg: string, graph: GraphInfo): Promise<void> {
-  const { width, height } = graph.layout;
+export async function downloadPng(svg: string, layout: GraphLayout): Promise<void> {
+  const { width, height } = layout;
   download('circuit.png', await svgToPng(svg, width, height));
 }
 
@@ -82,7 +84,7 @@ export class StageExports {
     const graph = this.source.graph();
     if (svg === null || graph === null) return;
     try {
-      await downloadPng(svg, graph);
+      await downloadPng(svg, this.source.view.exportLayout() ?? graph.layout);
     } catch (error) {
       this.source.error(error);
     }

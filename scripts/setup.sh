@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, quickly when it already is:
-# the wasm target, the pinned nightly with rust-src (the threaded wasm build), wasm-bindgen-cli at Cargo.lock's version, npm packages, and (with --browser)
-# Debian's Chromium and ChromeDriver.
+# the wasm target, the pinned nightly with rust-src (the threaded wasm build), wasm-bindgen-cli at
+# Cargo.lock's version, npm packages, and (with --browser) Debian's Chromium and ChromeDriver.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"

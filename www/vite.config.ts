@@ -13,6 +13,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { lessonsPlugin } from './lessons-plugin.ts';
 import { modelsPlugin } from './models-plugin.ts';
 import { offlinePlugin } from './offline-plugin.ts';
+import { ISOLATION_HEADERS } from './src/offline/isolation.ts';
 
 const www = fileURLToPath(new URL('.', import.meta.url));
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -26,19 +27,14 @@ const defaultModel: string =
   JSON.parse(readFileSync(`${repo}package.json`, 'utf8')).circuitscope?.defaultModel ?? 'induction-2l';
 
 /**
- * Cross-origin isolation: SharedArrayBuffer, hence the threaded wasm build (rayon's pool shares the
- * module's memory). Everything the page loads is same-origin; CORP lets an isolated site embed it.
- * A host that cannot send these headers still works, on one thread (the backend badge says so),
- * until the offline service worker adds them to the pages it answers (src/offline/sw.ts).
+ * Cross-origin isolation (src/offline/isolation.ts). Everything the page loads is same-origin;
+ * CORP lets an isolated site embed it. A host that cannot send these headers still works, on one
+ * thread (the backend badge says so), until the offline service worker adds them to the pages it
+ * answers (src/offline/sw.ts). CIRCUITSCOPE_NO_ISOLATION=1 serves without them, as such a host
+ * does (tests).
  */
-export const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'cross-origin',
-};
-
-/** CIRCUITSCOPE_NO_ISOLATION=1 serves without them, as a static host does (tests). */
-const served = process.env.CIRCUITSCOPE_NO_ISOLATION === '1' ? {} : ISOLATION_HEADERS;
+const served =
+  process.env.CIRCUITSCOPE_NO_ISOLATION === '1' ? {} : { ...ISOLATION_HEADERS, 'Cross-Origin-Resource-Policy': 'cross-origin' };
 
 export default defineConfig({
   root: www,

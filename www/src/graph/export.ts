@@ -6,6 +6,14 @@ import type { GraphLayout } from '../generated/wire';
 import { Fate, type RunState } from '../state/run-state';
 import { edgePath, edgeStyle, type Palette, type ScorePaint, type Verdicts } from './paint';
 
+/** The graph view as an export draws it (GraphView.exported; `truth`, `scores`: what is painted now, else null). */
+export interface ExportedView {
+  layout: GraphLayout;
+  palette: Palette;
+  truth: Verdicts | null;
+  scores: ScorePaint | null;
+}
+
 export interface ExportColors {
   background: string;
   text: string;

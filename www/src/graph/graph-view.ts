@@ -16,6 +16,7 @@ import type { RunState } from '../state/run-state';
 import { EdgeTooltip, type TipContext } from './edge-tooltip';
 import { paintHighlight, paintHovered } from './highlight';
 import { LABEL_Y } from './layout';
+import type { ExportedView } from './export';
 import { attachPanZoom, fitZoom, panelRoom } from './pan-zoom';
 import { columnLabels, graphToolbar, legendItems, markDeadNodes, nodeElement, portLetters, PORTS_TITLE, sizeLabels, type LegendMode } from './labels';
 import { SettledLayer } from './settled-layer';
@@ -117,9 +118,10 @@ export class GraphView {
     return this.scene?.layout ?? null;
   }
 
-  /** What the SVG and PNG exports draw: the graph as shown, collapsed layers merged (null: no graph). */
-  exportLayout(): GraphLayout | null {
-    return this.scene?.exported() ?? null;
+  /** What the SVG and PNG exports draw: the graph as shown (collapsed layers merged) and its paint; null: no graph. */
+  exported(): ExportedView | null {
+    if (this.scene === null) return null;
+    return { layout: this.scene.exported(), palette: this.palette, truth: this.truth, scores: this.scores };
   }
 
   /** A new model: draws its nodes, respaced for the panel, and clears the run and the collapsed layers. */
@@ -196,15 +198,6 @@ export class GraphView {
     this.element.dataset.truth = verdict ? 'shown' : 'none';
     this.setLegend(this.scores !== null ? 'scores' : verdict ? 'truth' : 'fate');
     this.redraw();
-  }
-
-  get truthVerdict(): Verdicts | null {
-    return this.truth;
-  }
-
-  /** The attribution scores painted now (null: the run's fates). */
-  get scorePaint(): ScorePaint | null {
-    return this.scores;
   }
 
   /** "circuit only" is offered once the run is done. */

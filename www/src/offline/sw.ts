@@ -9,9 +9,9 @@
 // and it deletes only caches it made itself. It also gives the pages it
 // answers the COOP/COEP headers a static host does not send (`isolated`).
 
+import { ISOLATION_HEADERS } from './isolation';
+
 declare const self: ServiceWorkerGlobalScope;
-// A module (for the type of `self` above), with nothing to export.
-export {};
 
 interface Precache {
   /** Changes with every build whose files changed. */
@@ -101,7 +101,6 @@ function isolated(request: Request, response: Response): Response {
   const pageOrWorker = request.mode === 'navigate' || request.destination === 'worker';
   if (!pageOrWorker || !response.ok || response.headers.has('cross-origin-embedder-policy')) return response;
   const headers = new Headers(response.headers);
-  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
-  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

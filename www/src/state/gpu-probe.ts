@@ -23,13 +23,19 @@ interface GpuLike {
   requestAdapter(): Promise<AdapterLike | null>;
 }
 
+/** A promise of 'late' after `ms` (to race a WebGPU start against), and how to call it off. */
+export function deadline(ms: number): { late: Promise<'late'>; clear(): void } {
+  let timer = 0;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms) as unknown as number;
+  });
+  return { late, clear: () => clearTimeout(timer) };
+}
+
 /** Probes `gpu` (default: this page's navigator.gpu) within `budget` ms. */
 export async function probeGpu(gpu: GpuLike | undefined = navigatorGpu(), budget = GPU_START_BUDGET_MS): Promise<GpuVerdict> {
   if (gpu === undefined) return { cpu: false, reason: null };
-  let timer = 0;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), budget) as unknown as number;
-  });
+  const { late, clear } = deadline(budget);
   try {
     const adapter = await Promise.race([gpu.requestAdapter(), late]);
     if (adapter === 'late') return { cpu: true, reason: `WebGPU took over ${budget / 1000} s to start: running on the CPU` };
@@ -46,11 +52,12 @@ export async function probeGpu(gpu: GpuLike | undefined = navigatorGpu(), budget
   } catch {
     return { cpu: true, reason: 'WebGPU failed to start: running on the CPU' };
   } finally {
-    clearTimeout(timer);
+    clear();
   }
 }
 
-function navigatorGpu(): GpuLike | undefined {
-  const nav = typeof navigator === 'undefined' ? undefined : (navigator as Navigator & { gpu?: GpuLike });
+/** `navigator.gpu` of a page or a worker (their libs type `navigator` differently; neither has WebGPU's types). */
+export function navigatorGpu(): GpuLike | undefined {
+  const nav = typeof navigator === 'undefined' ? undefined : (navigator as { gpu?: GpuLike });
   return nav?.gpu;
 }

@@ -100,7 +100,6 @@ export class AcdcStage {
       changeSettings: (patch) => host.changeSettings?.(patch),
     });
     this.exports = new StageExports({
-      graph: () => this.graph,
       styled: () => this.element,
       view: this.graphView,
       state: () => this.run.state,

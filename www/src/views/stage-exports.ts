@@ -2,8 +2,8 @@
 // SVG or PNG painted as the page shows it (fates, the ground-truth verdicts
 // or an attribution run's scores), in the page's colours.
 
-import type { GraphInfo, GraphLayout } from '../generated/wire';
-import { download, graphSvg, svgToPng } from '../graph/export';
+import type { GraphLayout } from '../generated/wire';
+import { download, graphSvg, svgToPng, type ExportedView } from '../graph/export';
 import type { GraphView } from '../graph/graph-view';
 import type { RunState } from '../state/run-state';
 
@@ -13,16 +13,15 @@ export function downloadCircuitJson(circuit: unknown): void {
 
 /**
  * The graph with `state`'s fates as an SVG document (`circuitOnly`: the kept
- * edges only), its collapsed layers merged as the view shows them; `current`
- * (the run the view shows) adds its truth verdicts and scores. Colours are
- * read from `styled`'s CSS variables.
+ * edges only), as `view` shows it (collapsed layers merged); `current` (the
+ * run the view shows) adds its truth verdicts and scores. Colours are read
+ * from `styled`'s CSS variables.
  */
-export function stageSvg(graph: GraphInfo, styled: Element, view: GraphView, state: RunState | null, circuitOnly: boolean, current: boolean): string {
+export function stageSvg(styled: Element, view: ExportedView, state: RunState | null, circuitOnly: boolean, current: boolean): string {
   const style = getComputedStyle(styled);
-  const layout = view.exportLayout() ?? graph.layout;
   const color = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   return graphSvg(
-    layout,
+    view.layout,
     state,
     view.palette,
     {
@@ -32,8 +31,8 @@ export function stageSvg(graph: GraphInfo, styled: Element, view: GraphView, sta
       nodeBorder: color('--node-border', '#94a3b8'),
     },
     circuitOnly,
-    current ? view.truthVerdict : null,
-    current ? view.scorePaint : null,
+    current ? view.truth : null,
+    current ? view.scores : null,
   );
 }
 
@@ -48,7 +47,6 @@ export async function downloadPng(svg: string, layout: GraphLayout): Promise<voi
 
 /** What the exports read of the stage. */
 export interface ExportSource {
-  graph(): GraphInfo | null;
   /** The element whose CSS variables colour the export. */
   styled(): Element;
   view: GraphView;
@@ -62,11 +60,16 @@ export interface ExportSource {
 export class StageExports {
   constructor(private readonly source: ExportSource) {}
 
-  /** The graph with `state`'s fates as an SVG document (`circuitOnly`: the kept edges only). */
+  /** The graph with `state`'s fates as an SVG document (`circuitOnly`: the kept edges only); null: no graph. */
   svgOf(state: RunState | null, circuitOnly: boolean): string | null {
-    const graph = this.source.graph();
-    if (graph === null) return null;
-    return stageSvg(graph, this.source.styled(), this.source.view, state, circuitOnly, state === this.source.state());
+    return this.picture(state, circuitOnly)?.svg ?? null;
+  }
+
+  /** The SVG and the layout it draws (for the PNG's size), from one look at the view. */
+  private picture(state: RunState | null, circuitOnly: boolean): { svg: string; layout: GraphLayout } | null {
+    const view = this.source.view.exported();
+    if (view === null) return null;
+    return { svg: stageSvg(this.source.styled(), view, state, circuitOnly, state === this.source.state()), layout: view.layout };
   }
 
   json(): void {
@@ -80,11 +83,10 @@ export class StageExports {
   }
 
   async png(): Promise<void> {
-    const svg = this.svgOf(this.source.state(), this.source.view.circuitOnly);
-    const graph = this.source.graph();
-    if (svg === null || graph === null) return;
+    const picture = this.picture(this.source.state(), this.source.view.circuitOnly);
+    if (picture === null) return;
     try {
-      await downloadPng(svg, this.source.view.exportLayout() ?? graph.layout);
+      await downloadPng(picture.svg, picture.layout);
     } catch (error) {
       this.source.error(error);
     }

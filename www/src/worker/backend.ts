@@ -66,10 +66,9 @@ export function wasmMemory(): WebAssembly.Memory | null {
 /** Instantiates the wasm module and picks the device (once); the answer's `id` is the caller's to set. */
 export function chooseBackend(prefer: BackendPreference): Promise<ReadyResponse> {
   backend ??= (async () => {
-    const started = await startWasm(prefer);
-    memory = started.memory;
-    const { backend: name, reason, threads, why: oneThreadWhy } = started;
-    return { type: 'ready', id: 0, backend: name, reason, threads, oneThreadWhy };
+    const { memory: started, ...ready } = await startWasm(prefer);
+    memory = started;
+    return { type: 'ready', id: 0, ...ready };
   })();
   // A failed start may be retried by the next init request.
   backend.catch(() => (backend = null));

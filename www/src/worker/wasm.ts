@@ -17,6 +17,7 @@
 import { messageOf, RequestError } from '../errors';
 import type * as Glue from '../pkg/circuitscope.js';
 import type { Backend, BackendPreference } from '../protocol';
+import { deadline, GPU_START_BUDGET_MS, navigatorGpu } from '../state/gpu-probe';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -32,7 +33,7 @@ export interface Started {
   /** Threads the CPU backend uses (1: the one-thread build). */
   threads: number;
   /** Why there is one thread only (empty when threaded). */
-  why: string;
+  oneThreadWhy: string;
 }
 
 let glue: Module | null = null;
@@ -45,11 +46,8 @@ export function wasm(): typeof Glue {
   return glue;
 }
 
-/** How long the worker waits for a WebGPU adapter before taking the CPU (as the embed's probe). */
-const ADAPTER_BUDGET_MS = 1500;
-
 /** Why this context cannot run the threaded build (null: it can). */
-export function whyOneThread(): string | null {
+function whyOneThread(): string | null {
   if (!self.crossOriginIsolated) return 'one thread: the page is not cross-origin isolated (COOP/COEP headers)';
   if (typeof SharedArrayBuffer === 'undefined') return 'one thread: this browser has no SharedArrayBuffer';
   if ((navigator.hardwareConcurrency ?? 1) < 2) return 'one thread: the browser reports one core';
@@ -62,18 +60,18 @@ export function whyOneThread(): string | null {
  * the size, and threaded where it can be). Null: an adapter was found; else why the CPU is taken.
  */
 async function noAdapter(): Promise<string | null> {
-  const gpu = (navigator as WorkerNavigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  const gpu = navigatorGpu();
   if (gpu === undefined) return 'this browser has no WebGPU (navigator.gpu is missing)';
-  let timer = 0;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ADAPTER_BUDGET_MS)));
+  // As long as the embed's probe waits for WebGPU to start.
+  const { late, clear } = deadline(GPU_START_BUDGET_MS);
   try {
     const adapter = await Promise.race([gpu.requestAdapter(), late]);
-    if (adapter === 'late') return `WebGPU gave no adapter within ${ADAPTER_BUDGET_MS / 1000} s`;
+    if (adapter === 'late') return `WebGPU gave no adapter within ${GPU_START_BUDGET_MS / 1000} s`;
     return adapter === null ? 'no WebGPU adapter' : null;
   } catch (error) {
     return `WebGPU did not start: ${String(error)}`;
   } finally {
-    clearTimeout(timer);
+    clear();
   }
 }
 
@@ -128,5 +126,5 @@ export async function startWasm(prefer: BackendPreference): Promise<Started> {
   const chosen = await module.initBackend(pick.prefer);
   const backend: Backend = chosen.backend === 'webgpu' ? 'webgpu' : 'cpu';
   const reason = pick.cpuWhy || String(chosen.reason ?? '');
-  return { memory, backend, reason, threads, why: threads > 1 ? '' : pick.why };
+  return { memory, backend, reason, threads, oneThreadWhy: threads > 1 ? '' : pick.why };
 }

@@ -3,10 +3,11 @@
 // lessons; then the network is cut (context.setOffline) and the server is
 // stopped, the page is reloaded, and lesson 2 is finished. The worker answers
 // only its own origin: a request to another site reaches the network (here,
-// a route) untouched.
+// a route) untouched. It is registered only once the page has started.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { waitRun } from './acdc.mjs';
 import { launchBrowser, openPage, startServer } from './harness.mjs';
 import { ORACLES } from './lesson-oracles.mjs';
 import { walkLesson } from './lessons.mjs';
@@ -50,5 +51,32 @@ test('load once, cut the network, reload, finish lesson 2', { timeout: 1_800_000
   } finally {
     await browser.close();
     if (serverUp) await server.close();
+  }
+});
+
+// The install downloads every build of the module and every model (~15 MB): begun with the page,
+// it took a second of CPU from the first tested edge on two cores. So the page registers the
+// worker once its first run has ended (or its model is loaded, when no run was asked for).
+test('the service worker is registered after the first run, not while the page starts', { timeout: 300_000 }, async () => {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      const container = navigator.serviceWorker;
+      const register = container.register.bind(container);
+      container.register = (...args) => {
+        const stage = document.querySelector('circuit-playground')?.shadowRoot?.querySelector('[data-testid="stage"]');
+        sessionStorage.setItem('registered-during', stage?.getAttribute('data-phase') ?? 'no stage');
+        return register(...args);
+      };
+    });
+    await page.goto(`${server.url}?backend=cpu&autorun=1&speed=max`);
+    await waitRun(page, (r) => r.phase === 'done', 180_000, 'the first run');
+    assert.equal(await page.evaluate(async () => (await navigator.serviceWorker.ready).scope), server.url);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('registered-during')), 'done');
+  } finally {
+    await browser.close();
+    await server.close();
   }
 });

@@ -25,6 +25,9 @@ test('metric values and changes keep their sign, written "−"', () => {
   assert.equal(format.formatShortDelta(0.0229), '+0.0229');
   assert.equal(format.formatShortDelta(-0.01), `${MINUS}0.01`);
   assert.equal(format.formatTau(0.05), '0.05');
+  assert.equal(format.formatCount(124416), '124,416');
+  assert.equal(format.formatCount(85_054_464), '85,054,464');
+  assert.equal(format.formatCount(999), '999');
   for (const text of [format.formatMetric(-3), format.formatShort(-3), format.formatDelta(-3)]) {
     assert.ok(!text.includes('-'), `no hyphen-minus in ${text}`);
   }

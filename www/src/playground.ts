@@ -22,6 +22,7 @@ import { codeOf, messageOf, RequestError } from './errors';
 import { PageLessons } from './lessons/page-host';
 import { DEFAULT_MODEL, fetchModelIndex, isOnRequest, pickModel, unknownModelHint, type ModelEntry } from './models/model-index';
 import { ModelLoader } from './models/model-loader';
+import { pageSettled } from './offline/register';
 import { EDITED_MODEL, RaspController } from './models/rasp-controller';
 import { RemoteController, type RemoteHost } from './models/remote-controller';
 import type { ErrorCode } from './protocol';
@@ -31,7 +32,7 @@ import { initialCustomTask, storeCustomTask, writeCustomTaskToUrl } from './stat
 import { PageState } from './state/page-state';
 import { parseSettings, withTask, type Settings } from './state/settings';
 import { appLink, readUrlSettings, writeSettingsToUrl } from './state/url-state';
-import { PAGE_CSS as css } from './styles';
+import { pageStyleSheet } from './styles';
 import { AcdcStage, type StageHost } from './views/acdc-stage';
 import { BackendBadge } from './views/backend-badge';
 import { CustomTaskEditor } from './views/custom-task';
@@ -44,8 +45,6 @@ import { readyText, StatusLine } from './views/status-line';
 import { TaskPanel } from './views/task-panel';
 import { WeightsInput } from './views/weights-input';
 import { WorkerClient } from './worker-client';
-
-let sheet: CSSStyleSheet | null = null;
 
 export class CircuitPlayground extends HTMLElement {
   private readonly root = this.attachShadow({ mode: 'open' });
@@ -140,7 +139,7 @@ export class CircuitPlayground extends HTMLElement {
     this.autorunPending = this.options.autorun;
     this.stage = new AcdcStage(this.stageHost(), this.options.speed);
     if (!this.options.compact) this.learn.attach(this.options.urlState);
-    this.root.adoptedStyleSheets = [styleSheet()];
+    this.root.adoptedStyleSheets = [pageStyleSheet()];
     this.root.replaceChildren(this.render(this.options.compact));
     this.prompt.value = this.getAttribute('prompt') ?? '';
     this.updateControls();
@@ -179,12 +178,8 @@ export class CircuitPlayground extends HTMLElement {
   }
 
   private onVisibility(visible: boolean): void {
-    if (visible && !this.started) {
-      // The worker (and the wasm module it downloads) only for a playground someone looks at.
-      this.started = true;
-      this.client = new WorkerClient((code, message) => this.onCrash(code, message));
-      void this.start();
-    }
+    // The worker (and the wasm module it downloads) only for a playground someone looks at.
+    if (visible) void this.start();
     if (!visible && this.stage && (this.stage.phase === 'running' || this.stage.phase === 'starting')) {
       this.stage.pause();
       this.autoPaused = true;
@@ -194,8 +189,11 @@ export class CircuitPlayground extends HTMLElement {
     }
   }
 
-  /** Chooses the backend and reads the model index and tasks, then loads a model. */
+  /** Starts the worker (once), chooses the backend and reads the model index and tasks, then loads a model. */
   private async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.client = new WorkerClient((code, message) => this.onCrash(code, message));
     this.status.set('starting', 'Starting the model worker…');
     void this.learn.controller?.start();
     const wanted = this.state.wanted.model ?? null;
@@ -374,8 +372,10 @@ export class CircuitPlayground extends HTMLElement {
   private settleStatus(): void {
     const { loaded } = this.state;
     if (this.state.busy || this.prompt.busy) return;
-    if (loaded) this.status.set('ready', readyText(loaded, this.runStatus, this.stage?.active ?? false));
+    const active = this.stage?.active ?? false;
+    if (loaded) this.status.set('ready', readyText(loaded, this.runStatus, active));
     else this.status.set('failed', 'No model loaded');
+    if (loaded && !active && !this.autorunPending) pageSettled();
   }
 
   private showError(code: ErrorCode, message: string, hint?: string): void {
@@ -387,12 +387,4 @@ export class CircuitPlayground extends HTMLElement {
     if (this.client === null) throw new RequestError('not_ready', 'the playground is not attached to a page');
     return this.client;
   }
-}
-
-function styleSheet(): CSSStyleSheet {
-  if (sheet === null) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-  }
-  return sheet;
 }

@@ -17,3 +17,14 @@ import panels from './panels.css?inline';
 import workbench from './workbench.css?inline';
 
 export const PAGE_CSS = [base, panels, workbench, graph, narrow, compact, rasp, attribution, lessons, questions].join('\n');
+
+let sheet: CSSStyleSheet | null = null;
+
+/** PAGE_CSS as one constructed sheet, shared by every playground's shadow root. */
+export function pageStyleSheet(): CSSStyleSheet {
+  if (sheet === null) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(PAGE_CSS);
+  }
+  return sheet;
+}

@@ -1,6 +1,7 @@
 // Which model is loaded: a select over /models/index.json, the first
 // paragraph of its card, and its size once the worker has loaded it.
 
+import { formatCount } from '../charts/format';
 import { el } from '../dom';
 import { isOnRequest, type ModelEntry } from '../models/model-index';
 import type { ModelInfo } from '../generated/wire';
@@ -84,7 +85,7 @@ export class ModelPicker {
     const config = info.config;
     const facts = FACTS.filter((key) => config[key] !== undefined).map((key) => `${key} ${String(config[key])}`);
     this.facts.textContent = [
-      `${info.parameterCount.toLocaleString('en')} parameters`,
+      `${formatCount(info.parameterCount)} parameters`,
       ...facts,
       source ? `weights from ${source}` : '',
     ]

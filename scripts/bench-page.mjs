@@ -6,18 +6,20 @@
 // Each backend named runs in a fresh browser (a cold cache each); the figures, the machine and the
 // WebGPU adapter go to tests/e2e/artifacts/bench-page.json. Run after `npm run build:web`
 // (scripts/build-wasm.sh first), with a CLI built:
-//   node scripts/bench-page.mjs [cpu] [cpu1] [webgpu] [auto]      (default: cpu cpu1 webgpu)
-// `cpu1` is the CPU as a host without COOP/COEP headers serves the page: not cross-origin
-// isolated, so the one-thread wasm build (`cpu`: the threaded one, as the local server sends them).
+//   node scripts/bench-page.mjs [cpu] [cpu1] [threads] [webgpu] [auto]   (default: cpu threads webgpu)
+// `cpu` is the served page on the CPU as a visitor gets it (cross-origin isolated: the threaded
+// build with a pool of one thread fewer than the cores, or the one-thread build on two cores);
+// `cpu1` the same page as a host without COOP/COEP headers serves it (not isolated: the one-thread
+// build); `threads` the served page asking for a thread per core (`?threads=N`).
 // CIRCUITSCOPE_BIN picks the CLI (default: the release build, else the debug one).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { cliAcdc, waitRun } from '../tests/e2e/acdc.mjs';
+import { cliAcdc, readRun, waitRun } from '../tests/e2e/acdc.mjs';
 import { downloadJson } from '../tests/e2e/attribution.mjs';
-import { ARTIFACTS, DEFAULT_MODEL, launchBrowser, serveWithoutIsolation, startServer } from '../tests/e2e/harness.mjs';
+import { DEFAULT_MODEL, launchBrowser, serveWithoutIsolation, startServer, writeBenchRecord } from '../tests/e2e/harness.mjs';
 
-const backends = process.argv.length > 2 ? process.argv.slice(2) : ['cpu', 'cpu1', 'webgpu'];
+const backends = process.argv.length > 2 ? process.argv.slice(2) : ['cpu', 'threads', 'webgpu'];
 if (!process.env.CIRCUITSCOPE_BIN) {
   const target = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/circuitscope/target`;
   const release = `${target}/release/circuitscope`;
@@ -31,11 +33,7 @@ try {
 } finally {
   await server.close();
 }
-const file = `${ARTIFACTS}/bench-page.json`;
-mkdirSync(ARTIFACTS, { recursive: true });
-const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg() };
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2));
-console.log(`\nresults, the machine and the adapter: ${file}`);
+console.log(`\nresults, the machine and the adapter: ${writeBenchRecord('bench-page', { results })}`);
 
 /** One cold load and one full run of the default page on `backend`, beside the CLI's run. */
 async function bench(backend) {
@@ -48,8 +46,9 @@ async function bench(backend) {
 }
 
 async function benchIn(browser, name) {
-  const backend = name === 'cpu1' ? 'cpu' : name;
+  const backend = name === 'cpu1' || name === 'threads' ? 'cpu' : name;
   if (name === 'cpu1') await serveWithoutIsolation(browser.context);
+  const asked = name === 'threads' ? `&threads=${cpus().length}` : '';
   const page = await browser.context.newPage();
   let raw = 0;
   let gzip = 0;
@@ -66,21 +65,21 @@ async function benchIn(browser, name) {
     }
   });
   const started = Date.now();
-  await page.goto(`${server.url}?backend=${backend}&autorun=1&speed=max`);
+  await page.goto(`${server.url}?backend=${backend}${asked}&autorun=1&speed=max`);
   await waitRun(page, (r) => r.tested >= 1, 120_000, 'the first tested edge');
   const firstEvent = Date.now() - started;
   const threads = Number(await page.getByTestId('backend').getAttribute('data-threads'));
   const shown = (await page.getByTestId('backend').innerText().catch(() => backend)).replace(/\s+/g, ' ').trim();
   const adapter = await page.evaluate(adapterInfo);
   const firstScreen = gzip;
-  const done = await waitRun(page, (r) => r.phase === 'done', 600_000, 'the page’s run');
+  const done = await waitEnd(page, 'the page’s run');
   const pageCircuit = await downloadJson(page, 'export-json', 'circuit.json');
   sizes.sort((a, b) => b[0] - a[0]);
   // The same run again: the first pays V8's compilation of the module (it runs in its baseline
   // tier until the hot functions are optimised); a second is what every later run costs.
   await page.getByTestId('run').click();
   await page.waitForSelector('[data-testid="stage"]:not([data-phase="done"])');
-  await waitRun(page, (r) => r.phase === 'done', 600_000, 'the page’s second run');
+  await waitEnd(page, 'the page’s second run');
   const warm = (await downloadJson(page, 'export-json', 'circuit.json')).wall_time;
 
   const s = pageCircuit.settings;
@@ -125,6 +124,18 @@ async function benchIn(browser, name) {
     warmRatio: warm / cli.wall_time,
     sameKept: same,
   };
+}
+
+/**
+ * The run's end, waited for in the page: polling its counters from here (waitRun: several calls
+ * into the page every 100 ms) cost the page's main thread ~0.1 s of CPU per run, which on two cores
+ * the run it measures lost (cold runs alternated: 1.53–1.67 s against 1.29–1.54 s).
+ */
+async function waitEnd(page, what) {
+  await page.waitForSelector('[data-testid="stage"]:is([data-phase="done"], [data-phase="failed"])', { state: 'attached', timeout: 600_000 });
+  const run = await readRun(page);
+  if (run.phase !== 'done') throw new Error(`${what}: the run failed (${JSON.stringify(run)})`);
+  return run;
 }
 
 /** The WebGPU adapter the page's browser offers (vendor, architecture, device, description), or null. */

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -349,4 +349,18 @@ export function pageSession({ setup, teardown } = {}) {
       return browser;
     },
   };
+}
+
+/**
+ * Writes a bench script's figures to tests/e2e/artifacts/`name`.json with the date and the
+ * machine (cores, CPU, load: a bench's numbers mean nothing without them); returns the path.
+ * @param {string} name
+ * @param {Record<string, unknown>} figures
+ */
+export function writeBenchRecord(name, figures) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = `${ARTIFACTS}/${name}.json`;
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, loadavg: loadavg() };
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, ...figures }, null, 2));
+  return file;
 }

@@ -89,6 +89,8 @@ test('any query string gives valid settings and page options, or none', () => {
     assert.ok(['auto', 'webgpu', 'cpu'].includes(U.parseBackend(get('backend'))), where);
     const speed = U.parseSpeed(get('speed'));
     assert.ok(speed === null || speed === 'max' || (Number.isInteger(speed) && speed > 0), `${where}: speed ${speed}`);
+    const threads = U.parseThreads(get('threads'));
+    assert.ok(threads === null || (Number.isInteger(threads) && threads >= 1 && threads <= U.MAX_THREADS), `${where}: threads ${threads}`);
     assert.equal(typeof U.parseFlag(get('autorun')), 'boolean', where);
     for (const part of E.parseShow(get('show'))) assert.ok(E.SHOW_PARTS.includes(part), `${where}: show ${part}`);
     const task = C.parseCustomQuery(get);
@@ -96,6 +98,13 @@ test('any query string gives valid settings and page options, or none', () => {
     const stored = C.parseStoredTask(query);
     if (stored !== null) assert.equal(typeof stored, 'object', where);
   }
+});
+
+test('?threads= is a whole count from 1 to MAX_THREADS, else the default', () => {
+  assert.equal(U.parseThreads('2'), 2);
+  assert.equal(U.parseThreads('1'), 1);
+  assert.equal(U.parseThreads(String(U.MAX_THREADS)), U.MAX_THREADS);
+  for (const bad of [null, '', '0', '-2', '1.5', 'two', String(U.MAX_THREADS + 1)]) assert.equal(U.parseThreads(bad), null, String(bad));
 });
 
 test('any lesson text parses into a lesson or errors at a line of the file', () => {

@@ -38,7 +38,7 @@ export async function startBackend(host: StartupHost, gpuLost = false): Promise<
         why = verdict.reason;
       }
     }
-    const ready = await host.worker().init(prefer);
+    const ready = await host.worker().init(prefer, host.options?.threads ?? undefined);
     const reason = ready.backend === 'cpu' && why !== null ? why : ready.reason;
     host.badge.show(
       ready.backend,

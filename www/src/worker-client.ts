@@ -122,8 +122,8 @@ export class WorkerClient {
     this.worker = this.spawn();
   }
 
-  async init(prefer: BackendPreference): Promise<ReadyResponse> {
-    const message = await this.send({ type: 'init', prefer });
+  async init(prefer: BackendPreference, threads?: number): Promise<ReadyResponse> {
+    const message = await this.send({ type: 'init', prefer, threads });
     if (message.type !== 'ready') throw unexpected(message);
     return message;
   }

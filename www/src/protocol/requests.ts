@@ -12,6 +12,11 @@ export interface InitRequest {
   type: 'init';
   id: number;
   prefer: BackendPreference;
+  /**
+   * Threads the CPU backend computes on; absent: one fewer than the cores (the page's own thread
+   * draws), which is one thread on two cores. More than one needs a cross-origin isolated page.
+   */
+  threads?: number;
 }
 
 /** Fetches `models/<model>/{config.json, model.safetensors, tokenizer.json}`. */

@@ -2,7 +2,7 @@
 // and, for the app page (`url-state`), the URL; and when it counts as seen.
 
 import type { BackendPreference, Speed } from '../protocol';
-import { parseBackend, parseFlag, parseSpeed, readPageOptions } from './url-state';
+import { parseBackend, parseFlag, parseSpeed, parseThreads, readPageOptions } from './url-state';
 
 export interface Options {
   /** The URL is the settings' projection (the app page, not an embed). */
@@ -10,6 +10,8 @@ export interface Options {
   /** Chrome-less: every embed, and the app with `?embed=1`. */
   compact: boolean;
   backend: BackendPreference;
+  /** Threads the CPU backend computes on (null: the worker's default; wasm.ts). */
+  threads: number | null;
   speed: Speed;
   autorun: boolean;
   /**
@@ -41,6 +43,7 @@ export function readOptions(element: HTMLElement): Options {
     compact: !urlState || page.embed,
     // An embedded element follows the page's ?backend= unless it says otherwise.
     backend: attr('backend') !== null ? parseBackend(attr('backend')) : page.backend,
+    threads: attr('threads') !== null ? parseThreads(attr('threads')) : page.threads,
     speed: parseSpeed(attr('speed')) ?? page.speed ?? 1,
     autorun: element.hasAttribute('autorun') ? parseFlag(attr('autorun') || 'true') : urlState && page.autorun,
     show: parseShow(attr('show') ?? (urlState ? new URLSearchParams(location.search).get('show') : null)),

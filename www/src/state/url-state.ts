@@ -19,6 +19,8 @@ export interface PageOptions {
   autorun: boolean;
   /** `?speed=1|5|20|max`. */
   speed: Speed | null;
+  /** `?threads=N`: threads the CPU backend computes on (null: the default, one fewer than the cores). */
+  threads: number | null;
 }
 
 export function parseBackend(value: string | null): BackendPreference {
@@ -30,6 +32,15 @@ export function parseSpeed(value: string | null): Speed | null {
   const n = Number(value);
   return n === 1 || n === 5 || n === 20 ? n : null;
 }
+
+/** A thread count from 1 to MAX_THREADS; anything else means the default (null). */
+export function parseThreads(value: string | null): number | null {
+  const n = Number(value ?? Number.NaN);
+  return Number.isInteger(n) && n >= 1 && n <= MAX_THREADS ? n : null;
+}
+
+/** More threads than this is a typo: each is a Web Worker holding the module. */
+export const MAX_THREADS = 64;
 
 /** A boolean flag: present and not "0"/"false". */
 export function parseFlag(value: string | null): boolean {
@@ -43,6 +54,7 @@ export function readPageOptions(location: Location = window.location): PageOptio
     embed: parseFlag(params.get('embed')),
     autorun: parseFlag(params.get('autorun')),
     speed: parseSpeed(params.get('speed')),
+    threads: parseThreads(params.get('threads')),
   };
 }
 

@@ -64,9 +64,9 @@ export function wasmMemory(): WebAssembly.Memory | null {
 }
 
 /** Instantiates the wasm module and picks the device (once); the answer's `id` is the caller's to set. */
-export function chooseBackend(prefer: BackendPreference): Promise<ReadyResponse> {
+export function chooseBackend(prefer: BackendPreference, threads?: number): Promise<ReadyResponse> {
   backend ??= (async () => {
-    const { memory: started, ...ready } = await startWasm(prefer);
+    const { memory: started, ...ready } = await startWasm(prefer, threads);
     memory = started;
     return { type: 'ready', id: 0, ...ready };
   })();

@@ -5,8 +5,12 @@
 //   adapter (it also falls back to the CPU there, if the device fails);
 // - CPU, threaded (`pkg-threads/`: atomics, a shared memory, rayon's pool on
 //   Web Workers), where the page is cross-origin isolated (the served page
-//   sends COOP and COEP: www/vite.config.ts), so the CPU backend uses every
-//   core as the CLI does;
+//   sends COOP and COEP: www/vite.config.ts) and the browser reports more than
+//   two cores: the pool has one thread fewer than the cores, since the page's
+//   own thread needs one to draw the run (on GPT-2 small's 32,923 edges, a
+//   core's worth). On two cores a pool of two lost to one thread on every run
+//   measured (bench:page, bench:gpt2-page), so two cores run one thread unless
+//   `threads` asks otherwise;
 // - CPU, one thread (`pkg-cpu/`) everywhere else: a page that embeds the
 //   element without those headers has no SharedArrayBuffer, and a shared
 //   memory cannot be made there.
@@ -46,12 +50,17 @@ export function wasm(): typeof Glue {
   return glue;
 }
 
-/** Why this context cannot run the threaded build (null: it can). */
-function whyOneThread(): string | null {
-  if (!self.crossOriginIsolated) return 'one thread: the page is not cross-origin isolated (COOP/COEP headers)';
-  if (typeof SharedArrayBuffer === 'undefined') return 'one thread: this browser has no SharedArrayBuffer';
-  if ((navigator.hardwareConcurrency ?? 1) < 2) return 'one thread: the browser reports one core';
-  return null;
+/** The threaded build's pool for `asked` threads (undefined: the default), or why one thread. */
+function poolFor(asked: number | undefined): { threads: number } | { why: string } {
+  const cores = navigator.hardwareConcurrency ?? 1;
+  const threads = asked ?? cores - 1;
+  if (threads < 2) {
+    if (asked !== undefined) return { why: 'one thread: asked for (threads=1)' };
+    return { why: `one thread: the browser reports ${cores} core${cores === 1 ? '' : 's'}, and the page's own thread needs one to draw` };
+  }
+  if (!self.crossOriginIsolated) return { why: 'one thread: the page is not cross-origin isolated (COOP/COEP headers)' };
+  if (typeof SharedArrayBuffer === 'undefined') return { why: 'one thread: this browser has no SharedArrayBuffer' };
+  return { threads };
 }
 
 /**
@@ -77,17 +86,21 @@ async function noAdapter(): Promise<string | null> {
 
 type Build = 'webgpu' | 'cpu' | 'threads';
 
-/** The build this context runs for `prefer`, what the module is then asked for, and why. */
-async function pickBuild(prefer: BackendPreference): Promise<{ build: Build; prefer: BackendPreference; cpuWhy: string; why: string }> {
+/** The build this context runs for `prefer` (and `threads`), what the module is then asked for, and why. */
+async function pickBuild(
+  prefer: BackendPreference,
+  threads: number | undefined,
+): Promise<{ build: Build; prefer: BackendPreference; cpuWhy: string; why: string; pool: number }> {
   let cpuWhy = '';
-  if (prefer === 'webgpu') return { build: 'webgpu', prefer, cpuWhy, why: 'one thread: the WebGPU build' };
+  if (prefer === 'webgpu') return { build: 'webgpu', prefer, cpuWhy, why: 'one thread: the WebGPU build', pool: 1 };
   if (prefer === 'auto') {
     const none = await noAdapter();
-    if (none === null) return { build: 'webgpu', prefer, cpuWhy, why: 'one thread: WebGPU was tried first (the WebGPU build)' };
+    if (none === null) return { build: 'webgpu', prefer, cpuWhy, why: 'one thread: WebGPU was tried first (the WebGPU build)', pool: 1 };
     cpuWhy = none;
   }
-  const why = whyOneThread();
-  return { build: why === null ? 'threads' : 'cpu', prefer: 'cpu', cpuWhy, why: why ?? '' };
+  const pool = poolFor(threads);
+  if ('why' in pool) return { build: 'cpu', prefer: 'cpu', cpuWhy, why: pool.why, pool: 1 };
+  return { build: 'threads', prefer: 'cpu', cpuWhy, why: '', pool: pool.threads };
 }
 
 /** The glue of `build` (the three differ only in the module's private exports and `initThreadPool`). */
@@ -104,10 +117,10 @@ async function importGlue(build: Build): Promise<Module> {
 
 /**
  * Fetches, compiles and instantiates the build this context runs for `prefer`, starts its thread
- * pool (the threaded build), and chooses the device.
+ * pool (the threaded build: `asked` threads, else one fewer than the cores), and chooses the device.
  */
-export async function startWasm(prefer: BackendPreference): Promise<Started> {
-  const pick = await pickBuild(prefer);
+export async function startWasm(prefer: BackendPreference, asked?: number): Promise<Started> {
+  const pick = await pickBuild(prefer, asked);
   let module: Module;
   let memory: WebAssembly.Memory;
   try {
@@ -118,8 +131,8 @@ export async function startWasm(prefer: BackendPreference): Promise<Started> {
   }
   if (module.initThreadPool !== undefined && poolThreads === 1) {
     // Once per worker: rayon's global pool cannot be built twice (a failed start is retried).
-    await module.initThreadPool(navigator.hardwareConcurrency);
-    poolThreads = navigator.hardwareConcurrency;
+    await module.initThreadPool(pick.pool);
+    poolThreads = pick.pool;
   }
   const threads = pick.build === 'threads' ? poolThreads : 1;
   glue = module;

@@ -98,7 +98,7 @@ async function handle(request: Exclude<WorkerRequest, RunRequest | AttributeRequ
   try {
     switch (request.type) {
       case 'init':
-        post({ ...(await chooseBackend(request.prefer)), id: request.id });
+        post({ ...(await chooseBackend(request.prefer, request.threads)), id: request.id });
         return;
       case 'load': {
         const progress = (bytes: number, total: number | null) => post({ type: 'progress', id: request.id, bytes, total });

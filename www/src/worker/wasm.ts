@@ -8,9 +8,9 @@
 //   sends COOP and COEP: www/vite.config.ts) and the browser reports more than
 //   two cores: the pool has one thread fewer than the cores, since the page's
 //   own thread needs one to draw the run (on GPT-2 small's 32,923 edges, a
-//   core's worth). On two cores a pool of two lost to one thread on every run
-//   measured (bench:page, bench:gpt2-page), so two cores run one thread unless
-//   `threads` asks otherwise;
+//   core's worth). On two cores a pool of two lost to one thread on the default
+//   model and on GPT-2 small (bench:page, bench:gpt2-page; README), so two
+//   cores run one thread unless `threads` asks otherwise;
 // - CPU, one thread (`pkg-cpu/`) everywhere else: a page that embeds the
 //   element without those headers has no SharedArrayBuffer, and a shared
 //   memory cannot be made there.

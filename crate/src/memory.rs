@@ -74,20 +74,27 @@ pub fn chunk_rows(config: &ModelConfig, rows: usize, pos: usize, work: Work) -> 
 
 /// Refuses a run that would not fit, naming the size and what to change.
 pub fn check(config: &ModelConfig, rows: usize, pos: usize, work: Work) -> Result<()> {
+    check_within(config, rows, pos, work, limit())
+}
+
+/// [`check`] against `limit` bytes.
+fn check_within(config: &ModelConfig, rows: usize, pos: usize, work: Work, limit: f64) -> Result<()> {
     let need = estimate(config, rows, pos, work);
-    if need <= limit() {
+    if need <= limit {
         return Ok(());
     }
-    let fits = (1..=rows).rev().find(|&r| estimate(config, r, pos, work) <= limit()).unwrap_or(0);
+    let fits = (1..=rows).rev().find(|&r| estimate(config, r, pos, work) <= limit).unwrap_or(0);
+    // The page has no rows setting of its own: a task's rows are the task's, so the advice names
+    // where fewer rows can be had (GPT-2 small's tasks do not fit: 5.9 GB for induction's).
     let advice = if fits > 0 {
-        format!("use at most {fits} rows")
+        format!("use at most {fits} rows: in the page as your own task (task \"custom\", its prompt pairs), or on the command line (--rows {fits})")
     } else {
         "the model itself is too large for the browser's memory; use the command line".to_string()
     };
     Err(Error::Invalid(format!(
         "this run needs about {:.1} GB and the page can use {:.1} GB: {advice}",
         need / 1e9,
-        limit() / 1e9
+        limit / 1e9
     )))
 }
 
@@ -104,6 +111,12 @@ mod tests {
         assert!(estimate(&gpt2, in_page + 1, 15, Work::Gradients) > 1.5e9);
         assert_eq!(rows_within(&gpt2, 100, 15, Work::Gradients, 12e9).unwrap(), 100);
         assert!(rows_within(&gpt2, 100, 15, Work::Gradients, 1e8).is_err(), "the weights alone are larger");
+        // The page's limit: GPT-2 small's hundred rows are refused with where fewer can be had.
+        let message = check_within(&gpt2, 100, 15, Work::Patching, 3.2e9).unwrap_err().to_string();
+        let fits = (1..100).rev().find(|&r| estimate(&gpt2, r, 15, Work::Patching) <= 3.2e9).unwrap();
+        assert!(message.contains(&format!("use at most {fits} rows")), "{message}");
+        assert!(message.contains("your own task") && message.contains(&format!("--rows {fits}")), "{message}");
+        assert!(check(&gpt2, 100, 15, Work::Patching).is_ok(), "natively there is no limit");
         let small = crate::model::ModelConfig::attn_only_2l();
         assert!(estimate(&small, 40, 40, Work::Patching) < estimate(&small, 80, 40, Work::Patching));
     }

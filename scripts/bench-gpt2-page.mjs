@@ -2,15 +2,16 @@
 // threaded build buys where the products are large. A random checkpoint of GPT-2 small's own
 // config (12 layers, d_model 768, the 50,257-token vocabulary: 550 MB of f32, written to a
 // temporary folder) is picked with "Load weights from disk" (with the config and GPT-2's
-// tokenizer); ACDC then runs on TASK (default `custom`: the page's example rows, a person's own
-// task; the tasks' own rows need more than the page's 3.2 GB for this model) until EDGES edges
+// tokenizer); ACDC then runs on TASK (default `ioi`, the paper's GPT-2 rows) with ROWS of its rows
+// (default 16: its own hundred need more than the page's 3.2 GB for this model) until EDGES edges
 // (default 400: the output's 157 and into layer 11) are tested. Edges/s are counted from the first
 // tested edge; the caches before it are timed apart.
 // Each mode runs in a fresh browser on the served (cross-origin isolated) page: `threads` asks
 // for a thread per core (`?threads=N`: the threaded build), `one` for one (the one-thread build),
-// `default` asks for nothing (one fewer than the cores: on two cores, one thread). `circuitscope bench --gpt2-only` gives the CLI's edges/s on the same
-// shape (random edges across the graph on other rows: a reference, not a ratio).
-// Run after `npm run build:web`:   [TASK=custom] [EDGES=400] node scripts/bench-gpt2-page.mjs [threads] [one]
+// `default` asks for nothing (one fewer than the cores: on two cores, one thread).
+// `circuitscope bench --gpt2-only` gives the CLI's edges/s on the same shape (random edges across
+// the graph on 10 rows of 15 tokens: a reference, not a ratio).
+// Run after `npm run build:web`:   [TASK=ioi] [ROWS=16] [EDGES=400] node scripts/bench-gpt2-page.mjs [threads] [one] [default]
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,8 @@ import { launchBrowser, ROOT, startServer, waitSettled, writeBenchRecord } from 
 const modes = process.argv.length > 2 ? process.argv.slice(2) : ['threads', 'one'];
 const ASKED = { threads: `&threads=${cpus().length}`, one: '&threads=1', default: '' };
 const EDGES = Number(process.env.EDGES ?? 400);
-const TASK = process.env.TASK ?? 'custom';
+const TASK = process.env.TASK ?? 'ioi';
+const ROWS = Number(process.env.ROWS ?? 16);
 const config = JSON.parse(readFileSync(join(ROOT, 'models/gpt2/config.json'), 'utf8'));
 const temp = mkdtempSync(join(tmpdir(), 'circuitscope-gpt2-bench-'));
 const files = ['config.json', 'model.safetensors', 'tokenizer.json'].map((f) => join(temp, f));
@@ -37,14 +39,14 @@ try {
   await server.close();
   rmSync(temp, { recursive: true, force: true });
 }
-console.log(`\nresults and the machine: ${writeBenchRecord('bench-gpt2-page', { task: TASK, edges: EDGES, results })}`);
+console.log(`\nresults and the machine: ${writeBenchRecord('bench-gpt2-page', { task: TASK, rows: ROWS, edges: EDGES, results })}`);
 
 /** Loads the checkpoint into a fresh page and times ACDC's first EDGES tested edges. */
 async function bench(mode) {
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
-    await page.goto(`${server.url}?backend=cpu&speed=max${ASKED[mode] ?? ''}`);
+    await page.goto(`${server.url}?backend=cpu&speed=max&rows=${ROWS}${ASKED[mode] ?? ''}`);
     await waitSettled(page);
     const threads = Number(await page.getByTestId('backend').getAttribute('data-threads'));
     const loadStarted = Date.now();

@@ -84,10 +84,10 @@ fn check_within(config: &ModelConfig, rows: usize, pos: usize, work: Work, limit
         return Ok(());
     }
     let fits = (1..=rows).rev().find(|&r| estimate(config, r, pos, work) <= limit).unwrap_or(0);
-    // The page has no rows setting of its own: a task's rows are the task's, so the advice names
-    // where fewer rows can be had (GPT-2 small's tasks do not fit: 5.9 GB for induction's).
+    // Says where fewer rows are set (GPT-2 small's tasks do not fit the page with their own:
+    // 5.9 GB for induction's); a person's own task has as many rows as they typed.
     let advice = if fits > 0 {
-        format!("use at most {fits} rows: in the page as your own task (task \"custom\", its prompt pairs), or on the command line (--rows {fits})")
+        format!("use at most {fits} rows (the settings' Rows, or your own task's; on the command line --rows {fits})")
     } else {
         "the model itself is too large for the browser's memory; use the command line".to_string()
     };
@@ -115,7 +115,7 @@ mod tests {
         let message = check_within(&gpt2, 100, 15, Work::Patching, 3.2e9).unwrap_err().to_string();
         let fits = (1..100).rev().find(|&r| estimate(&gpt2, r, 15, Work::Patching) <= 3.2e9).unwrap();
         assert!(message.contains(&format!("use at most {fits} rows")), "{message}");
-        assert!(message.contains("your own task") && message.contains(&format!("--rows {fits}")), "{message}");
+        assert!(message.contains("Rows") && message.contains(&format!("--rows {fits}")), "{message}");
         assert!(check(&gpt2, 100, 15, Work::Patching).is_ok(), "natively there is no limit");
         let small = crate::model::ModelConfig::attn_only_2l();
         assert!(estimate(&small, 40, 40, Work::Patching) < estimate(&small, 80, 40, Work::Patching));

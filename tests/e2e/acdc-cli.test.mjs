@@ -1,5 +1,5 @@
 // The circuit the page exports equals the one the CLI writes for the same
-// model, task, τ, metric, ablation, seed and visit orders (ACDC's decisions
+// model, task, τ, metric, ablation, seed, rows and visit orders (ACDC's decisions
 // edge by edge, the kept set, the metrics within 1e-4 relative): on the
 // threaded wasm build where the page is cross-origin isolated (the served
 // page is; two threads asked for, `threads=2`, since two cores run one by
@@ -24,10 +24,11 @@ const SETTINGS = {
   seed: 1,
   indicesMode: 'reverse',
   namesMode: 'normal',
+  rows: 24,
 };
 
 const s = SETTINGS;
-const QUERY = `?backend=cpu&autorun=1&speed=max&model=${s.model}&task=${s.task}&tau=${s.tau}&metric=${s.metric}&ablation=${s.ablation}&seed=${s.seed}&indices=${s.indicesMode}&names=${s.namesMode}`;
+const QUERY = `?backend=cpu&autorun=1&speed=max&model=${s.model}&task=${s.task}&tau=${s.tau}&metric=${s.metric}&ablation=${s.ablation}&seed=${s.seed}&indices=${s.indicesMode}&names=${s.namesMode}&rows=${s.rows}`;
 
 test('the exported circuit.json equals the CLI’s', { timeout: 300_000 }, async () => {
   const page = await openPage(session.browser.context, `${session.server.url}${QUERY}&threads=2`, 'acdc-cli');
@@ -36,6 +37,7 @@ test('the exported circuit.json equals the CLI’s', { timeout: 300_000 }, async
   assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the served page is cross-origin isolated');
   assert.equal(await badge.getAttribute('data-threads'), '2', 'the threaded build computes on the threads asked for');
   assert.match((await badge.textContent()) ?? '', /CPU · 2 threads/);
+  assert.equal(await page.getByTestId('rows').inputValue(), String(s.rows));
   await waitRun(page, (r) => r.phase === 'done', 180_000, 'the page’s run');
   await screenshot(page, 'acdc-cli');
 

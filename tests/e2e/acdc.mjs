@@ -53,7 +53,7 @@ export async function waitRun(scope, predicate, timeout = 120_000, what = 'the r
 
 /**
  * `circuitscope acdc …` with the page's settings; returns its circuit.json.
- * @param {{model: string, task: string, tau: number, metric: string, ablation: string, seed: number, indicesMode: string, namesMode: string}} s
+ * @param {{model: string, task: string, tau: number, metric: string, ablation: string, seed: number, indicesMode: string, namesMode: string, rows?: number}} s
  */
 export function cliAcdc(s) {
   if (!existsSync(CLI_PATH)) {
@@ -67,6 +67,7 @@ export function cliAcdc(s) {
   const args = ['acdc', '--model', rel.startsWith('..') || isAbsolute(rel) ? dir : rel, '--task', s.task];
   args.push('--tau', String(s.tau), '--metric', s.metric, '--ablation', s.ablation, '--seed', String(s.seed));
   args.push('--indices-mode', s.indicesMode, '--names-mode', s.namesMode, '--out', out);
+  if (s.rows !== undefined) args.push('--rows', String(s.rows));
   try {
     const run = spawnSync(CLI_PATH, args, { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
     if (run.status !== 0) throw new Error(`circuitscope ${args.join(' ')} failed:\n${run.stderr || run.stdout}`);

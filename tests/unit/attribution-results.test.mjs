@@ -112,7 +112,7 @@ test('two circuits: both, each alone and their Jaccard, over ADDITION edges', as
 });
 
 test('the KL+EAP warning offers the task metric only where the data has answers', () => {
-  const base = { model: 'm', task: 'ioi', algorithm: 'eap', metric: 'kl', ablation: 'resample', tau: 0.1, seed: 0, indicesMode: 'normal', namesMode: 'normal', steps: 5 };
+  const base = { model: 'm', task: 'ioi', algorithm: 'eap', metric: 'kl', ablation: 'resample', tau: 0.1, seed: 0, indicesMode: 'normal', namesMode: 'normal', steps: 5, rows: null };
   const ioi = { name: 'ioi', defaultMetric: 'logit_diff', defaultTau: 0.1, defaultAblation: 'resample', defaultRows: 50, explanation: '' };
   const induction = { ...ioi, name: 'induction', defaultMetric: 'kl' };
   const rows = (correct) => ({ rows: [{ clean: 'a', corrupt: 'b', correct, wrong: 'c' }], scored: { kind: 'last' } });
@@ -123,4 +123,5 @@ test('the KL+EAP warning offers the task metric only where the data has answers'
   assert.ok(r.gradientFree('kl') && r.gradientFree('l2') && !r.gradientFree('logit_diff'));
   assert.notEqual(r.dataKey(base, null), r.dataKey({ ...base, metric: 'logit_diff' }, null));
   assert.equal(r.dataKey(base, null), r.dataKey({ ...base, algorithm: 'exact', tau: 1, steps: 9 }, null), 'the method is not the data');
+  assert.notEqual(r.dataKey(base, null), r.dataKey({ ...base, rows: 10 }, null), 'fewer rows are other data');
 });

@@ -25,19 +25,25 @@ test('settings survive a round trip through the query string', () => {
     indicesMode: 'reverse',
     namesMode: 'random',
     steps: 5,
+    rows: 18,
   };
   const query = s.settingsQuery(settings);
   assert.equal(
     query.toString(),
-    'model=induction-2l&task=induction&algorithm=acdc&metric=logit_diff&ablation=zero&tau=0.0123&seed=7&indices=reverse&names=random&steps=5',
+    'model=induction-2l&task=induction&algorithm=acdc&metric=logit_diff&ablation=zero&tau=0.0123&seed=7&indices=reverse&names=random&steps=5&rows=18',
   );
   const back = s.parseSettings((name) => query.get(name));
   assert.deepEqual(back, settings);
   assert.deepEqual(s.completeSettings(back, 'induction-2l', induction), settings);
+  // The task's own rows (null) stay out of the query, and come back as null.
+  const own = { ...settings, rows: null };
+  const ownQuery = s.settingsQuery(own);
+  assert.equal(ownQuery.has('rows'), false);
+  assert.deepEqual(s.completeSettings(s.parseSettings((name) => ownQuery.get(name)), 'induction-2l', induction), own);
 });
 
 test('missing and malformed inputs take the task defaults', () => {
-  const query = new URLSearchParams('tau=-1&seed=1.5&metric=accuracy&ablation=average&indices=sideways&algorithm=sgd&steps=0');
+  const query = new URLSearchParams('tau=-1&seed=1.5&metric=accuracy&ablation=average&indices=sideways&algorithm=sgd&steps=0&rows=0');
   const partial = s.parseSettings((name) => query.get(name));
   assert.deepEqual(partial, {});
   assert.deepEqual(s.completeSettings(partial, 'm', induction), {
@@ -51,9 +57,13 @@ test('missing and malformed inputs take the task defaults', () => {
     indicesMode: 'normal',
     namesMode: 'normal',
     steps: 5,
+    rows: null,
   });
   for (const steps of ['0', '2.5', '101', '-3', 'five']) {
     assert.equal(s.parseSettings((name) => (name === 'steps' ? steps : null)).steps, undefined, `steps=${steps}`);
+  }
+  for (const rows of ['0', '2.5', '10001', '-3', 'many', '']) {
+    assert.equal(s.parseSettings((name) => (name === 'rows' ? rows : null)).rows, undefined, `rows=${rows}`);
   }
 });
 
@@ -73,7 +83,7 @@ test('every algorithm and EAP-IG’s m come from the query and reach the attribu
 });
 
 test('the AcdcRun settings carry every input', () => {
-  const settings = s.completeSettings({ tau: 0.5, seed: 3, indicesMode: 'reverse' }, 'm', induction);
+  const settings = s.completeSettings({ tau: 0.5, seed: 3, indicesMode: 'reverse', rows: 12 }, 'm', induction);
   assert.deepEqual(s.acdcSettings(settings), {
     task: 'induction',
     algorithm: 'acdc',
@@ -84,7 +94,7 @@ test('the AcdcRun settings carry every input', () => {
     namesMode: 'normal',
     absValueThreshold: false,
     seed: 3,
-    rows: null,
+    rows: 12,
     steps: 5,
   });
 });

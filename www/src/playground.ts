@@ -261,7 +261,7 @@ export class CircuitPlayground extends HTMLElement {
     this.state.update({ settings: next });
     // A finished run stays on screen (the stage offers to re-run it with the new settings); a failed one goes.
     if (this.stage?.phase === 'failed') this.stage.reset();
-    const rowsChange = next.task === CUSTOM_TASK && next.metric !== current.metric;
+    const rowsChange = next.task === CUSTOM_TASK ? next.metric !== current.metric : next.rows !== current.rows;
     if (next.task !== current.task || next.seed !== current.seed || rowsChange) void this.loader.loadTaskData();
   }
 

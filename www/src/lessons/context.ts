@@ -133,12 +133,12 @@ export class LessonContext implements MeasureContext {
     return { state, circuit, settings: this.settings };
   }
 
-  /** The lesson's finished runs on this model, task, metric, ablation and seed (τ may differ). */
+  /** The lesson's finished runs on this model, task, metric, ablation, seed and rows (τ may differ). */
   runs(): readonly RunRecord[] {
     const s = this.settings;
     const model = this.host.state.loaded?.entry.id;
     return this.log.filter(
-      (r) => r.model === model && r.settings.task === s?.task && r.settings.metric === s.metric && r.settings.ablation === s.ablation && r.settings.seed === s.seed,
+      (r) => r.model === model && r.settings.task === s?.task && r.settings.metric === s.metric && r.settings.ablation === s.ablation && r.settings.seed === s.seed && (r.settings.rows ?? null) === s.rows,
     );
   }
 

@@ -113,7 +113,7 @@ export class ModelLoader {
       const data =
         settings.task === CUSTOM_TASK
           ? (await host.client().customData(custom, settings.metric)).view
-          : await host.client().taskData(settings.task, settings.seed);
+          : await host.client().taskData(settings.task, settings.seed, settings.rows ?? undefined);
       // Settings that do not change the rows (the algorithm, τ) may change meanwhile.
       if (state.settings && dataInputs(state.settings, state.custom) === wanted) state.update({ data });
     } catch (error) {
@@ -154,8 +154,8 @@ export class ModelLoader {
   }
 }
 
-/** What decides the task data: the task and seed, or a person's rows and the metric they are read for. */
+/** What decides the task data: the task, seed and row count, or a person's rows and the metric they are read for. */
 function dataInputs(settings: Settings, custom: CustomTask): string {
-  const { task, seed, metric } = settings;
-  return JSON.stringify(task === CUSTOM_TASK ? { task, metric, custom } : { task, seed });
+  const { task, seed, metric, rows } = settings;
+  return JSON.stringify(task === CUSTOM_TASK ? { task, metric, custom } : { task, seed, rows });
 }

@@ -51,8 +51,8 @@ export type Result = ScoredResult | CircuitResult;
 
 /** The runs that can be compared: same model, data, metric and ablation. */
 export function dataKey(settings: Settings, custom: CustomTask | null): string {
-  const { model, task, metric, ablation, seed } = settings;
-  return JSON.stringify(task === CUSTOM_TASK ? { model, custom, metric, ablation } : { model, task, seed, metric, ablation });
+  const { model, task, metric, ablation, seed, rows } = settings;
+  return JSON.stringify(task === CUSTOM_TASK ? { model, custom, metric, ablation } : { model, task, seed, rows, metric, ablation });
 }
 
 export function methodLabel(settings: Pick<RunSettings, 'algorithm' | 'steps' | 'tau'>): string {

@@ -31,10 +31,19 @@ export interface Settings {
   namesMode: Mode;
   /** EAP-IG's interpolation steps m. */
   steps: number;
+  /**
+   * Rows of the task's data (null: the task's own count). Fewer rows fit a larger model in the
+   * page's memory (the worker refuses a run that would not fit and says how many would); a
+   * person's own task has its own rows, and ignores it.
+   */
+  rows: number | null;
 }
 
 /** EAP-IG's m: at least 1; more than this is a typo (each step is a forward and a backward pass). */
 export const MAX_STEPS = 100;
+
+/** More rows than this is a typo: the tasks generate hundreds at most. */
+export const MAX_ROWS = 10_000;
 
 /** τ's slider range (log scale), as in the paper's sweeps for induction. */
 export const TAU_MIN = 1e-4;
@@ -52,6 +61,7 @@ export const PARAM: Record<keyof Settings, string> = {
   indicesMode: 'indices',
   namesMode: 'names',
   steps: 'steps',
+  rows: 'rows',
 };
 
 /**
@@ -85,13 +95,23 @@ export function parseSettings(get: (name: string) => string | null): Partial<Set
   if (names) out.namesMode = names;
   const steps = Number(text('steps') ?? Number.NaN);
   if (Number.isInteger(steps) && steps >= 1 && steps <= MAX_STEPS) out.steps = steps;
+  const rows = parseRows(text('rows'));
+  if (rows !== null) out.rows = rows;
   return out;
 }
 
-/** Every setting as query parameters, in a fixed order. */
+/** A row count from 1 to MAX_ROWS (null: anything else, which means the task's own). */
+export function parseRows(value: string | null): number | null {
+  const rows = Number(value ?? Number.NaN);
+  return Number.isInteger(rows) && rows >= 1 && rows <= MAX_ROWS ? rows : null;
+}
+
+/** Every setting as query parameters, in a fixed order (a null one, the default, left out). */
 export function settingsQuery(settings: Settings): URLSearchParams {
   const params = new URLSearchParams();
-  for (const key of Object.keys(PARAM) as (keyof Settings)[]) params.set(PARAM[key], String(settings[key]));
+  for (const key of Object.keys(PARAM) as (keyof Settings)[]) {
+    if (settings[key] !== null) params.set(PARAM[key], String(settings[key]));
+  }
   return params;
 }
 
@@ -108,6 +128,7 @@ export function completeSettings(partial: Partial<Settings>, model: string, task
     indicesMode: partial.indicesMode ?? 'normal',
     namesMode: partial.namesMode ?? 'normal',
     steps: partial.steps ?? DEFAULT_RUN_SETTINGS.steps,
+    rows: partial.rows ?? null,
   };
 }
 
@@ -155,6 +176,7 @@ export function acdcSettings(settings: Settings): RunSettings {
     indicesMode: settings.indicesMode,
     namesMode: settings.namesMode,
     seed: settings.seed,
+    rows: settings.rows,
   };
 }
 

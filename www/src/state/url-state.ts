@@ -7,7 +7,7 @@
 import type { BackendPreference, Speed } from '../protocol';
 import type { CustomTask } from '../generated/wire';
 import { withCustomTask } from './custom-task-store';
-import { parseSettings, settingsQuery, type Settings } from './settings';
+import { PARAM, parseSettings, settingsQuery, type Settings } from './settings';
 
 /** How the page runs, beside the settings: not part of a copied link except `backend`. */
 export interface PageOptions {
@@ -66,6 +66,8 @@ export function readUrlSettings(location: Location = window.location): Partial<S
 /** Records the settings in the URL, keeping its other parameters, without a history entry. */
 export function writeSettingsToUrl(settings: Settings): void {
   const url = new URL(window.location.href);
+  // A setting back at its default (rows: null) leaves the URL.
+  for (const name of Object.values(PARAM)) url.searchParams.delete(name);
   for (const [name, value] of settingsQuery(settings)) url.searchParams.set(name, value);
   window.history.replaceState(window.history.state, '', url);
 }

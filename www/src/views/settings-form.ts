@@ -1,12 +1,13 @@
 // The run's settings: task, algorithm (ACDC, or an attribution method with
-// EAP-IG's m), metric, ablation, τ, seed and ACDC's visit orders (τ and the
-// orders only for ACDC). It shows a Settings and reports each change as a patch; the
+// EAP-IG's m), metric, ablation, τ, seed, rows and ACDC's visit orders (τ and
+// the orders only for ACDC; rows only for the tasks' own data). It shows a Settings and reports each change as a patch; the
 // page state (state/page-state.ts) holds them.
 
 import { el } from '../dom';
 import type { Settings } from '../state/settings';
 import { ABLATIONS, ALGORITHMS, METRICS, VISIT_MODES, type Algorithm, type TaskInfo } from '../generated/wire';
-import { MAX_STEPS } from '../state/settings';
+import { MAX_ROWS, MAX_STEPS, parseRows } from '../state/settings';
+import { CUSTOM_TASK } from '../state/custom-task';
 import { TauInput } from './tau-input';
 
 const ALGORITHM_LABEL: Record<Algorithm, string> = {
@@ -32,10 +33,14 @@ export class SettingsForm {
   /** τ (public: the page says beside it which τ the run shown used, and offers a re-run). */
   readonly tau: TauInput;
   private readonly seed = el('input', { type: 'number', min: 0, step: 1, id: 'seed', 'data-testid': 'seed' });
+  /** Empty: the task's own count. */
+  private readonly rows = el('input', { type: 'number', min: 1, max: MAX_ROWS, step: 1, id: 'rows', placeholder: 'the task’s', 'data-testid': 'rows' });
+  private readonly rowsField = field('rows', 'Rows', this.rows);
   private readonly indices = select('indices', 'indices');
   private readonly names = select('names', 'names');
   private readonly steps = el('input', { type: 'number', min: 1, max: MAX_STEPS, step: 1, id: 'steps', 'data-testid': 'steps' });
   private readonly stepsField = field('steps', 'EAP-IG steps m', this.steps);
+  private tasks: readonly TaskInfo[] = [];
   /** Fields that only ACDC reads. */
   private acdcOnly: HTMLElement[] = [];
   /** Where the task's explanation and sample go, right under the task. */
@@ -71,6 +76,11 @@ export class SettingsForm {
       const seed = Math.floor(Number(this.seed.value));
       if (Number.isFinite(seed) && seed >= 0) onChange({ seed });
     });
+    this.rows.addEventListener('change', () => {
+      const text = this.rows.value.trim();
+      const rows = parseRows(text);
+      if (text === '' || rows !== null) onChange({ rows });
+    });
     this.indices.addEventListener('change', () =>
       onChange({ indicesMode: VISIT_MODES.find((m) => m === this.indices.value) }),
     );
@@ -92,6 +102,7 @@ export class SettingsForm {
       field('metric', 'Metric', this.metric),
       field('ablation', 'Ablation', this.ablation),
       field('seed', 'Seed', this.seed),
+      this.rowsField,
       indices,
       names,
     );
@@ -103,6 +114,7 @@ export class SettingsForm {
   }
 
   setTasks(tasks: readonly TaskInfo[]): void {
+    this.tasks = tasks;
     this.task.replaceChildren(...tasks.map((t) => el('option', { value: t.name }, t.name)));
   }
 
@@ -113,6 +125,10 @@ export class SettingsForm {
     this.ablation.value = settings.ablation;
     this.tau.set(settings.tau);
     this.seed.value = String(settings.seed);
+    this.rows.value = settings.rows === null ? '' : String(settings.rows);
+    const own = this.tasks.find((t) => t.name === settings.task)?.defaultRows;
+    this.rows.placeholder = own === undefined ? 'the task’s' : `${own}, the task’s`;
+    this.rowsField.hidden = settings.task === CUSTOM_TASK;
     this.indices.value = settings.indicesMode;
     this.names.value = settings.namesMode;
     this.steps.value = String(settings.steps);
@@ -122,7 +138,7 @@ export class SettingsForm {
 
   /** Settings are fixed while a run is in progress; τ may stay free (`tau`), for a re-run at another τ. */
   setEnabled(enabled: boolean, tau = enabled): void {
-    for (const input of [this.task, this.metric, this.ablation, this.seed, this.indices, this.names, this.steps]) {
+    for (const input of [this.task, this.metric, this.ablation, this.seed, this.rows, this.indices, this.names, this.steps]) {
       input.disabled = !enabled;
     }
     this.algorithm.disabled = !enabled;

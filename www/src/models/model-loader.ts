@@ -85,10 +85,13 @@ export class ModelLoader {
     try {
       const loaded = await load();
       if (loaded === null) return;
+      // Asked before the page redraws for the new model: the worker answers meanwhile.
+      const graph = host.client().graph();
+      graph.catch(() => undefined);
       state.update({ loaded });
       this.showLoaded(loaded);
       host.modelChanged();
-      await this.show(loaded);
+      await this.show(loaded, graph);
     } catch (error) {
       host.showError(codeOf(error, 'load'), messageOf(error), hint(error));
       // The picker may show the model that failed: back to the one still loaded.
@@ -127,21 +130,32 @@ export class ModelLoader {
   }
 
   /**
-   * The loaded model's graph (with its ground truth, if it has one), the
-   * settings made whole for it (with its own task when it asks for one or
-   * cannot run the current one), and its task data.
+   * The loaded model's graph (`graph`: asked for already; with its ground
+   * truth, if it has one), the settings made whole for it, and its task data.
+   * The settings come first, so the task data is asked for before the graph
+   * is drawn: the worker computes it while the page draws.
    */
-  private async show(loaded: Loaded): Promise<void> {
+  private async show(loaded: Loaded, graph: Promise<GraphInfo>): Promise<void> {
     const { host } = this;
     const { state } = host;
-    const { entry, truth, task: ownTask } = loaded;
+    const { entry, truth } = loaded;
+    const known = truth ? Promise.resolve(truth) : fetchGroundTruth(entry).catch(() => null);
     state.update({ hasGraph: false });
     host.showGraph(null, null);
-    const graph = await host.client().graph();
-    const known = truth ?? (await fetchGroundTruth(entry).catch(() => null));
-    host.showGraph(graph, known);
-    await host.showLayout(loaded, graph, known);
+    this.completeSettings(loaded);
+    const data = this.loadTaskData();
+    const shown = await graph;
+    const truthShown = await known;
+    host.showGraph(shown, truthShown);
+    await host.showLayout(loaded, shown, truthShown);
     state.update({ hasGraph: true });
+    await data;
+  }
+
+  /** The settings made whole for the loaded model: its own task when it asks for one or cannot run the current one. */
+  private completeSettings({ entry, task: ownTask }: Loaded): void {
+    const { host } = this;
+    const { state } = host;
     const base: Partial<Settings> = state.settings ?? state.wanted;
     const own = state.task(ownTask ?? modelTask(state.settings, entry.config.tasks));
     const task = own ?? pickTask(state.tasks, base.task, entry.config.tasks);
@@ -150,7 +164,6 @@ export class ModelLoader {
     }
     const complete = completeSettings(base, entry.id, task);
     state.update({ settings: own ? withTask(complete, own) : complete });
-    await this.loadTaskData();
   }
 }
 

@@ -15,7 +15,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRun, waitRun } from '../tests/e2e/acdc.mjs';
+import { waitRun } from '../tests/e2e/acdc.mjs';
 import { randomGpt2 } from '../tests/e2e/gpt2-fixture.mjs';
 import { launchBrowser, ROOT, startServer, waitSettled, writeBenchRecord } from '../tests/e2e/harness.mjs';
 
@@ -67,15 +67,9 @@ async function bench(mode) {
     });
     const t0 = Date.now();
     const startS = (t0 - runStarted) / 1000;
-    let run = first;
-    while (run.tested < first.tested + EDGES) {
-      await new Promise((r) => setTimeout(r, 500));
-      run = await readRun(page);
-      if (run.phase === 'failed') throw new Error(`the run failed: ${JSON.stringify(run)}`);
-    }
+    const run = await waitRun(page, (r) => r.tested >= first.tested + EDGES, 1_800_000, `${EDGES} tested edges`, 500);
     const seconds = (Date.now() - t0) / 1000;
     const edgesPerS = (run.tested - first.tested) / seconds;
-    await page.getByTestId('stop').click().catch(() => undefined);
     console.log(
       `${mode} (${threads} thread${threads === 1 ? '' : 's'}): load ${loadS.toFixed(1)} s; caches to the first tested edge ` +
         `${startS.toFixed(1)} s; ${run.tested - first.tested} edges in ${seconds.toFixed(1)} s: ${edgesPerS.toFixed(2)} edges/s`,

@@ -83,7 +83,7 @@ fn check_within(config: &ModelConfig, rows: usize, pos: usize, work: Work, limit
     if need <= limit {
         return Ok(());
     }
-    let fits = (1..=rows).rev().find(|&r| estimate(config, r, pos, work) <= limit).unwrap_or(0);
+    let fits = rows_within(config, rows, pos, work, limit).unwrap_or(0);
     // Says where fewer rows are set (GPT-2 small's tasks do not fit the page with their own:
     // 5.9 GB for induction's); a person's own task has as many rows as they typed.
     let advice = if fits > 0 {
@@ -113,7 +113,8 @@ mod tests {
         assert!(rows_within(&gpt2, 100, 15, Work::Gradients, 1e8).is_err(), "the weights alone are larger");
         // The page's limit: GPT-2 small's hundred rows are refused with where fewer can be had.
         let message = check_within(&gpt2, 100, 15, Work::Patching, 3.2e9).unwrap_err().to_string();
-        let fits = (1..100).rev().find(|&r| estimate(&gpt2, r, 15, Work::Patching) <= 3.2e9).unwrap();
+        let fits = rows_within(&gpt2, 100, 15, Work::Patching, 3.2e9).unwrap();
+        assert!((1..100).contains(&fits), "{fits} rows fit");
         assert!(message.contains(&format!("use at most {fits} rows")), "{message}");
         assert!(message.contains("Rows") && message.contains(&format!("--rows {fits}")), "{message}");
         assert!(check(&gpt2, 100, 15, Work::Patching).is_ok(), "natively there is no limit");

@@ -34,12 +34,13 @@ export async function readRun(scope) {
 }
 
 /**
- * Polls `readRun` until `predicate` holds.
+ * Polls `readRun` every `interval` ms until `predicate` holds (a bench polls less, each poll being
+ * a few calls into the page it measures).
  * @param {import('playwright-core').Page | import('playwright-core').Locator} scope
  * @param {(run: RunView) => boolean} predicate
  * @returns {Promise<RunView>}
  */
-export async function waitRun(scope, predicate, timeout = 120_000, what = 'the run') {
+export async function waitRun(scope, predicate, timeout = 120_000, what = 'the run', interval = 100) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {
@@ -47,7 +48,7 @@ export async function waitRun(scope, predicate, timeout = 120_000, what = 'the r
     if (predicate(last)) return last;
     if (last.phase === 'failed') throw new Error(`${what}: the run failed (${JSON.stringify(last)})`);
     if (Date.now() > deadline) throw new Error(`${what}: timed out at ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, interval));
   }
 }
 

@@ -21,7 +21,7 @@ import { listTasks, prefetchModel, recover, startBackend, type StartupHost } fro
 import { codeOf, messageOf, RequestError } from './errors';
 import { PageLessons } from './lessons/page-host';
 import { DEFAULT_MODEL, fetchModelIndex, isOnRequest, pickModel, unknownModelHint, type ModelEntry } from './models/model-index';
-import { ModelLoader } from './models/model-loader';
+import { dataInputs, ModelLoader } from './models/model-loader';
 import { pageSettled } from './offline/register';
 import { EDITED_MODEL, RaspController } from './models/rasp-controller';
 import { RemoteController, type RemoteHost } from './models/remote-controller';
@@ -261,8 +261,8 @@ export class CircuitPlayground extends HTMLElement {
     this.state.update({ settings: next });
     // A finished run stays on screen (the stage offers to re-run it with the new settings); a failed one goes.
     if (this.stage?.phase === 'failed') this.stage.reset();
-    const rowsChange = next.task === CUSTOM_TASK ? next.metric !== current.metric : next.rows !== current.rows;
-    if (next.task !== current.task || next.seed !== current.seed || rowsChange) void this.loader.loadTaskData();
+    const custom = this.state.custom;
+    if (dataInputs(next, custom) !== dataInputs(current, custom)) void this.loader.loadTaskData();
   }
 
   /** The settings' projections: the form, the task panel, τ's run note and (the app page) the URL. */

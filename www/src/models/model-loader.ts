@@ -168,7 +168,7 @@ export class ModelLoader {
 }
 
 /** What decides the task data: the task, seed and row count, or a person's rows and the metric they are read for. */
-function dataInputs(settings: Settings, custom: CustomTask): string {
+export function dataInputs(settings: Settings, custom: CustomTask): string {
   const { task, seed, metric, rows } = settings;
   return JSON.stringify(task === CUSTOM_TASK ? { task, metric, custom } : { task, seed, rows });
 }

@@ -93,17 +93,22 @@ export function parseSettings(get: (name: string) => string | null): Partial<Set
   if (indices) out.indicesMode = indices;
   const names = oneOf(text('namesMode'), VISIT_MODES);
   if (names) out.namesMode = names;
-  const steps = Number(text('steps') ?? Number.NaN);
-  if (Number.isInteger(steps) && steps >= 1 && steps <= MAX_STEPS) out.steps = steps;
+  const steps = parseCount(text('steps'), MAX_STEPS);
+  if (steps !== null) out.steps = steps;
   const rows = parseRows(text('rows'));
   if (rows !== null) out.rows = rows;
   return out;
 }
 
+/** A whole count from 1 to `max` (null: anything else, which means the default). */
+export function parseCount(value: string | null, max: number): number | null {
+  const n = Number(value ?? Number.NaN);
+  return Number.isInteger(n) && n >= 1 && n <= max ? n : null;
+}
+
 /** A row count from 1 to MAX_ROWS (null: anything else, which means the task's own). */
 export function parseRows(value: string | null): number | null {
-  const rows = Number(value ?? Number.NaN);
-  return Number.isInteger(rows) && rows >= 1 && rows <= MAX_ROWS ? rows : null;
+  return parseCount(value, MAX_ROWS);
 }
 
 /** Every setting as query parameters, in a fixed order (a null one, the default, left out). */

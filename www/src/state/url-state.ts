@@ -7,7 +7,7 @@
 import type { BackendPreference, Speed } from '../protocol';
 import type { CustomTask } from '../generated/wire';
 import { withCustomTask } from './custom-task-store';
-import { PARAM, parseSettings, settingsQuery, type Settings } from './settings';
+import { PARAM, parseCount, parseSettings, settingsQuery, type Settings } from './settings';
 
 /** How the page runs, beside the settings: not part of a copied link except `backend`. */
 export interface PageOptions {
@@ -35,8 +35,7 @@ export function parseSpeed(value: string | null): Speed | null {
 
 /** A thread count from 1 to MAX_THREADS; anything else means the default (null). */
 export function parseThreads(value: string | null): number | null {
-  const n = Number(value ?? Number.NaN);
-  return Number.isInteger(n) && n >= 1 && n <= MAX_THREADS ? n : null;
+  return parseCount(value, MAX_THREADS);
 }
 
 /** More threads than this is a typo: each is a Web Worker holding the module. */

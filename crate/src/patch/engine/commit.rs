@@ -1,6 +1,8 @@
 //! Committing a candidate of the last evaluation (its recomputed values replace the current
 //! ones, its edges leave the mask), and removing edges nobody reads.
 
+use std::ops::Range;
+
 use burn::prelude::*;
 use burn::tensor::IndexingUpdateOp;
 
@@ -31,11 +33,11 @@ impl Engine {
                         continue;
                     }
                     if layer.inputs[x].dims()[0] == 1 {
-                        layer.inputs[x] = layer.inputs[x].clone().expand([h, rows, d]);
+                        layer.inputs[x] = take(&mut layer.inputs[x]).expand([h, rows, d]);
                     }
                     for (i, &hd) in write.heads.iter().enumerate() {
                         let value = pick(if shared { 0 } else { i });
-                        layer.inputs[x] = layer.inputs[x].clone().slice_assign([hd..hd + 1, 0..rows, 0..d], value);
+                        assign_in_place(&mut layer.inputs[x], [hd..hd + 1, 0..rows, 0..d], value);
                     }
                 }
             }
@@ -44,11 +46,11 @@ impl Engine {
                     let [_, _, _, dh] = w.qkv[x].dims();
                     let value = w.qkv[x].clone().reshape([w.heads.len(), k, batch, pos, dh]);
                     let value = value.slice([i..i + 1, j..j + 1, 0..batch, 0..pos, 0..dh]).reshape([1, batch, pos, dh]);
-                    layer.qkv[x] = layer.qkv[x].clone().slice_assign([hd..hd + 1, 0..batch, 0..pos, 0..dh], value);
+                    assign_in_place(&mut layer.qkv[x], [hd..hd + 1, 0..batch, 0..pos, 0..dh], value);
                 }
                 let value = w.results.clone().reshape([w.heads.len(), k, rows, d]);
                 let value = value.slice([i..i + 1, j..j + 1, 0..rows, 0..d]).reshape([1, rows, d]);
-                layer.attended.results = layer.attended.results.clone().slice_assign([hd..hd + 1, 0..rows, 0..d], value);
+                assign_in_place(&mut layer.attended.results, [hd..hd + 1, 0..rows, 0..d], value);
             }
         }
         for w in &p.mlps {
@@ -60,7 +62,7 @@ impl Engine {
             let mlp = layer.mlp.as_mut().expect("an MLP layer");
             if w.scored {
                 layer.mlp_in = layer.mlp_in.take().map(|t| assign_rows(t, &self.scored, input));
-                mlp.out = assign_rows(mlp.out.clone(), &self.scored, out);
+                mlp.out = assign_rows(take(&mut mlp.out), &self.scored, out);
             } else {
                 layer.mlp_in = Some(input);
                 mlp.out = out;
@@ -70,7 +72,7 @@ impl Engine {
             let [kn, d] = f.dims();
             let n = kn / k;
             let value = f.clone().slice([j * n..(j + 1) * n, 0..d]);
-            self.current.final_input = assign_rows(self.current.final_input.clone(), &self.scored, value);
+            self.current.final_input = assign_rows(take(&mut self.current.final_input), &self.scored, value);
         }
         for &e in &p.edges[j] {
             let coord = self.layout.coord(graph, e);
@@ -91,6 +93,20 @@ impl Engine {
         self.live = None;
         self.pending = None;
     }
+}
+
+/// The tensor in `slot`, leaving an empty one. burn's CPU backend copies a tensor on write while
+/// another handle shares its buffer, so writing into `slot.clone()` copied the whole tensor (every
+/// head's rows, to replace one head's: a seventh of a small model's ACDC run in the page); taken
+/// out of its slot, the buffer is written in place when nothing else holds it.
+fn take<const D: usize>(slot: &mut Tensor<D>) -> Tensor<D> {
+    let empty = Tensor::empty([0usize; D], &slot.device());
+    std::mem::replace(slot, empty)
+}
+
+/// `slot[ranges] = value`, in place where `slot`'s buffer is its own ([`take`]).
+fn assign_in_place<const D: usize>(slot: &mut Tensor<D>, ranges: [Range<usize>; D], value: Tensor<D>) {
+    *slot = take(slot).slice_assign(ranges, value);
 }
 
 /// `t` with rows `idx` replaced by `values` `[n, d]` (`select_assign` adds, so add the change).

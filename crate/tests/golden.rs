@@ -70,3 +70,39 @@ fn weights_that_do_not_match_the_config_name_the_tensor() {
     let err = LoadedModel::from_bytes(&value.to_string(), fixture.weights, None, &circuitscope::device::cpu()).unwrap_err();
     assert!(err.to_string().starts_with("weights: tensor embed.W_E: expected shape"), "{err}");
 }
+
+/// The Hugging Face GPT-2 fixture (tied, no `lm_head.weight`) with `lm_head` added as its own tensor.
+fn hf_gpt2_with_lm_head(lm_head: impl FnOnce(&[usize], &[f32]) -> (Vec<usize>, Vec<f32>)) -> Vec<u8> {
+    use safetensors::{serialize, tensor::TensorView, Dtype, SafeTensors};
+    let fixture = fixtures().into_iter().find(|f| f.name == "hf_gpt2").unwrap();
+    let file = SafeTensors::deserialize(fixture.weights).unwrap();
+    let wte = file.tensor("transformer.wte.weight").unwrap();
+    let floats: Vec<f32> = wte.data().chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect();
+    let (shape, data) = lm_head(wte.shape(), &floats);
+    let bytes: Vec<u8> = data.iter().flat_map(|x| x.to_le_bytes()).collect();
+    let mut views: Vec<(String, TensorView)> = file.tensors();
+    views.push(("lm_head.weight".into(), TensorView::new(Dtype::F32, shape, &bytes).unwrap()));
+    serialize(views, None).unwrap()
+}
+
+/// A GPT-2 checkpoint's own `lm_head.weight` (`[d_vocab, d_model]`, kept in that layout) is the
+/// unembedding: twice the embedding gives twice the tied model's logits (b_U is zero), and one of
+/// the wrong shape is refused by name.
+#[test]
+fn a_gpt2_lm_head_of_its_own_is_the_unembedding() {
+    let fixture = fixtures().into_iter().find(|f| f.name == "hf_gpt2").unwrap();
+    let device = circuitscope::device::cpu();
+    let logits = |weights: &[u8]| {
+        let model = LoadedModel::from_bytes(fixture.config, weights, None, &device).unwrap();
+        let tokens = model.tokens(&expected(fixture.expected).tokens).unwrap();
+        model.transformer.run_with_cache(tokens).0.into_data().to_vec::<f32>().unwrap()
+    };
+    let tied = logits(fixture.weights);
+    let doubled = logits(&hf_gpt2_with_lm_head(|shape, wte| (shape.to_vec(), wte.iter().map(|x| 2.0 * x).collect())));
+    let twice: Vec<f32> = tied.iter().map(|x| 2.0 * x).collect();
+    assert!(max_abs_diff(&doubled, &twice) < 1e-4, "{}", max_abs_diff(&doubled, &twice));
+
+    let wrong = hf_gpt2_with_lm_head(|shape, wte| (vec![shape[0] - 1, shape[1]], wte[..wte.len() - shape[1]].to_vec()));
+    let err = LoadedModel::from_bytes(fixture.config, &wrong, None, &device).unwrap_err().to_string();
+    assert!(err.contains("tensor lm_head.weight: expected shape"), "{err}");
+}

@@ -134,7 +134,7 @@ pub fn weights(
     for (k, d) in output_dirs.iter().enumerate() {
         t.add("unembed.W_U", &[r(d), k], 1.0);
     }
-    WeightMap { tensors: t.0 }
+    WeightMap { tensors: t.0, unembed: None }
 }
 
 /// The unembedding's columns: the output s-op's directions (one, if numerical).

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::config::{ActFn, AttentionDir, ModelConfig, NormalizationType, PositionalEmbeddingType};
-use super::weights::{RawTensor, WeightMap};
+use super::weights::{RawTensor, Unembed, WeightMap};
 use crate::error::{Error, Result};
 
 /// Reads a Hugging Face `GPT2Config` JSON.
@@ -99,23 +99,16 @@ pub fn convert(mut map: WeightMap, config: &ModelConfig) -> Result<WeightMap> {
     }
     out.insert("ln_final.w".into(), take("ln_f.weight", &[d])?);
     out.insert("ln_final.b".into(), take("ln_f.bias", &[d])?);
-    // The unembedding is tied to the embedding unless the checkpoint has its own lm_head.
+    // The unembedding is tied to the embedding unless the checkpoint has its own lm_head; either
+    // way it stays in the layout the model keeps (`Unembed`), checked by `WeightMap::validate`.
     let vocab = config.d_vocab;
-    let lm_head = map.tensors.remove("lm_head.weight");
-    let w_u = match lm_head {
-        Some(t) if t.shape == [vocab, d] => t.transposed(),
-        Some(t) => {
-            return Err(Error::Weights(format!(
-                "tensor lm_head.weight: expected shape [{vocab}, {d}], found {:?}",
-                t.shape
-            )));
-        }
-        None => out["embed.W_E"].transposed(),
+    let unembed = match map.tensors.remove("lm_head.weight") {
+        Some(t) => Unembed::Transposed(t),
+        None => Unembed::TiedToEmbed,
     };
-    out.insert("unembed.W_U".into(), w_u);
     out.insert("unembed.b_U".into(), RawTensor::new(vec![vocab], vec![0.0; vocab]));
     if let Some(extra) = map.tensors.keys().next() {
         return Err(Error::Weights(format!("unexpected tensor {extra} in a GPT-2 checkpoint")));
     }
-    Ok(WeightMap { tensors: out })
+    Ok(WeightMap { tensors: out, unembed: Some(unembed) })
 }

@@ -29,7 +29,7 @@ pub fn random_weights(config: &ModelConfig, seed: u64) -> WeightMap {
             (name, RawTensor::new(shape, data))
         })
         .collect();
-    WeightMap { tensors }
+    WeightMap { tensors, unembed: None }
 }
 
 fn raw<const D: usize>(t: Tensor<D>) -> Result<RawTensor> {

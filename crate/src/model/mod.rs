@@ -23,7 +23,7 @@ pub use cache::{Activation, ActivationCache};
 pub use config::ModelConfig;
 pub use loaded::LoadedModel;
 pub use transformer::Transformer;
-pub use weights::{RawTensor, WeightMap};
+pub use weights::{RawTensor, Unembed, WeightMap};
 
 /// Uploads a host tensor to `device`.
 pub fn tensor_from_raw<const D: usize>(raw: RawTensor, device: &Device) -> Tensor<D> {

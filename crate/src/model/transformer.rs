@@ -10,7 +10,7 @@ use super::pass::{Embeds, Plain};
 use super::config::{ModelConfig, PositionalEmbeddingType};
 use super::layer_norm::LayerNorm;
 use super::tensor_from_raw;
-use super::weights::WeightMap;
+use super::weights::{Unembed, WeightMap};
 use crate::error::{Error, Result};
 
 #[derive(Module, Debug)]
@@ -47,7 +47,11 @@ impl Transformer {
             .collect::<Result<Vec<_>>>()?;
         let ln_final = LayerNorm::load(&mut map, "ln_final", config.normalization_type, d, config.eps, device)?;
         let vo = config.d_vocab_out();
-        let w_u_t = Param::from_tensor(tensor_from_raw(map.take("unembed.W_U", &[d, vo])?.transposed(), device));
+        let w_u_t = match map.unembed.take() {
+            Some(Unembed::TiedToEmbed) => Param::from_tensor(w_e.val()),
+            Some(Unembed::Transposed(t)) => Param::from_tensor(tensor_from_raw(t, device)),
+            None => Param::from_tensor(tensor_from_raw(map.take("unembed.W_U", &[d, vo])?.transposed(), device)),
+        };
         let b_u = Param::from_tensor(tensor_from_raw(map.take("unembed.b_U", &[vo])?, device));
         Ok(Self {
             w_e,

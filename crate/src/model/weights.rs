@@ -39,6 +39,20 @@ impl RawTensor {
 #[derive(Debug, Clone, Default)]
 pub struct WeightMap {
     pub tensors: BTreeMap<String, RawTensor>,
+    /// W_U where the checkpoint does not hold it as `unembed.W_U` (which is then absent).
+    pub unembed: Option<Unembed>,
+}
+
+/// W_U as a Hugging Face checkpoint holds it. The model keeps W_U transposed
+/// (`[d_vocab_out, d_model]`, `Transformer::w_u_t`), which is exactly this layout, so taking it
+/// as it is spares GPT-2 small two transpositions of 154 MB at load (TransformerLens's
+/// `[d_model, d_vocab_out]` and back), and a tied one its copy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Unembed {
+    /// `lm_head.weight`, `[d_vocab_out, d_model]`.
+    Transposed(RawTensor),
+    /// Tied to the embedding (GPT-2 without `lm_head`): W_U = W_Eᵀ, one tensor for both.
+    TiedToEmbed,
 }
 
 /// Buffers TransformerLens and Hugging Face keep in their state dicts; not weights.
@@ -65,7 +79,7 @@ impl WeightMap {
                 .ok_or_else(|| Error::Weights(format!("tensor {name}: unsupported dtype {:?}", view.dtype())))?;
             tensors.insert(name, RawTensor::new(view.shape().to_vec(), data));
         }
-        Ok(Self { tensors })
+        Ok(Self { tensors, unembed: None })
     }
 
     /// Takes a tensor out, checking its shape.
@@ -85,7 +99,26 @@ impl WeightMap {
 
     /// Checks that the file holds exactly the tensors `config` needs, with the right shapes.
     pub fn validate(&self, config: &ModelConfig) -> Result<()> {
-        let expected = expected_shapes(config);
+        let mut expected = expected_shapes(config);
+        if let Some(unembed) = &self.unembed {
+            let w_u = expected.remove("unembed.W_U").expect("every config has an unembedding");
+            let (d, vocab_out) = (w_u[0], w_u[1]);
+            match unembed {
+                Unembed::Transposed(t) if t.shape != [vocab_out, d] => {
+                    return Err(Error::Weights(format!(
+                        "tensor lm_head.weight: expected shape [{vocab_out}, {d}], found {:?}",
+                        t.shape
+                    )));
+                }
+                Unembed::TiedToEmbed if config.d_vocab != vocab_out => {
+                    return Err(Error::Weights(format!(
+                        "an unembedding tied to the embedding needs d_vocab_out = d_vocab ({}), not {vocab_out}",
+                        config.d_vocab
+                    )));
+                }
+                _ => {}
+            }
+        }
         for (name, shape) in &expected {
             match self.tensors.get(name) {
                 None => return Err(Error::Weights(format!("missing tensor {name} (expected shape {shape:?})"))),
@@ -108,7 +141,11 @@ impl WeightMap {
 
     /// Refuses weights holding NaN or ±∞: a model with one predicts NaN for every token.
     pub fn check_finite(&self) -> Result<()> {
-        for (name, tensor) in &self.tensors {
+        let lm_head = match &self.unembed {
+            Some(Unembed::Transposed(t)) => Some(("lm_head.weight", t)),
+            _ => None,
+        };
+        for (name, tensor) in self.tensors.iter().map(|(name, t)| (name.as_str(), t)).chain(lm_head) {
             if let Some(i) = tensor.data.iter().position(|x| !x.is_finite()) {
                 let value = tensor.data[i];
                 let what = if value.is_nan() { "NaN".to_string() } else { format!("{value}") };

@@ -1,7 +1,8 @@
 // Three ways the model's worker ends that no error event reports well, each
 // caused on purpose through the page's test hooks (www/src/test-hooks.ts):
 // the WebGPU device lost mid-run, the worker gone without a word, and the
-// wasm heap full. Each ends in a message that says what happened and what to
+// wasm heap full (on one thread, and on the threaded build whose memory the
+// pool shares). Each ends in a message that says what happened and what to
 // do, the settings kept, the model loaded again, and a next run that finds
 // the CLI's circuit (faults.mjs `recoversFrom`).
 
@@ -57,12 +58,18 @@ test('a worker gone without a word mid-run: the watchdog notices, the page says 
   });
 });
 
-test('a wasm heap that is full: the run says it ran out of memory and what to do, and the next run equals the CLI’s', { timeout: 400_000 }, async () => {
-  await withPage('faults-oom', faultQuery('cpu', 'max'), {}, async (page) => {
-    // Grown up to the browser's limit (pages reserved, not touched): the allocator has nowhere to grow.
-    const heap = await modelWorker(page).evaluate(() => /** @type {any} */ (self).__circuitscopeTest.fillMemory());
-    assert.ok(heap >= 3.5 * 2 ** 30, `the wasm heap grew to ${heap} bytes`);
-    await page.getByTestId('run').click();
-    await recoversFrom(page, { code: 'out_of_memory', said: [/ran out of memory/, /fewer rows/, /backend=webgpu/], name: 'faults-oom' });
+// One thread, and the threaded build (its memory shared with the pool's workers, grown the same way).
+for (const [build, threads] of [['one thread', ''], ['threads', '&threads=2']]) {
+  test(`a wasm heap that is full (${build}): the run says it ran out of memory and what to do, and the next run equals the CLI’s`, { timeout: 400_000 }, async () => {
+    const name = `faults-oom${threads ? '-threads' : ''}`;
+    await withPage(name, `${faultQuery('cpu', 'max')}${threads}`, {}, async (page) => {
+      const badge = await page.getByTestId('backend').innerText();
+      assert.match(badge, threads ? /2 threads/ : /1 thread/);
+      // Grown up to the browser's limit (pages reserved, not touched): the allocator has nowhere to grow.
+      const heap = await modelWorker(page).evaluate(() => /** @type {any} */ (self).__circuitscopeTest.fillMemory());
+      assert.ok(heap >= 3.5 * 2 ** 30, `the wasm heap grew to ${heap} bytes`);
+      await page.getByTestId('run').click();
+      await recoversFrom(page, { code: 'out_of_memory', said: [/ran out of memory/, /fewer rows/, /backend=webgpu/], name });
+    });
   });
-});
+}

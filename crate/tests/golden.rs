@@ -95,7 +95,7 @@ fn a_gpt2_lm_head_of_its_own_is_the_unembedding() {
     let logits = |weights: &[u8]| {
         let model = LoadedModel::from_bytes(fixture.config, weights, None, &device).unwrap();
         let tokens = model.tokens(&expected(fixture.expected).tokens).unwrap();
-        model.transformer.run_with_cache(tokens).0.into_data().to_vec::<f32>().unwrap()
+        model.transformer.run_with_cache(tokens).0.into_data().try_to_vec::<f32>().unwrap()
     };
     let tied = logits(fixture.weights);
     let doubled = logits(&hf_gpt2_with_lm_head(|shape, wte| (shape.to_vec(), wte.iter().map(|x| 2.0 * x).collect())));

@@ -10,7 +10,7 @@ use super::mlp::MlpWeights;
 use super::residual::{BOS, Dir, Residual, UNK};
 use super::value::Value;
 use circuitscope::model::config::{ActFn, AttentionDir, ModelConfig, PositionalEmbeddingType};
-use circuitscope::model::weights::{RawTensor, WeightMap, expected_shapes};
+use circuitscope::model::weights::{RawTensor, Unembed, WeightMap, expected_shapes};
 
 /// A component at its place: a head at (`layer`, head `slot`), or an MLP at `layer` whose hidden
 /// units start at `slot`.
@@ -134,7 +134,7 @@ pub fn weights(
     for (k, d) in output_dirs.iter().enumerate() {
         t.add("unembed.W_U", &[r(d), k], 1.0);
     }
-    WeightMap { tensors: t.0, unembed: None }
+    WeightMap { tensors: t.0, unembed: Unembed::WU }
 }
 
 /// The unembedding's columns: the output s-op's directions (one, if numerical).

@@ -100,15 +100,18 @@ pub fn convert(mut map: WeightMap, config: &ModelConfig) -> Result<WeightMap> {
     out.insert("ln_final.w".into(), take("ln_f.weight", &[d])?);
     out.insert("ln_final.b".into(), take("ln_f.bias", &[d])?);
     // The unembedding is tied to the embedding unless the checkpoint has its own lm_head; either
-    // way it stays in the layout the model keeps (`Unembed`), checked by `WeightMap::validate`.
+    // way it stays in the layout the model keeps (`Unembed`), its shape checked by `validate`.
     let vocab = config.d_vocab;
     let unembed = match map.tensors.remove("lm_head.weight") {
-        Some(t) => Unembed::Transposed(t),
+        Some(t) => {
+            out.insert("lm_head.weight".into(), t);
+            Unembed::LmHead
+        }
         None => Unembed::TiedToEmbed,
     };
     out.insert("unembed.b_U".into(), RawTensor::new(vec![vocab], vec![0.0; vocab]));
     if let Some(extra) = map.tensors.keys().next() {
         return Err(Error::Weights(format!("unexpected tensor {extra} in a GPT-2 checkpoint")));
     }
-    Ok(WeightMap { tensors: out, unembed: Some(unembed) })
+    Ok(WeightMap { tensors: out, unembed })
 }

@@ -5,7 +5,7 @@ use burn::prelude::*;
 
 use super::config::ModelConfig;
 use super::transformer::Transformer;
-use super::weights::{RawTensor, WeightMap, expected_shapes};
+use super::weights::{RawTensor, Unembed, WeightMap, expected_shapes};
 use crate::error::{Error, Result};
 use crate::rng::Rng;
 
@@ -29,7 +29,7 @@ pub fn random_weights(config: &ModelConfig, seed: u64) -> WeightMap {
             (name, RawTensor::new(shape, data))
         })
         .collect();
-    WeightMap { tensors, unembed: None }
+    WeightMap { tensors, unembed: Unembed::WU }
 }
 
 fn raw<const D: usize>(t: Tensor<D>) -> Result<RawTensor> {

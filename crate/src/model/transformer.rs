@@ -47,10 +47,10 @@ impl Transformer {
             .collect::<Result<Vec<_>>>()?;
         let ln_final = LayerNorm::load(&mut map, "ln_final", config.normalization_type, d, config.eps, device)?;
         let vo = config.d_vocab_out();
-        let w_u_t = match map.unembed.take() {
-            Some(Unembed::TiedToEmbed) => Param::from_tensor(w_e.val()),
-            Some(Unembed::Transposed(t)) => Param::from_tensor(tensor_from_raw(t, device)),
-            None => Param::from_tensor(tensor_from_raw(map.take("unembed.W_U", &[d, vo])?.transposed(), device)),
+        let w_u_t = match map.unembed {
+            Unembed::WU => Param::from_tensor(tensor_from_raw(map.take("unembed.W_U", &[d, vo])?.transposed(), device)),
+            Unembed::LmHead => Param::from_tensor(tensor_from_raw(map.take("lm_head.weight", &[vo, d])?, device)),
+            Unembed::TiedToEmbed => Param::from_tensor(w_e.val()),
         };
         let b_u = Param::from_tensor(tensor_from_raw(map.take("unembed.b_U", &[vo])?, device));
         Ok(Self {

@@ -39,18 +39,21 @@ impl RawTensor {
 #[derive(Debug, Clone, Default)]
 pub struct WeightMap {
     pub tensors: BTreeMap<String, RawTensor>,
-    /// W_U where the checkpoint does not hold it as `unembed.W_U` (which is then absent).
-    pub unembed: Option<Unembed>,
+    /// Which tensor is W_U, and in which layout.
+    pub unembed: Unembed,
 }
 
-/// W_U as a Hugging Face checkpoint holds it. The model keeps W_U transposed
-/// (`[d_vocab_out, d_model]`, `Transformer::w_u_t`), which is exactly this layout, so taking it
-/// as it is spares GPT-2 small two transpositions of 154 MB at load (TransformerLens's
+/// Where W_U is. The model keeps W_U transposed (`[d_vocab_out, d_model]`,
+/// `Transformer::w_u_t`), which is the layout a Hugging Face checkpoint holds: taking that as it
+/// is spares GPT-2 small two transpositions of 154 MB at load (to TransformerLens's
 /// `[d_model, d_vocab_out]` and back), and a tied one its copy.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Unembed {
-    /// `lm_head.weight`, `[d_vocab_out, d_model]`.
-    Transposed(RawTensor),
+    /// `unembed.W_U`, `[d_model, d_vocab_out]` (TransformerLens).
+    #[default]
+    WU,
+    /// `lm_head.weight`, `[d_vocab_out, d_model]` (a Hugging Face checkpoint's own).
+    LmHead,
     /// Tied to the embedding (GPT-2 without `lm_head`): W_U = W_Eᵀ, one tensor for both.
     TiedToEmbed,
 }
@@ -79,7 +82,7 @@ impl WeightMap {
                 .ok_or_else(|| Error::Weights(format!("tensor {name}: unsupported dtype {:?}", view.dtype())))?;
             tensors.insert(name, RawTensor::new(view.shape().to_vec(), data));
         }
-        Ok(Self { tensors, unembed: None })
+        Ok(Self { tensors, unembed: Unembed::WU })
     }
 
     /// Takes a tensor out, checking its shape.
@@ -100,23 +103,16 @@ impl WeightMap {
     /// Checks that the file holds exactly the tensors `config` needs, with the right shapes.
     pub fn validate(&self, config: &ModelConfig) -> Result<()> {
         let mut expected = expected_shapes(config);
-        if let Some(unembed) = &self.unembed {
-            let w_u = expected.remove("unembed.W_U").expect("every config has an unembedding");
-            let (d, vocab_out) = (w_u[0], w_u[1]);
-            match unembed {
-                Unembed::Transposed(t) if t.shape != [vocab_out, d] => {
-                    return Err(Error::Weights(format!(
-                        "tensor lm_head.weight: expected shape [{vocab_out}, {d}], found {:?}",
-                        t.shape
-                    )));
-                }
-                Unembed::TiedToEmbed if config.d_vocab != vocab_out => {
-                    return Err(Error::Weights(format!(
-                        "an unembedding tied to the embedding needs d_vocab_out = d_vocab ({}), not {vocab_out}",
-                        config.d_vocab
-                    )));
-                }
-                _ => {}
+        if self.unembed != Unembed::WU {
+            let (d, vocab_out) = (config.d_model, config.d_vocab_out());
+            expected.remove("unembed.W_U");
+            if self.unembed == Unembed::LmHead {
+                expected.insert("lm_head.weight".into(), vec![vocab_out, d]);
+            } else if config.d_vocab != vocab_out {
+                return Err(Error::Weights(format!(
+                    "an unembedding tied to the embedding needs d_vocab_out = d_vocab ({}), not {vocab_out}",
+                    config.d_vocab
+                )));
             }
         }
         for (name, shape) in &expected {
@@ -141,11 +137,7 @@ impl WeightMap {
 
     /// Refuses weights holding NaN or ±∞: a model with one predicts NaN for every token.
     pub fn check_finite(&self) -> Result<()> {
-        let lm_head = match &self.unembed {
-            Some(Unembed::Transposed(t)) => Some(("lm_head.weight", t)),
-            _ => None,
-        };
-        for (name, tensor) in self.tensors.iter().map(|(name, t)| (name.as_str(), t)).chain(lm_head) {
+        for (name, tensor) in &self.tensors {
             if let Some(i) = tensor.data.iter().position(|x| !x.is_finite()) {
                 let value = tensor.data[i];
                 let what = if value.is_nan() { "NaN".to_string() } else { format!("{value}") };
